@@ -1,0 +1,66 @@
+/* history.h: every client operation, from invoke to completion, and every
+ * write by its unique id. The history is what the trace reports and what the
+ * checker reads; the world fills it, nobody else changes it. */
+#ifndef CAPVIZ_HISTORY_H
+#define CAPVIZ_HISTORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "capviz/msg.h"
+
+#define OP_ERROR_MAX 96
+
+enum op_result { RES_PENDING, RES_OK, RES_ERROR };
+
+struct op {
+	uint64_t id;            /* 1, 2, ... in invoke order */
+	int node;               /* the node the client sent it to */
+	enum op_kind kind;
+	int key;
+	int64_t arg;            /* the value written, or the delta added */
+	int level;              /* enum level the request ran at */
+	int64_t invoke_us;
+	int64_t done_us;        /* -1 while pending */
+	enum op_result result;
+	bool found;             /* a read that returned a value */
+	int64_t value;          /* the value read, or the value written */
+	uint64_t wid;           /* a write's own id; for a read, the id it saw */
+	bool stale;             /* a read that missed a write completed before it began */
+	uint64_t missed_wid;    /* for a stale read: the newest write it missed */
+	char error[OP_ERROR_MAX];
+};
+
+/* One write, whether from a client or a scenario's init line. */
+struct write_rec {
+	uint64_t wid;
+	uint64_t op;            /* 0 for an init value */
+	int key;
+	int64_t value;
+	int64_t invoke_us;
+	int64_t done_us;        /* -1 while pending */
+	enum op_result result;
+};
+
+struct history {
+	struct op *ops;         /* ops[i].id == i + 1 */
+	size_t nops;
+	size_t ops_cap;
+	struct write_rec *writes; /* writes[i].wid == i + 1 */
+	size_t nwrites;
+	size_t writes_cap;
+};
+
+void history_init(struct history *h);
+void history_free(struct history *h);
+/* Both return NULL when memory runs out. */
+struct op *history_add_op(struct history *h);
+struct write_rec *history_add_write(struct history *h);
+struct op *history_op(const struct history *h, uint64_t id);
+struct write_rec *history_write(const struct history *h, uint64_t wid);
+/* Marks op stale when it read a write that precedes, in real time, a write
+ * of the same key that completed before op began. Returns op->stale. */
+bool history_check_read(struct history *h, struct op *op);
+
+#endif

@@ -1,0 +1,116 @@
+/* msg.h: the messages replicas send one another. A message is a real value:
+ * the sender fills it, the network carries a copy, the receiver's protocol
+ * handler reads it. Views read kind and times to draw it in flight. */
+#ifndef CAPVIZ_MSG_H
+#define CAPVIZ_MSG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "capviz/store.h"
+
+#define MSG_MAX_ENTRIES 8
+#define MSG_ERROR_MAX 64
+
+enum msg_kind {
+	MSG_WRITE,          /* leaderless: coordinator asks a replica to store v */
+	MSG_WRITE_ACK,
+	MSG_READ,           /* leaderless: coordinator asks a replica for key */
+	MSG_READ_REPLY,
+	MSG_HINT,           /* hinted handoff: a write held for a replica, delivered late */
+	MSG_HINT_ACK,
+	MSG_REPAIR,         /* read repair or anti-entropy: a newer version pushed */
+	MSG_SYNC,           /* anti-entropy: the sender's versions of every key */
+	MSG_VOTE,           /* leader-based: a candidate asks for a vote */
+	MSG_VOTE_REPLY,
+	MSG_APPEND,         /* leader-based: log entries, or a heartbeat when empty */
+	MSG_APPEND_REPLY,
+	MSG_FORWARD,        /* a follower passes a client request to the leader */
+	MSG_FORWARD_REPLY,
+	MSG_PREPARE,        /* strict: phase one of an all-replica write */
+	MSG_PREPARE_ACK,
+	MSG_COMMIT,
+	MSG_ABORT,
+	MSG_KIND_COUNT
+};
+
+/* What a view needs to know to pick a glyph and a colour. */
+enum msg_class {
+	MC_WRITE,
+	MC_ACK,
+	MC_READ,
+	MC_REPLY,
+	MC_VOTE,
+	MC_HEARTBEAT,
+	MC_REPAIR,
+	MC_CLASS_COUNT
+};
+
+enum op_kind { OP_READ, OP_WRITE, OP_ADD };
+
+/* One entry of the leader-based protocol's log. op is the client operation
+ * that wrote it, 0 for the no-op a new leader appends. An OP_ADD's value is
+ * known only when the entry is applied (current value + arg); each replica
+ * then records it in v.value. */
+struct log_entry {
+	uint64_t term;
+	uint64_t op;
+	int key;
+	struct version v;
+	enum op_kind kind;      /* OP_WRITE or OP_ADD (the no-op: OP_WRITE, key -1) */
+	int64_t arg;            /* OP_ADD: the delta */
+};
+
+struct msg {
+	uint64_t id;            /* unique per message; 0 marks a free pool slot */
+	enum msg_kind kind;
+	int from;
+	int to;
+	int64_t sent_us;
+	int64_t arrive_us;
+	bool lost;              /* the network will drop it on arrival */
+	uint64_t req;           /* the coordinator's request this belongs to */
+	uint64_t term;
+	int key;
+	bool ok;                /* ack, vote granted, append accepted */
+	bool found;             /* a read reply that carries a value */
+	struct version v;
+	union {
+		struct {
+			uint64_t last_index;
+			uint64_t last_term;
+			bool pre;               /* a pre-vote: the term is only proposed */
+			uint64_t cand_term;     /* reply: the term the vote was for */
+		} vote;
+		struct {
+			uint64_t prev_index;
+			uint64_t prev_term;
+			uint64_t commit;
+			uint64_t read_seq;      /* leader's read-confirmation round */
+			int n;
+			struct log_entry e[MSG_MAX_ENTRIES];
+		} append;
+		struct {
+			uint64_t match;
+			uint64_t read_seq;
+		} append_reply;
+		struct {
+			enum op_kind op_kind;
+			int64_t arg;
+			uint64_t op;
+		} fwd;
+		struct {
+			char error[MSG_ERROR_MAX];
+		} fwd_reply;
+		struct {
+			int n;
+			int keys[STORE_MAX_KEYS];
+			struct version v[STORE_MAX_KEYS];
+		} sync;
+	} u;
+};
+
+enum msg_class msg_class(const struct msg *m);
+const char *msg_kind_name(enum msg_kind k);
+
+#endif

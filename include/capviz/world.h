@@ -1,0 +1,186 @@
+/* world.h: the simulated world: virtual clock and event queue, nodes and the
+ * directed links between them, messages in flight, the active protocol, the
+ * history of client operations. Everything here is deterministic: one seed,
+ * one run. The world never prints; it tells its sink about every event. */
+#ifndef CAPVIZ_WORLD_H
+#define CAPVIZ_WORLD_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "capviz/event.h"
+#include "capviz/history.h"
+#include "capviz/leader.h"
+#include "capviz/leaderless.h"
+#include "capviz/msg.h"
+#include "capviz/proto.h"
+#include "capviz/rng.h"
+#include "capviz/sched.h"
+#include "capviz/store.h"
+#include "capviz/strict.h"
+
+enum mode { MODE_CP, MODE_AP, MODE_STRICT, MODE_COUNT };
+enum level { LEVEL_DEFAULT, LEVEL_ONE, LEVEL_QUORUM, LEVEL_ALL };
+
+/* What the world's queue holds (struct sched_item.kind). */
+enum world_item { ITEM_DELIVER = 1, ITEM_TIMER };
+
+struct link {
+	bool up;
+	int64_t base_us;
+	int64_t jitter_us;
+	int loss_pct;
+};
+
+struct node {
+	int id;
+	bool crashed;
+	int64_t skew_us;        /* the node's clock runs this far from core time */
+	struct store store;     /* persisted */
+	struct leaderless_node ll;
+	struct leader_node ld;
+	struct strict_node st;
+};
+
+struct world_timing {
+	int64_t latency_us;     /* default link latency for new worlds */
+	int64_t jitter_us;
+	int64_t request_timeout_us;
+	int64_t election_min_us;
+	int64_t election_max_us;
+	int64_t heartbeat_us;
+};
+
+struct world_stats {
+	uint64_t sent;
+	uint64_t delivered;
+	uint64_t dropped;
+	uint64_t events;
+};
+
+typedef void world_sink_fn(void *ctx, const struct event *e);
+
+struct world {
+	int n;
+	int64_t now_us;
+	uint64_t seed;
+	struct rng rng;
+	struct sched q;
+	struct node nodes[WORLD_MAX_NODES];
+	struct link links[WORLD_MAX_NODES][WORLD_MAX_NODES];
+
+	/* messages in flight: a pool of slots, id 0 marks a free one */
+	struct msg *msgs;
+	size_t msgs_cap;
+	uint32_t *free_slots;
+	size_t nfree;
+	size_t inflight;
+	uint64_t next_msg_id;
+
+	char keys[STORE_MAX_KEYS][KEY_NAME_MAX];
+	int nkeys;
+
+	struct history hist;
+	enum mode mode;
+	int read_level;         /* enum level, never LEVEL_DEFAULT */
+	int write_level;
+	struct world_timing timing;
+	uint64_t next_token;
+	size_t pending_ops;
+
+	world_sink_fn *sink;
+	void *sink_ctx;
+	struct world_stats stats;
+	bool oom;               /* memory ran out; the run is no longer trustworthy */
+};
+
+#define WORLD_ERR_MAX 160
+
+/* Sets up n nodes (1..WORLD_MAX_NODES) in mode, all links up with the default
+ * timing, and starts the mode's protocol. Returns 0, or -1 with err filled. */
+int world_init(struct world *w, int n, uint64_t seed, enum mode mode, char *err, size_t errlen);
+void world_free(struct world *w);
+void world_set_sink(struct world *w, world_sink_fn *fn, void *ctx);
+
+/* --- driving time --- */
+/* Due time of the next queued event, or -1 when nothing is queued. */
+int64_t world_next_at(struct world *w);
+/* Runs the earliest event, moving the clock to its time. False when none. */
+bool world_step(struct world *w);
+/* Runs every event due at or before t_us, then sets the clock to t_us. */
+void world_run_until(struct world *w, int64_t t_us);
+/* Moves the clock to t_us without running anything (nothing may be due
+ * before t_us). */
+void world_advance(struct world *w, int64_t t_us);
+/* Client operations that have not finished yet. */
+size_t world_pending_ops(const struct world *w);
+
+/* --- the user's commands (nodes are 0-based; callers check ranges) --- */
+int world_key(struct world *w, const char *name, bool create);
+const char *world_key_name(const struct world *w, int key);
+/* Gives key the same first value on every replica (a scenario's init). */
+int world_init_value(struct world *w, const char *key, int64_t value);
+void world_link_set(struct world *w, int from, int to, bool up);
+void world_cut(struct world *w, int a, int b);
+void world_restore(struct world *w, int a, int b);
+void world_restore_all(struct world *w);
+void world_isolate(struct world *w, int node);
+/* group[i] names node i's side; links between sides go down, within up. */
+void world_partition(struct world *w, const int *group);
+void world_crash(struct world *w, int node);
+void world_recover(struct world *w, int node);
+/* from or to may be -1 for every node. Both directions. */
+void world_set_latency(struct world *w, int a, int b, int64_t base_us, int64_t jitter_us);
+void world_set_loss(struct world *w, int a, int b, int pct);
+void world_set_skew(struct world *w, int node, int64_t skew_us);
+void world_set_mode(struct world *w, enum mode m);
+void world_set_level(struct world *w, bool read, int level);
+void world_set_timeout(struct world *w, int64_t timeout_us);
+/* Restores every link and lets the replicas converge. */
+void world_heal(struct world *w);
+/* A client sends a request to node. level 0 means the world's default.
+ * Returns the operation id (> 0), or 0 when memory ran out. */
+uint64_t world_request(struct world *w, int node, enum op_kind kind, int key, int64_t arg, int level);
+void world_say(struct world *w, const char *text, int line);
+
+/* --- for protocols --- */
+/* Queues a copy of m from>to on the link; fills id, from, to and times.
+ * A cut link drops it at once, a lossy one on arrival; both are events. */
+void net_send(struct world *w, int from, int to, const struct msg *m);
+/* Drops everything in flight on from>to (a cut). */
+void net_drop_link(struct world *w, int from, int to, const char *why);
+/* For the world: takes the message in slot out of flight when its delivery
+ * comes due. False when it was dropped (a cut, loss, a crashed receiver). */
+bool net_arrive(struct world *w, uint32_t slot, uint64_t id, struct msg *out);
+/* The message in pool slot i if it is in flight, else NULL. */
+const struct msg *net_slot(const struct world *w, size_t i);
+
+/* The protocol that serves client requests in the current mode. */
+const struct proto *world_proto(const struct world *w);
+uint64_t world_token(struct world *w);
+void world_timer(struct world *w, int node, enum proto_id p, int sub, int64_t delay_us, uint64_t token);
+int64_t world_clock(const struct world *w, int node);
+int world_quorum(const struct world *w);
+/* How many replicas a level needs (LEVEL_DEFAULT resolves to ONE). */
+int world_level_need(const struct world *w, int level);
+const char *level_name(int level);
+const char *mode_name(enum mode m);
+/* Applies v to node's replica of key (last-write-wins); emits EV_APPLY when
+ * the value changed. Returns true then. */
+bool world_apply(struct world *w, int node, int key, const struct version *v);
+/* Stores v unconditionally (a committed log entry). Emits EV_APPLY. */
+void world_put(struct world *w, int node, int key, const struct version *v);
+/* Finishes a client operation. error is NULL on success. For reads, found
+ * tells whether v holds a value; for writes, v is what was written. */
+void world_op_finish(struct world *w, uint64_t op, const char *error, bool found, const struct version *v);
+struct op *world_op(const struct world *w, uint64_t op);
+/* Ends every pending request sent to node (-1: every node) with error why. */
+void world_fail_pending(struct world *w, int node, const char *why);
+void world_emit(struct world *w, struct event *e);
+void world_note(struct world *w, int node, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+struct event world_event(const struct world *w, enum event_kind kind);
+
+#endif

@@ -1,0 +1,132 @@
+/* ops.c: client operations. A request enters the history when a client sends
+ * it, goes to the active protocol, and leaves when the protocol (or a crash,
+ * or a mode switch) finishes it; each step is an event. */
+#include <stdio.h>
+#include <string.h>
+
+#include "capviz/world.h"
+
+static void op_event(struct world *w, enum event_kind kind, const struct op *op)
+{
+	struct event e = world_event(w, kind);
+
+	e.node = op->node;
+	e.key = op->key;
+	e.op = op;
+	world_emit(w, &e);
+}
+
+/* The level a request really runs at: the leaderless protocol takes the
+ * asked or configured one; the leader-based protocol always needs a majority;
+ * strict writes need every replica and strict reads only the local one. */
+static int op_level(const struct world *w, enum op_kind kind, int level)
+{
+	switch (w->mode) {
+	case MODE_CP:
+		return LEVEL_QUORUM;
+	case MODE_STRICT:
+		return kind == OP_READ ? LEVEL_ONE : LEVEL_ALL;
+	default:
+		if (level != LEVEL_DEFAULT)
+			return level;
+		return kind == OP_READ ? w->read_level : w->write_level;
+	}
+}
+
+uint64_t world_request(struct world *w, int node, enum op_kind kind, int key, int64_t arg, int level)
+{
+	struct op *op = history_add_op(&w->hist);
+	uint64_t id;
+
+	if (!op) {
+		w->oom = true;
+		return 0;
+	}
+	op->node = node;
+	op->kind = kind;
+	op->key = key;
+	op->arg = arg;
+	op->level = op_level(w, kind, level);
+	op->invoke_us = w->now_us;
+	op->result = RES_PENDING;
+	if (kind != OP_READ) {
+		struct write_rec *wr = history_add_write(&w->hist);
+
+		if (!wr) {
+			w->oom = true;
+			w->hist.nops--;
+			return 0;
+		}
+		wr->op = op->id;
+		wr->key = key;
+		wr->value = arg;
+		wr->invoke_us = w->now_us;
+		wr->result = RES_PENDING;
+		op->wid = wr->wid;
+	}
+	id = op->id;
+	w->pending_ops++;
+	op_event(w, EV_INVOKE, op);
+	if (w->nodes[node].crashed) {
+		char why[64];
+
+		snprintf(why, sizeof why, "%c is down", 'A' + node);
+		world_op_finish(w, id, why, false, NULL);
+		return id;
+	}
+	world_proto(w)->client(w, world_op(w, id));
+	return id;
+}
+
+struct op *world_op(const struct world *w, uint64_t id)
+{
+	return history_op(&w->hist, id);
+}
+
+void world_op_finish(struct world *w, uint64_t id, const char *error, bool found, const struct version *v)
+{
+	struct op *op = history_op(&w->hist, id);
+	struct write_rec *wr;
+
+	if (!op || op->result != RES_PENDING)
+		return;
+	op->done_us = w->now_us;
+	w->pending_ops--;
+	wr = op->kind != OP_READ ? history_write(&w->hist, op->wid) : NULL;
+	if (error) {
+		op->result = RES_ERROR;
+		snprintf(op->error, sizeof op->error, "%s", error);
+		if (wr) {
+			/* It may still take effect: a failed write is indeterminate. */
+			wr->result = RES_ERROR;
+			wr->done_us = w->now_us;
+		}
+	} else {
+		op->result = RES_OK;
+		op->found = found || op->kind != OP_READ;
+		if (v && op->found) {
+			op->value = v->value;
+			if (op->kind == OP_READ)
+				op->wid = v->wid;
+		}
+		if (wr) {
+			wr->result = RES_OK;
+			wr->done_us = w->now_us;
+			if (v)
+				wr->value = v->value;
+		}
+		history_check_read(&w->hist, op);
+	}
+	op_event(w, EV_OP, op);
+}
+
+/* Ends every pending request sent to node (node -1: all) with why. */
+void world_fail_pending(struct world *w, int node, const char *why)
+{
+	for (size_t i = 0; i < w->hist.nops && w->pending_ops > 0; i++) {
+		struct op *op = &w->hist.ops[i];
+
+		if (op->result == RES_PENDING && (node < 0 || op->node == node))
+			world_op_finish(w, op->id, why, false, NULL);
+	}
+}

@@ -1,0 +1,250 @@
+/* topology.c: the user's hands on the world: cutting and restoring links,
+ * partitions, crashes, link latency and loss, clock skew, the mode and the
+ * consistency levels, and the heal. Each change is an event, emitted only
+ * when something really changed. */
+#include <stdio.h>
+#include <string.h>
+
+#include "capviz/world.h"
+
+static bool valid_node(const struct world *w, int node)
+{
+	return node >= 0 && node < w->n;
+}
+
+void world_link_set(struct world *w, int from, int to, bool up)
+{
+	struct event e;
+
+	if (!valid_node(w, from) || !valid_node(w, to) || from == to)
+		return;
+	if (w->links[from][to].up == up)
+		return;
+	w->links[from][to].up = up;
+	if (!up)
+		net_drop_link(w, from, to, "link was cut");
+	e = world_event(w, EV_LINK);
+	e.node = from;
+	e.peer = to;
+	e.up = up;
+	world_emit(w, &e);
+	if (up)
+		world_proto(w)->link_up(w, from, to);
+}
+
+void world_cut(struct world *w, int a, int b)
+{
+	world_link_set(w, a, b, false);
+	world_link_set(w, b, a, false);
+}
+
+void world_restore(struct world *w, int a, int b)
+{
+	world_link_set(w, a, b, true);
+	world_link_set(w, b, a, true);
+}
+
+void world_restore_all(struct world *w)
+{
+	for (int i = 0; i < w->n; i++)
+		for (int j = 0; j < w->n; j++)
+			world_link_set(w, i, j, true);
+}
+
+void world_isolate(struct world *w, int node)
+{
+	for (int i = 0; i < w->n; i++)
+		if (i != node)
+			world_cut(w, node, i);
+}
+
+void world_partition(struct world *w, const int *group)
+{
+	/* Cut first, then restore, so no message slips across a new cut. */
+	for (int i = 0; i < w->n; i++)
+		for (int j = 0; j < w->n; j++)
+			if (group[i] != group[j])
+				world_link_set(w, i, j, false);
+	for (int i = 0; i < w->n; i++)
+		for (int j = 0; j < w->n; j++)
+			if (group[i] == group[j])
+				world_link_set(w, i, j, true);
+}
+
+void world_crash(struct world *w, int node)
+{
+	struct event e;
+	char why[48];
+
+	if (!valid_node(w, node) || w->nodes[node].crashed)
+		return;
+	w->nodes[node].crashed = true;
+	e = world_event(w, EV_CRASH);
+	e.node = node;
+	world_emit(w, &e);
+	snprintf(why, sizeof why, "%c crashed", 'A' + node);
+	world_fail_pending(w, node, why);
+	leaderless_proto.crash(w, node);
+	leader_proto.crash(w, node);
+	strict_proto.crash(w, node);
+}
+
+void world_recover(struct world *w, int node)
+{
+	struct event e;
+
+	if (!valid_node(w, node) || !w->nodes[node].crashed)
+		return;
+	w->nodes[node].crashed = false;
+	e = world_event(w, EV_RECOVER);
+	e.node = node;
+	world_emit(w, &e);
+	leaderless_proto.recover(w, node);
+	leader_proto.recover(w, node);
+	strict_proto.recover(w, node);
+}
+
+static void config_event(struct world *w, int node, int peer, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void config_event(struct world *w, int node, int peer, const char *fmt, ...)
+{
+	char buf[160];
+	struct event e = world_event(w, EV_CONFIG);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	e.node = node;
+	e.peer = peer;
+	e.text = buf;
+	world_emit(w, &e);
+}
+
+/* Calls fn on every directed link between a and b (-1: any node). */
+static void each_link(struct world *w, int a, int b, void (*fn)(struct link *, const void *), const void *arg)
+{
+	for (int i = 0; i < w->n; i++)
+		for (int j = 0; j < w->n; j++) {
+			if (i == j)
+				continue;
+			if ((a < 0 || i == a || i == b) && (b < 0 || j == a || j == b) &&
+			    (a < 0 || b < 0 || (i == a) != (j == a)))
+				fn(&w->links[i][j], arg);
+		}
+}
+
+static void set_latency(struct link *l, const void *arg)
+{
+	const int64_t *v = arg;
+
+	l->base_us = v[0];
+	l->jitter_us = v[1];
+}
+
+static void set_loss(struct link *l, const void *arg)
+{
+	l->loss_pct = *(const int *)arg;
+}
+
+static void link_names(const struct world *w, int a, int b, char *buf, size_t len)
+{
+	(void)w;
+	if (a < 0 || b < 0)
+		snprintf(buf, len, "every link");
+	else
+		snprintf(buf, len, "%c<->%c", 'A' + a, 'A' + b);
+}
+
+void world_set_latency(struct world *w, int a, int b, int64_t base_us, int64_t jitter_us)
+{
+	int64_t v[2] = { base_us < 0 ? 0 : base_us, jitter_us < 0 ? 0 : jitter_us };
+	char names[32];
+
+	each_link(w, a, b, set_latency, v);
+	link_names(w, a, b, names, sizeof names);
+	config_event(w, a, b, "latency %s %.1fms +-%.1fms", names, v[0] / 1000.0, v[1] / 1000.0);
+}
+
+void world_set_loss(struct world *w, int a, int b, int pct)
+{
+	char names[32];
+
+	if (pct < 0)
+		pct = 0;
+	if (pct > 100)
+		pct = 100;
+	each_link(w, a, b, set_loss, &pct);
+	link_names(w, a, b, names, sizeof names);
+	config_event(w, a, b, "loss %s %d%%", names, pct);
+}
+
+void world_set_skew(struct world *w, int node, int64_t skew_us)
+{
+	if (!valid_node(w, node))
+		return;
+	w->nodes[node].skew_us = skew_us;
+	config_event(w, node, -1, "%c's clock runs %.3fs %s", 'A' + node,
+		     (skew_us < 0 ? -skew_us : skew_us) / 1e6, skew_us < 0 ? "behind" : "ahead");
+}
+
+void world_set_timeout(struct world *w, int64_t timeout_us)
+{
+	if (timeout_us < 1000)
+		timeout_us = 1000;
+	w->timing.request_timeout_us = timeout_us;
+	config_event(w, -1, -1, "request timeout %.3fs", timeout_us / 1e6);
+}
+
+static void level_event(struct world *w)
+{
+	struct event e = world_event(w, EV_LEVEL);
+	char buf[64];
+
+	snprintf(buf, sizeof buf, "read %s, write %s", level_name(w->read_level), level_name(w->write_level));
+	e.text = buf;
+	world_emit(w, &e);
+}
+
+void world_set_mode(struct world *w, enum mode m)
+{
+	struct event e;
+	char why[64];
+
+	if ((unsigned)m >= MODE_COUNT || m == w->mode)
+		return;
+	snprintf(why, sizeof why, "aborted: switched to %s", mode_name(m));
+	world_fail_pending(w, -1, why);
+	world_proto(w)->leave(w);
+	w->mode = m;
+	e = world_event(w, EV_MODE);
+	e.text = mode_name(m);
+	world_emit(w, &e);
+	if (m == MODE_AP && (w->read_level != LEVEL_ONE || w->write_level != LEVEL_ONE)) {
+		w->read_level = LEVEL_ONE;
+		w->write_level = LEVEL_ONE;
+		level_event(w);
+	}
+	world_proto(w)->enter(w);
+}
+
+void world_set_level(struct world *w, bool read, int level)
+{
+	if (level < LEVEL_ONE || level > LEVEL_ALL)
+		return;
+	if (read)
+		w->read_level = level;
+	else
+		w->write_level = level;
+	level_event(w);
+}
+
+void world_heal(struct world *w)
+{
+	struct event e = world_event(w, EV_HEAL);
+
+	world_emit(w, &e);
+	world_restore_all(w);
+	world_proto(w)->heal(w);
+}
