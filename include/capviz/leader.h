@@ -1,0 +1,112 @@
+/* leader.h: per-node state of the leader-based protocol (Raft-like, as
+ * ZooKeeper behaves): term, vote, log and the applied index are persisted;
+ * role, commit index, replication progress and pending client requests are
+ * volatile. The second half lists what the protocol's own files
+ * (src/core/leader*.c) share; nobody else calls those. */
+#ifndef CAPVIZ_LEADER_H
+#define CAPVIZ_LEADER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "capviz/event.h"
+#include "capviz/msg.h"
+#include "capviz/store.h"
+
+/* A client request this node holds: as the node the client talks to (origin
+ * is this node), as the leader serving it (serving), or both. */
+struct leader_request {
+	uint64_t op;
+	enum op_kind kind;
+	int key;
+	int64_t arg;
+	uint64_t wid;
+	int origin;             /* node the client talks to (may be a follower) */
+	bool serving;           /* this node, as leader, is carrying it out */
+	int fwd_to;             /* origin: the leader it was forwarded to, -1 none */
+	uint64_t fwd_term;      /* origin: this node's term when it forwarded */
+	uint64_t index;         /* log index a write waits to apply; 0 for reads */
+	uint64_t read_seq;      /* confirmation round a read waits for, 0: none yet */
+	uint64_t read_index;    /* commit index the read must see applied */
+	int64_t deadline_us;
+	bool done;              /* finished; removed at the next compaction */
+};
+
+struct leader_node {
+	/* persisted */
+	uint64_t term;
+	int voted_for;          /* -1: none this term */
+	struct log_entry *log;  /* log[i] holds index i + 1 */
+	size_t log_len;
+	size_t log_cap;
+	uint64_t applied;       /* the store is persisted, so this is too */
+	/* volatile */
+	enum role role;
+	int leader;             /* the leader this node believes in, -1 unknown */
+	uint64_t commit;
+	uint64_t next[WORLD_MAX_NODES];
+	uint64_t match[WORLD_MAX_NODES];
+	uint32_t votes;         /* bit per node that granted the (pre-)vote */
+	bool prevoting;         /* asking for pre-votes for term + 1 */
+	uint64_t election_token;
+	uint64_t heartbeat_token;
+	int64_t leader_seen_us; /* when this node last heard from a leader */
+	uint64_t read_seq;      /* leader: current confirmation round */
+	uint64_t read_acked[WORLD_MAX_NODES];
+	int64_t heard_us[WORLD_MAX_NODES]; /* leader: last reply from each peer */
+	struct leader_request *reqs;
+	size_t nreqs;
+	size_t reqs_cap;
+};
+
+void leader_node_free(struct leader_node *n);
+
+/* --- shared by src/core/leader*.c only --- */
+struct world;
+struct msg;
+struct op;
+
+enum leader_timer { LT_ELECTION = 1, LT_HEARTBEAT, LT_DEADLINE };
+
+/* leader.c: roles and elections */
+/* Emits EV_ROLE when the role changes: node, role, term, and in peer the
+ * leader the node believes in (-1 none). */
+void leader_set_role(struct world *w, int node, enum role role);
+/* Adopts term (when higher) and becomes a follower with no known leader. */
+void leader_step_down(struct world *w, int node, uint64_t term);
+void leader_arm_election(struct world *w, int node);
+/* How many nodes (itself included) the leader heard from lately. */
+int leader_heard_count(const struct world *w, int node);
+
+/* leader_log.c: replication, commit and apply */
+uint64_t leader_last_term(const struct leader_node *ld);
+/* Appends e to node's log; -1 when memory runs out. */
+int leader_log_append(struct world *w, int node, const struct log_entry *e);
+void leader_send_append(struct world *w, int node, int peer);
+void leader_broadcast(struct world *w, int node);
+void leader_on_append(struct world *w, const struct msg *m);
+void leader_on_append_reply(struct world *w, const struct msg *m);
+void leader_advance_commit(struct world *w, int node);
+
+/* leader_client.c: client requests, forwarding, read index */
+void leader_client(struct world *w, struct op *op);
+void leader_on_forward(struct world *w, const struct msg *m);
+void leader_on_forward_reply(struct world *w, const struct msg *m);
+void leader_deadline(struct world *w, int node, uint64_t op);
+/* node learned a leader (or a new term): send waiting requests to it;
+ * again: also those already sent to that leader (a link came back). */
+void leader_retry(struct world *w, int node, bool again);
+/* node became leader: serve the requests its own clients sent it. */
+void leader_take_over(struct world *w, int node);
+/* node stopped leading: requests it served go back to waiting, or fail
+ * with why when why is not NULL. */
+void leader_drop_serving(struct world *w, int node, const char *why);
+/* Finishes what the applied index and the read rounds allow. */
+void leader_progress(struct world *w, int node);
+/* Forgets every request (crash, leave); ops still pending fail with why. */
+void leader_clear_requests(struct world *w, int node, const char *why);
+/* Drops served requests of other nodes' clients past their deadline. */
+void leader_prune(struct world *w, int node);
+
+#endif

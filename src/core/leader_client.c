@@ -1,0 +1,420 @@
+/* leader_client.c: client requests under the leader-based protocol. The node
+ * a client talks to forwards to the leader it knows (or waits for one); the
+ * leader appends writes to its log and answers when they are applied, and
+ * answers reads by read index: a confirmation round with a majority, then
+ * its own store once it has applied that far. Every request ends by its
+ * deadline, with an error that says which majority was missing. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capviz/world.h"
+
+static struct leader_request *reqs_add(struct world *w, int node)
+{
+	struct leader_node *ld = &w->nodes[node].ld;
+	struct leader_request *r;
+
+	if (ld->nreqs == ld->reqs_cap) {
+		size_t cap = ld->reqs_cap ? ld->reqs_cap * 2 : 16;
+		struct leader_request *reqs = realloc(ld->reqs, cap * sizeof *reqs);
+
+		if (!reqs) {
+			w->oom = true;
+			return NULL;
+		}
+		ld->reqs = reqs;
+		ld->reqs_cap = cap;
+	}
+	r = &ld->reqs[ld->nreqs++];
+	memset(r, 0, sizeof *r);
+	r->fwd_to = -1;
+	return r;
+}
+
+/* Removes finished requests, keeping the others in arrival order. */
+static void reqs_compact(struct leader_node *ld)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < ld->nreqs; i++)
+		if (!ld->reqs[i].done)
+			ld->reqs[j++] = ld->reqs[i];
+	ld->nreqs = j;
+}
+
+static bool op_pending(const struct world *w, uint64_t op)
+{
+	const struct op *o = world_op(w, op);
+
+	return o && o->result == RES_PENDING;
+}
+
+/* Answers r's client: directly when it talks to this node, else through
+ * the node it talks to. error NULL means success. */
+static void complete(struct world *w, int node, struct leader_request *r, const char *error,
+		     bool found, const struct version *v)
+{
+	if (r->origin == node) {
+		if (op_pending(w, r->op))
+			world_op_finish(w, r->op, error, found, v);
+	} else {
+		struct msg m;
+
+		memset(&m, 0, sizeof m);
+		m.kind = MSG_FORWARD_REPLY;
+		m.term = w->nodes[node].ld.term;
+		m.req = r->op;
+		m.key = r->key;
+		m.ok = error == NULL;
+		m.found = found;
+		if (v)
+			m.v = *v;
+		if (error)
+			snprintf(m.u.fwd_reply.error, sizeof m.u.fwd_reply.error, "%s", error);
+		net_send(w, node, r->origin, &m);
+	}
+	r->done = true;
+}
+
+static void forward(struct world *w, int node, struct leader_request *r)
+{
+	struct leader_node *ld = &w->nodes[node].ld;
+	struct msg m;
+
+	memset(&m, 0, sizeof m);
+	m.kind = MSG_FORWARD;
+	m.term = ld->term;
+	m.req = r->op;
+	m.key = r->key;
+	m.v.wid = r->wid;
+	m.u.fwd.op_kind = r->kind;
+	m.u.fwd.arg = r->arg;
+	m.u.fwd.op = r->op;
+	r->fwd_to = ld->leader;
+	r->fwd_term = ld->term;
+	net_send(w, node, ld->leader, &m);
+}
+
+/* The log index of op's entry, 0 when the log has none: a request sent
+ * again to a new leader must not be applied twice. */
+static uint64_t find_entry(const struct leader_node *ld, uint64_t op)
+{
+	for (size_t i = ld->log_len; i > 0; i--)
+		if (ld->log[i - 1].op == op)
+			return i;
+	return 0;
+}
+
+/* The newest vector clock this leader has for key, in its log or store. */
+static void key_vc(const struct world *w, int node, int key, uint32_t *vc)
+{
+	const struct leader_node *ld = &w->nodes[node].ld;
+	const struct version *cur = store_get(&w->nodes[node].store, key);
+
+	for (size_t i = ld->log_len; i > ld->applied; i--) {
+		if (ld->log[i - 1].op != 0 && ld->log[i - 1].key == key) {
+			memcpy(vc, ld->log[i - 1].v.vc, sizeof ld->log[i - 1].v.vc);
+			return;
+		}
+	}
+	if (cur)
+		memcpy(vc, cur->vc, sizeof cur->vc);
+	else
+		memset(vc, 0, sizeof cur->vc);
+}
+
+static int append_write(struct world *w, int node, struct leader_request *r)
+{
+	struct leader_node *ld = &w->nodes[node].ld;
+	struct log_entry e;
+
+	memset(&e, 0, sizeof e);
+	e.term = ld->term;
+	e.op = r->op;
+	e.key = r->key;
+	e.kind = r->kind;
+	e.arg = r->arg;
+	e.v.value = r->kind == OP_ADD ? 0 : r->arg;
+	e.v.wid = r->wid;
+	e.v.ts_us = world_clock(w, node);
+	e.v.node = node;
+	key_vc(w, node, r->key, e.v.vc);
+	e.v.vc[node]++;
+	if (leader_log_append(w, node, &e) < 0)
+		return -1;
+	r->index = ld->log_len;
+	leader_broadcast(w, node);
+	return 0;
+}
+
+/* This node leads: carry r out. The caller then lets the leader make
+ * progress (leader_advance_commit), once, after its loop over requests. */
+static void serve(struct world *w, int node, struct leader_request *r)
+{
+	struct leader_node *ld = &w->nodes[node].ld;
+
+	r->serving = true;
+	if (r->kind == OP_READ) {
+		r->read_seq = 0;
+	} else {
+		r->index = find_entry(ld, r->op);
+		if (r->index == 0 && append_write(w, node, r) < 0)
+			complete(w, node, r, "out of memory", false, NULL);
+	}
+}
+
+static void route(struct world *w, int node, struct leader_request *r)
+{
+	struct leader_node *ld = &w->nodes[node].ld;
+
+	if (ld->role == ROLE_LEADER)
+		serve(w, node, r);
+	else if (ld->leader >= 0)
+		forward(w, node, r);
+	else
+		world_note(w, node, "%c knows no leader: the request waits for one", 'A' + node);
+}
+
+void leader_client(struct world *w, struct op *op)
+{
+	int node = op->node;
+	uint64_t id = op->id;
+	struct leader_request *r = reqs_add(w, node);
+
+	if (!r) {
+		world_op_finish(w, id, "out of memory", false, NULL);
+		return;
+	}
+	r->op = id;
+	r->kind = op->kind;
+	r->key = op->key;
+	r->arg = op->arg;
+	r->wid = op->wid;
+	r->origin = node;
+	r->deadline_us = w->now_us + w->timing.request_timeout_us;
+	world_timer(w, node, PROTO_LEADER, LT_DEADLINE, w->timing.request_timeout_us, id);
+	route(w, node, r);
+	leader_advance_commit(w, node);
+	reqs_compact(&w->nodes[node].ld);
+}
+
+static struct leader_request *find_req(struct leader_node *ld, uint64_t op, int origin)
+{
+	for (size_t i = 0; i < ld->nreqs; i++)
+		if (ld->reqs[i].op == op && ld->reqs[i].origin == origin && !ld->reqs[i].done)
+			return &ld->reqs[i];
+	return NULL;
+}
+
+void leader_on_forward(struct world *w, const struct msg *m)
+{
+	int node = m->to;
+	struct leader_node *ld = &w->nodes[node].ld;
+	struct leader_request *r;
+
+	if (ld->role != ROLE_LEADER) {
+		struct leader_request tmp = { .op = m->req, .origin = m->from, .key = m->key };
+
+		/* An empty error tells the sender: not the leader, look again. */
+		complete(w, node, &tmp, "", false, NULL);
+		return;
+	}
+	if (find_req(ld, m->req, m->from))
+		return;         /* sent again; the first copy is under way */
+	r = reqs_add(w, node);
+	if (!r)
+		return;
+	r->op = m->req;
+	r->kind = m->u.fwd.op_kind;
+	r->key = m->key;
+	r->arg = m->u.fwd.arg;
+	r->wid = m->v.wid;
+	r->origin = m->from;
+	r->deadline_us = w->now_us + w->timing.request_timeout_us;
+	serve(w, node, r);
+	leader_advance_commit(w, node);
+	reqs_compact(ld);
+}
+
+void leader_on_forward_reply(struct world *w, const struct msg *m)
+{
+	int node = m->to;
+	struct leader_node *ld = &w->nodes[node].ld;
+	struct leader_request *r = find_req(ld, m->req, node);
+
+	if (!r || r->serving)
+		return;
+	if (!m->ok && m->u.fwd_reply.error[0] == '\0') {
+		/* It is no leader: forget it, and send to the leader this
+		 * node has heard of since, if any. */
+		if (r->fwd_to == m->from) {
+			r->fwd_to = -1;
+			if (ld->leader == m->from)
+				ld->leader = -1;
+			leader_retry(w, node, false);
+		}
+		return;
+	}
+	complete(w, node, r, m->ok ? NULL : m->u.fwd_reply.error, m->found, &m->v);
+	reqs_compact(ld);
+}
+
+void leader_deadline(struct world *w, int node, uint64_t op)
+{
+	struct leader_node *ld = &w->nodes[node].ld;
+	struct leader_request *r = find_req(ld, op, node);
+	char why[OP_ERROR_MAX];
+
+	if (!r)
+		return;
+	if (ld->role == ROLE_LEADER)
+		snprintf(why, sizeof why, "no quorum: leader %c heard from %d of %d nodes",
+			'A' + node, leader_heard_count(w, node), w->n);
+	else if (ld->leader >= 0)
+		snprintf(why, sizeof why, "no quorum: %c cannot reach leader %c",
+			'A' + node, 'A' + ld->leader);
+	else
+		snprintf(why, sizeof why, "no quorum: %c cannot reach a leader", 'A' + node);
+	complete(w, node, r, why, false, NULL);
+	reqs_compact(ld);
+}
+
+void leader_retry(struct world *w, int node, bool again)
+{
+	struct leader_node *ld = &w->nodes[node].ld;
+
+	if (ld->role == ROLE_LEADER || ld->leader < 0)
+		return;
+	for (size_t i = 0; i < ld->nreqs; i++) {
+		struct leader_request *r = &ld->reqs[i];
+
+		if (r->done || r->serving || r->origin != node)
+			continue;
+		if (again || r->fwd_to != ld->leader || r->fwd_term != ld->term)
+			forward(w, node, r);
+	}
+}
+
+void leader_take_over(struct world *w, int node)
+{
+	struct leader_node *ld = &w->nodes[node].ld;
+
+	for (size_t i = 0; i < ld->nreqs; i++) {
+		struct leader_request *r = &ld->reqs[i];
+
+		if (!r->done && !r->serving && r->origin == node)
+			serve(w, node, r);
+	}
+	reqs_compact(ld);
+}
+
+void leader_drop_serving(struct world *w, int node, const char *why)
+{
+	struct leader_node *ld = &w->nodes[node].ld;
+
+	for (size_t i = 0; i < ld->nreqs; i++) {
+		struct leader_request *r = &ld->reqs[i];
+
+		if (r->done || !r->serving)
+			continue;
+		if (why) {
+			complete(w, node, r, why, false, NULL);
+		} else if (r->origin == node) {
+			r->serving = false;
+			r->fwd_to = -1;
+		} else {
+			r->done = true;
+		}
+	}
+	reqs_compact(ld);
+}
+
+/* Starts a confirmation round for reads that have none yet: once a
+ * majority answers it in this term, no other leader can have committed
+ * anything past read_index. */
+static void start_read_round(struct world *w, int node)
+{
+	struct leader_node *ld = &w->nodes[node].ld;
+	bool any = false;
+
+	if (ld->commit == 0 || ld->log[ld->commit - 1].term != ld->term)
+		return;         /* not yet sure what is committed */
+	for (size_t i = 0; i < ld->nreqs; i++) {
+		struct leader_request *r = &ld->reqs[i];
+
+		if (r->done || !r->serving || r->kind != OP_READ || r->read_seq)
+			continue;
+		if (!any) {
+			ld->read_seq++;
+			ld->read_acked[node] = ld->read_seq;
+			any = true;
+		}
+		r->read_seq = ld->read_seq;
+		r->read_index = ld->commit;
+	}
+	if (any && w->n > 1)
+		leader_broadcast(w, node);
+}
+
+static bool read_ready(const struct world *w, int node, const struct leader_request *r)
+{
+	const struct leader_node *ld = &w->nodes[node].ld;
+	int acks = 0;
+
+	if (r->read_seq == 0 || ld->applied < r->read_index)
+		return false;
+	for (int i = 0; i < w->n; i++)
+		if (i == node || ld->read_acked[i] >= r->read_seq)
+			acks++;
+	return acks >= world_quorum(w);
+}
+
+void leader_progress(struct world *w, int node)
+{
+	struct leader_node *ld = &w->nodes[node].ld;
+
+	if (ld->role != ROLE_LEADER)
+		return;
+	start_read_round(w, node);
+	for (size_t i = 0; i < ld->nreqs; i++) {
+		struct leader_request *r = &ld->reqs[i];
+
+		if (r->done || !r->serving)
+			continue;
+		if (r->kind == OP_READ && read_ready(w, node, r)) {
+			const struct version *v = store_get(&w->nodes[node].store, r->key);
+
+			complete(w, node, r, NULL, v != NULL, v);
+		} else if (r->kind != OP_READ && r->index && r->index <= ld->applied) {
+			const struct log_entry *e = &ld->log[r->index - 1];
+
+			if (e->op == r->op)
+				complete(w, node, r, NULL, true, &e->v);
+		}
+	}
+	reqs_compact(ld);
+}
+
+void leader_clear_requests(struct world *w, int node, const char *why)
+{
+	struct leader_node *ld = &w->nodes[node].ld;
+
+	for (size_t i = 0; i < ld->nreqs; i++) {
+		struct leader_request *r = &ld->reqs[i];
+
+		if (!r->done && r->origin == node && op_pending(w, r->op))
+			world_op_finish(w, r->op, why, false, NULL);
+	}
+	ld->nreqs = 0;
+}
+
+void leader_prune(struct world *w, int node)
+{
+	struct leader_node *ld = &w->nodes[node].ld;
+
+	for (size_t i = 0; i < ld->nreqs; i++)
+		if (ld->reqs[i].origin != node && ld->reqs[i].deadline_us <= w->now_us)
+			ld->reqs[i].done = true;
+	reqs_compact(ld);
+}
