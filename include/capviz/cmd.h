@@ -1,0 +1,120 @@
+/* cmd.h: the command language. One parser turns a line ("cut A B",
+ * "write A balance 500 QUORUM") into a struct command; the prompt, scenario
+ * timelines and the key map all go through it. cmd_exec carries out the
+ * commands that change the world; the driver handles the rest (pause,
+ * speed, quit...). */
+#ifndef CAPVIZ_CMD_H
+#define CAPVIZ_CMD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "capviz/store.h"
+
+struct world;
+
+#define CMD_TEXT_MAX 200
+/* Room for the longest message: the list of every command. */
+#define CMD_ERR_MAX 256
+
+enum cmd_kind {
+	CMD_CUT,            /* a, b; oneway: only a>b */
+	CMD_RESTORE,        /* a, b; oneway: only a>b */
+	CMD_RESTORE_ALL,
+	CMD_ISOLATE,        /* a */
+	CMD_PARTITION,      /* group[] */
+	CMD_CRASH,          /* a */
+	CMD_RECOVER,        /* a */
+	CMD_LATENCY,        /* a, b (-1 all), dur_us, jitter_us */
+	CMD_LOSS,           /* a, b, pct */
+	CMD_SKEW,           /* a, dur_us (signed) */
+	CMD_TIMEOUT,        /* dur_us */
+	CMD_MODE,           /* mode */
+	CMD_LEVEL,          /* read (bool), level */
+	CMD_WRITE,          /* a, key, value, level */
+	CMD_ADD,            /* a, key, value (delta), level */
+	CMD_READ,           /* a, key, level */
+	CMD_HEAL,
+	CMD_PAUSE,          /* text (optional) */
+	CMD_RESUME,
+	CMD_STEP,
+	CMD_SPEED,          /* speed */
+	CMD_WAIT,           /* dur_us */
+	CMD_SAY,            /* text */
+	CMD_EXPECT,         /* expect */
+	CMD_QUIT,
+	CMD_KIND_COUNT
+};
+
+enum expect_kind {
+	EXPECT_VALUE,       /* expect C balance 500: node a holds value */
+	EXPECT_LAST,        /* expect last ok|error|stale */
+};
+
+enum expect_outcome { OUTCOME_OK, OUTCOME_ERROR, OUTCOME_STALE };
+
+struct command {
+	enum cmd_kind kind;
+	int a;                  /* node, -1 when none or "all" */
+	int b;
+	bool oneway;
+	bool read;              /* CMD_LEVEL: read (true) or write level */
+	bool both;              /* CMD_LEVEL: `level ONE` sets read and write */
+	int group[WORLD_MAX_NODES]; /* CMD_PARTITION: side of each node, -1 none */
+	int mode;               /* enum mode */
+	int level;              /* enum level; LEVEL_DEFAULT when not given */
+	char key[KEY_NAME_MAX];
+	int64_t value;
+	int64_t dur_us;
+	int64_t jitter_us;
+	int pct;
+	double speed;
+	enum expect_kind expect;
+	enum expect_outcome outcome;
+	char text[CMD_TEXT_MAX];
+	int line;               /* the scenario line it came from; 0 otherwise */
+};
+
+/* Parses one command for a world of nnodes nodes. Returns 0, or -1 with err
+ * naming the command and what was expected ("cut: unknown node 'Q' (nodes
+ * are A, B, C)"). */
+int cmd_parse(const char *line, int nnodes, struct command *out, char *err, size_t errlen);
+
+/* True for commands that change the world (cmd_exec carries them out). */
+bool cmd_is_world(const struct command *c);
+
+/* Carries out a world command. Returns 0, or -1 with err filled. */
+int cmd_exec(struct world *w, const struct command *c, char *err, size_t errlen);
+
+/* Checks an expectation now. Returns 1 when it holds, 0 when it does not
+ * (got says what was found), -1 when it cannot be decided yet (expect last
+ * while the last operation is pending). */
+int cmd_expect(struct world *w, const struct command *c, char *got, size_t gotlen);
+
+/* The command words, for completion and the docs test; NULL-terminated. */
+extern const char *const cmd_words[];
+
+/* --- values of the language (src/cmd/value.c), shared with scenario files
+ * and option parsing. Each takes a token as pointer and length, accepts
+ * exactly what the grammar allows, and returns 0 or -1 (-2: well formed but
+ * out of range). --- */
+
+/* The longest duration anything takes: a day. */
+#define CMD_DURATION_MAX_US (86400LL * 1000000)
+
+/* A 64-bit signed integer, optional sign: "500", "-100". */
+int cmd_int64(const char *s, size_t len, int64_t *out);
+/* An unsigned 64-bit integer: "7". */
+int cmd_uint64(const char *s, size_t len, uint64_t *out);
+/* A duration with a unit (us, ms, s, m), integer or decimal: "40ms",
+ * "1.5s"; a sign ("-5s", "+5s") only when sign is true. */
+int cmd_duration(const char *s, size_t len, bool sign, int64_t *us);
+/* 0..100 with an optional '%'. */
+int cmd_percent(const char *s, size_t len, int *pct);
+/* A non-negative decimal such as "0.5" or "2" (locale-independent). */
+int cmd_decimal(const char *s, size_t len, double *out);
+/* [a-z_][a-z0-9_]*, shorter than KEY_NAME_MAX. */
+bool cmd_key_valid(const char *s, size_t len);
+
+#endif

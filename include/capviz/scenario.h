@@ -1,0 +1,61 @@
+/* scenario.h: scenario files (INI, read with inih): a [scenario] section
+ * that sets the stage (nodes, mode, seed, first values) and a [timeline] of
+ * commands at absolute or relative times. Loading checks everything, so a
+ * session never meets a bad step; every error names its file and line. */
+#ifndef CAPVIZ_SCENARIO_H
+#define CAPVIZ_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "capviz/cmd.h"
+#include "capviz/store.h"
+
+/* inih cuts lines at 200 bytes; a line must be shorter than that. */
+#define SCENARIO_LINE_MAX 199
+/* Scenarios are written by hand: anything bigger is a mistake. */
+#define SCENARIO_MAX_BYTES (1024 * 1024)
+
+struct scenario_step {
+	int64_t at_us;          /* absolute, relative times resolved */
+	int line;               /* its line in the file */
+	struct command cmd;
+	char src[CMD_TEXT_MAX + 64]; /* the command as written */
+};
+
+struct scenario_init {
+	char key[KEY_NAME_MAX];
+	int64_t value;
+};
+
+struct scenario {
+	char path[512];         /* the file (or the name) it was loaded from */
+	char name[128];
+	char description[512];
+	int nodes;              /* 0 when the file does not say */
+	int mode;               /* enum mode; -1 when the file does not say */
+	uint64_t seed;
+	bool has_seed;
+	struct scenario_init init[STORE_MAX_KEYS];
+	int ninit;
+	struct scenario_step *steps; /* owned; file order */
+	size_t nsteps;
+};
+
+/* Each loader fills s (which it owns until scenario_free) and returns 0, or
+ * returns -1 with err set to "FILE:LINE: what is wrong" (FILE as given) and
+ * s empty. nodes_override > 0 replaces the file's node count, and the
+ * timeline's commands are checked against it. */
+int scenario_load_file(struct scenario *s, const char *path, int nodes_override, char *err, size_t errlen);
+int scenario_load_text(struct scenario *s, const char *name, const char *text, int nodes_override,
+		       char *err, size_t errlen);
+/* The same on len bytes that may hold anything, NULs included. */
+int scenario_load_buf(struct scenario *s, const char *name, const char *buf, size_t len,
+		      int nodes_override, char *err, size_t errlen);
+void scenario_free(struct scenario *s);
+
+/* The built-in `balance` scenario, identical to scenarios/balance.ini. */
+extern const char scenario_default_text[];
+
+#endif

@@ -1,0 +1,412 @@
+/* scenario.c: loads scenario files. inih splits the INI structure; this file
+ * checks the text first (inih cuts long lines and merges indented ones
+ * silently, and never tells its handler the line), counts lines through its
+ * own reader, reads [scenario] and [timeline], and parses each step's
+ * command once the node count is known. Checking the bytes and the layout of
+ * lines is scenario_text.c's. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <ini.h>
+
+#include "capviz/scenario.h"
+#include "capviz/world.h"
+#include "scenario_text.h"
+
+struct loader {
+	struct scenario *s;
+	const char *buf;
+	size_t len;
+	size_t pos;             /* the reader's place in buf */
+	int line;               /* the line the reader gave inih last */
+	size_t line_start;
+	size_t line_len;
+	int err_line;           /* the earliest error so far; 0: none */
+	char err[CMD_ERR_MAX + 64];
+	int key_line[6];        /* where each [scenario] key was set */
+	bool nodes_bad;
+	bool have_prev;
+	int64_t prev_us;
+	size_t cap;
+};
+
+static const char *const scenario_keys[] = { "name", "description", "nodes", "mode", "seed", "init" };
+
+/* Keeps the error of the earliest line: the one a reader fixes first. */
+__attribute__((format(printf, 3, 4)))
+static void loader_err(struct loader *l, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (l->err_line && l->err_line <= line)
+		return;
+	l->err_line = line;
+	va_start(ap, fmt);
+	vsnprintf(l->err, sizeof l->err, fmt, ap);
+	va_end(ap);
+}
+
+/* inih's reader: one call, one line, so l->line is the line inih handles.
+ * Lines were checked to fit before. */
+static char *loader_read(char *str, int num, void *stream)
+{
+	struct loader *l = stream;
+	size_t start, n;
+
+	if (l->pos >= l->len || num < 2)
+		return NULL;
+	start = l->pos;
+	l->pos = scenario_text_line(l->buf, l->len, start, &n);
+	if (n > (size_t)num - 1)
+		n = (size_t)num - 1;
+	memcpy(str, l->buf + start, n);
+	str[n] = '\0';
+	l->line++;
+	l->line_start = start;
+	l->line_len = n;
+	return str;
+}
+
+/* "2s", "2.5s", "0.001s": a resolved time as a reader would write it. */
+static void fmt_time(int64_t us, char *buf, size_t size)
+{
+	int n = snprintf(buf, size, "%lld.%06lld", (long long)(us / 1000000), (long long)(us % 1000000));
+
+	while (n > 0 && (size_t)n < size && buf[n - 1] == '0')
+		buf[--n] = '\0';
+	if (n > 0 && (size_t)n < size && buf[n - 1] == '.')
+		buf[--n] = '\0';
+	if ((size_t)n + 1 < size)
+		snprintf(buf + n, size - (size_t)n, "s");
+}
+
+static int timeline_time(struct loader *l, const char *name, int64_t *at)
+{
+	bool rel = name[0] == '+';
+	char prev[32];
+	int64_t d;
+	int r = cmd_duration(name + rel, strlen(name + rel), false, &d);
+
+	if (r == -2) {
+		loader_err(l, l->line, "time '%.40s' is too far (at most a day per step)", name);
+		return -1;
+	}
+	if (r < 0) {
+		loader_err(l, l->line, "bad time '%.40s' (expected 2s, 1500ms or +0.5s)", name);
+		return -1;
+	}
+	*at = rel ? (l->have_prev ? l->prev_us : 0) + d : d;
+	if (!rel && l->have_prev && *at < l->prev_us) {
+		fmt_time(l->prev_us, prev, sizeof prev);
+		loader_err(l, l->line, "time %.40s is before the previous step (%s)", name, prev);
+		return -1;
+	}
+	return 0;
+}
+
+static void timeline_step(struct loader *l, const char *name, const char *value)
+{
+	struct scenario *s = l->s;
+	struct scenario_step *st;
+	int64_t at;
+
+	if (timeline_time(l, name, &at) < 0)
+		return;
+	if (s->nsteps == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		struct scenario_step *steps = realloc(s->steps, cap * sizeof *steps);
+
+		if (!steps) {
+			loader_err(l, l->line, "out of memory");
+			return;
+		}
+		s->steps = steps;
+		l->cap = cap;
+	}
+	st = &s->steps[s->nsteps++];
+	memset(st, 0, sizeof *st);
+	st->at_us = at;
+	st->line = l->line;
+	snprintf(st->src, sizeof st->src, "%s", value);
+	l->prev_us = at;
+	l->have_prev = true;
+}
+
+/* One "key=value" of an init line. */
+static void init_item(struct loader *l, const char *item, size_t len)
+{
+	struct scenario *s = l->s;
+	const char *eq = memchr(item, '=', len), *end = item + len;
+	size_t klen, vlen;
+	const char *v;
+	int64_t value;
+
+	if (!eq) {
+		loader_err(l, l->line, "init: expected key=value (init = balance=100, stock=5), got '%.*s'",
+			   (int)(len > 40 ? 40 : len), item);
+		return;
+	}
+	klen = scenario_text_trim(item, (size_t)(eq - item), &item);
+	vlen = scenario_text_trim(eq + 1, (size_t)(end - (eq + 1)), &v);
+	if (!cmd_key_valid(item, klen)) {
+		loader_err(l, l->line, "init: bad key name '%.*s' (lowercase letters, digits and _, "
+			   "not starting with a digit, at most %d characters)",
+			   (int)(klen > 40 ? 40 : klen), item, KEY_NAME_MAX - 1);
+		return;
+	}
+	if (cmd_int64(v, vlen, &value) < 0) {
+		loader_err(l, l->line, "init: expected a number for %.*s, got '%.*s'",
+			   (int)klen, item, (int)(vlen > 40 ? 40 : vlen), v);
+		return;
+	}
+	for (int i = 0; i < s->ninit; i++)
+		if (strlen(s->init[i].key) == klen && memcmp(s->init[i].key, item, klen) == 0) {
+			loader_err(l, l->line, "init: %s is given twice", s->init[i].key);
+			return;
+		}
+	if (s->ninit == STORE_MAX_KEYS) {
+		loader_err(l, l->line, "init: too many keys (at most %d)", STORE_MAX_KEYS);
+		return;
+	}
+	memcpy(s->init[s->ninit].key, item, klen);
+	s->init[s->ninit].key[klen] = '\0';
+	s->init[s->ninit++].value = value;
+}
+
+static void scenario_init_list(struct loader *l, const char *value)
+{
+	const char *p = value;
+
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+
+		init_item(l, p, n);
+		if (!comma)
+			return;
+		p = comma + 1;
+	}
+}
+
+static void scenario_number(struct loader *l, const char *key, const char *value)
+{
+	struct scenario *s = l->s;
+	uint64_t v;
+	int r = cmd_uint64(value, strlen(value), &v);
+
+	if (strcmp(key, "nodes") == 0) {
+		if (r < 0 || v < 1 || v > WORLD_MAX_NODES) {
+			l->nodes_bad = true;
+			loader_err(l, l->line, "nodes must be 1 to %d, got '%.40s'", WORLD_MAX_NODES, value);
+			return;
+		}
+		s->nodes = (int)v;
+	} else if (r == -2) {
+		loader_err(l, l->line, "seed '%.40s' is too large (at most %llu)", value,
+			   (unsigned long long)UINT64_MAX);
+	} else if (r < 0) {
+		loader_err(l, l->line, "seed must be an unsigned integer, got '%.40s'", value);
+	} else {
+		s->seed = v;
+		s->has_seed = true;
+	}
+}
+
+static void scenario_key(struct loader *l, const char *key, const char *value)
+{
+	struct scenario *s = l->s;
+	int k = -1;
+
+	for (int i = 0; i < 6; i++)
+		if (strcasecmp(key, scenario_keys[i]) == 0)
+			k = i;
+	if (k < 0) {
+		loader_err(l, l->line, "unknown key '%.40s' in [scenario] (expected name, description, "
+			   "nodes, mode, seed, init)", key);
+		return;
+	}
+	if (l->key_line[k] && k != 5) {
+		loader_err(l, l->line, "%s is given twice (first on line %d)", scenario_keys[k], l->key_line[k]);
+		return;
+	}
+	l->key_line[k] = l->line;
+	if (k == 0 && strlen(value) >= sizeof s->name)
+		loader_err(l, l->line, "name is too long (at most %zu bytes)", sizeof s->name - 1);
+	else if (k == 0)
+		memcpy(s->name, value, strlen(value) + 1);
+	else if (k == 1)
+		snprintf(s->description, sizeof s->description, "%s", value);
+	else if (k == 3 && strcasecmp(value, "cp") == 0)
+		s->mode = MODE_CP;
+	else if (k == 3 && strcasecmp(value, "ap") == 0)
+		s->mode = MODE_AP;
+	else if (k == 3 && strcasecmp(value, "strict") == 0)
+		s->mode = MODE_STRICT;
+	else if (k == 3)
+		loader_err(l, l->line, "mode must be cp, ap or strict, got '%.40s'", value);
+	else if (k == 5)
+		scenario_init_list(l, value);
+	else
+		scenario_number(l, scenario_keys[k], value);
+}
+
+static int loader_handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct loader *l = user;
+	char raw[SCENARIO_LINE_MAX + 1];
+
+	/* inih ends a value at " ;" even inside quotes; the raw line knows
+	 * better (say "CP ; AP" keeps its text). */
+	if (scenario_text_value(l->buf + l->line_start, l->line_len, raw, sizeof raw) == 0)
+		value = raw;
+	if (strcasecmp(section, "scenario") == 0)
+		scenario_key(l, name, value);
+	else if (strcasecmp(section, "timeline") == 0)
+		timeline_step(l, name, value);
+	else if (section[0] == '\0')
+		loader_err(l, l->line, "'%.40s' comes before any section (start with [scenario])", name);
+	return 1;
+}
+
+/* Parses each step's command for the final node count. */
+static void loader_commands(struct loader *l, int nodes_override)
+{
+	struct scenario *s = l->s;
+	int nn = nodes_override > 0 ? nodes_override : s->nodes > 0 ? s->nodes : 3;
+	char err[CMD_ERR_MAX];
+
+	if (nodes_override > 0)
+		s->nodes = nodes_override;
+	/* A wrong node count would only make every step look wrong. */
+	if (l->nodes_bad)
+		return;
+	for (size_t i = 0; i < s->nsteps; i++) {
+		struct scenario_step *st = &s->steps[i];
+
+		if (l->err_line && st->line >= l->err_line)
+			return;
+		if (cmd_parse(st->src, nn, &st->cmd, err, sizeof err) < 0) {
+			loader_err(l, st->line, "%s", err);
+			return;
+		}
+		st->cmd.line = st->line;
+	}
+}
+
+int scenario_load_buf(struct scenario *s, const char *name, const char *buf, size_t len,
+		      int nodes_override, char *err, size_t errlen)
+{
+	struct loader l;
+	struct scenario_text_check chk;
+	int r;
+
+	memset(s, 0, sizeof *s);
+	s->mode = -1;
+	snprintf(s->path, sizeof s->path, "%s", name);
+	memset(&l, 0, sizeof l);
+	l.s = s;
+	l.buf = buf;
+	l.len = len;
+	if (nodes_override > WORLD_MAX_NODES) {
+		snprintf(err, errlen, "%s: nodes must be 1 to %d", name, WORLD_MAX_NODES);
+		return -1;
+	}
+	/* The shape of the text first: past a bad line, inih's view of the
+	 * file (and so every later message) would be wrong. */
+	if (scenario_text_check(buf, len, &chk) < 0) {
+		snprintf(err, errlen, "%s:%d: %s", name, chk.line, chk.msg);
+		return -1;
+	}
+	r = ini_parse_stream(loader_read, &l, loader_handler, &l);
+	if (r > 0)
+		loader_err(&l, r, "expected 'key = value'");
+	else if (r < 0)
+		loader_err(&l, 1, "out of memory");
+	loader_commands(&l, nodes_override);
+	/* Said only when nothing else is wrong: "[scenario" is a typo, and
+	 * saying that it is missing would hide it. */
+	if (!chk.has_scenario && !l.err_line)
+		loader_err(&l, 1, "no [scenario] section");
+	if (!l.err_line)
+		return 0;
+	snprintf(err, errlen, "%s:%d: %s", name, l.err_line, l.err);
+	scenario_free(s);
+	return -1;
+}
+
+int scenario_load_text(struct scenario *s, const char *name, const char *text, int nodes_override,
+		       char *err, size_t errlen)
+{
+	return scenario_load_buf(s, name, text, strlen(text), nodes_override, err, errlen);
+}
+
+int scenario_load_file(struct scenario *s, const char *path, int nodes_override, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	size_t n;
+	int r;
+
+	memset(s, 0, sizeof *s);
+	s->mode = -1;
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	buf = malloc(SCENARIO_MAX_BYTES + 1);
+	if (!buf) {
+		fclose(f);
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	n = fread(buf, 1, SCENARIO_MAX_BYTES + 1, f);
+	r = ferror(f) ? errno : 0;
+	fclose(f);
+	if (r) {
+		snprintf(err, errlen, "%s: %s", path, strerror(r));
+		free(buf);
+		return -1;
+	}
+	if (n > SCENARIO_MAX_BYTES) {
+		snprintf(err, errlen, "%s:1: file too large (a scenario holds at most %d bytes)",
+			 path, SCENARIO_MAX_BYTES);
+		free(buf);
+		return -1;
+	}
+	r = scenario_load_buf(s, path, buf, n, nodes_override, err, errlen);
+	free(buf);
+	return r;
+}
+
+void scenario_free(struct scenario *s)
+{
+	free(s->steps);
+	memset(s, 0, sizeof *s);
+	s->mode = -1;
+}
+
+const char scenario_default_text[] =
+	"; balance: the classic opening scene of the CAP theorem. Node C is cut off,\n"
+	"; a client writes at A, another reads at C. The mode (cp by default, or\n"
+	"; --mode ap) decides what the reader gets.\n"
+	"[scenario]\n"
+	"name        = balance\n"
+	"description = C is cut off; a client writes balance=500 at A, another reads at C\n"
+	"nodes       = 3\n"
+	"init        = balance=100\n"
+	"\n"
+	"[timeline]\n"
+	"0s    = say \"Three replicas agree: balance=100\"\n"
+	"1s    = isolate C\n"
+	"+0.5s = say \"C is cut off from A and B. A client writes balance=500 at A.\"\n"
+	"+0s   = write A balance 500\n"
+	"+1s   = say \"Another client reads balance at C, on the far side of the partition.\"\n"
+	"+0s   = read C balance\n"
+	"+1.5s = say \"The partition heals.\"\n"
+	"+0s   = heal\n"
+	"+1s   = read C balance\n"
+	"+0.5s = say \"Under partition a system gives up consistency (a stale read) or availability (an error).\"\n";

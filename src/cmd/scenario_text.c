@@ -1,0 +1,201 @@
+/* scenario_text.c: what a scenario's text must be before inih reads it.
+ * Debian's inih cuts lines at 200 bytes and passes the rest on as a new line,
+ * merges indented lines into the value above, and skips empty sections
+ * without a word; these checks turn each of those into an error at its line. */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "capviz/scenario.h"
+#include "scenario_text.h"
+
+size_t scenario_text_line(const char *buf, size_t len, size_t start, size_t *n)
+{
+	const char *nl = memchr(buf + start, '\n', len - start);
+	size_t end = nl ? (size_t)(nl - buf) : len;
+
+	*n = end - start;
+	if (*n > 0 && buf[end - 1] == '\r')
+		(*n)--;
+	return nl ? end + 1 : len;
+}
+
+size_t scenario_text_trim(const char *s, size_t len, const char **out)
+{
+	while (len > 0 && (*s == ' ' || *s == '\t')) {
+		s++;
+		len--;
+	}
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	*out = s;
+	return len;
+}
+
+int scenario_text_value(const char *line, size_t len, char *out, size_t size)
+{
+	size_t i = 0, start, end;
+	bool quoted = false, space = false;
+
+	while (i < len && line[i] != '=' && line[i] != ':')
+		i++;
+	if (i == len)
+		return -1;
+	for (i++; i < len && (line[i] == ' ' || line[i] == '\t'); i++)
+		;
+	for (start = end = i; end < len; end++) {
+		char ch = line[end];
+
+		if (!quoted && ch == ';' && space)
+			break;
+		if (quoted && ch == '\\' && end + 1 < len)
+			end++;
+		else if (ch == '"')
+			quoted = !quoted;
+		space = ch == ' ' || ch == '\t';
+	}
+	while (end > start && (line[end - 1] == ' ' || line[end - 1] == '\t'))
+		end--;
+	if (end - start >= size)
+		return -1;
+	memcpy(out, line + start, end - start);
+	out[end - start] = '\0';
+	return 0;
+}
+
+/* Length of the UTF-8 sequence at p (n bytes left), 0 when invalid. C1
+ * controls (U+0080..U+009F) count as invalid: terminals obey them. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t need;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		need = 1;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		need = 2;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		need = 3;
+	else
+		return 0;
+	if (p[0] == 0xc2)
+		lo = 0xa0;
+	else if (p[0] == 0xe0)
+		lo = 0xa0;
+	else if (p[0] == 0xed)
+		hi = 0x9f;
+	else if (p[0] == 0xf0)
+		lo = 0x90;
+	else if (p[0] == 0xf4)
+		hi = 0x8f;
+	if (n < need + 1 || p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i <= need; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return need + 1;
+}
+
+/* The line of the first byte that text does not hold; 0 when none. */
+static int first_binary_line(const char *buf, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)buf;
+	int line = 1;
+
+	for (size_t i = 0; i < len;) {
+		size_t n = 1;
+
+		if (p[i] == '\n')
+			line++;
+		else if (p[i] == '\r' && !(i + 1 == len || p[i + 1] == '\n'))
+			return line;
+		else if (p[i] >= 0x80 && (n = utf8_len(p + i, len - i)) == 0)
+			return line;
+		else if ((p[i] < 0x20 && p[i] != '\t' && p[i] != '\r') || p[i] == 0x7f)
+			return line;
+		i += n;
+	}
+	return 0;
+}
+
+/* A section header line: its name must be known and nothing may follow. */
+static void check_section(const char *s, size_t n, int line, struct scenario_text_check *c)
+{
+	const char *close = memchr(s, ']', n), *rest;
+	size_t name_len, rest_len;
+
+	if (!close) {
+		if (!c->line) {
+			c->line = line;
+			snprintf(c->msg, sizeof c->msg, "expected ']' after the section name");
+		}
+		return;
+	}
+	name_len = (size_t)(close - s - 1);
+	rest_len = scenario_text_trim(close + 1, n - (size_t)(close + 1 - s), &rest);
+	if (name_len == 8 && strncasecmp(s + 1, "scenario", 8) == 0)
+		c->has_scenario = true;
+	if (c->line)
+		return;
+	if (rest_len > 0 && rest[0] != ';' && rest[0] != '#') {
+		c->line = line;
+		snprintf(c->msg, sizeof c->msg, "unexpected text after [%.*s]", (int)(name_len > 40 ? 40 : name_len), s + 1);
+	} else if (!(name_len == 8 && strncasecmp(s + 1, "scenario", 8) == 0) &&
+		   !(name_len == 8 && strncasecmp(s + 1, "timeline", 8) == 0)) {
+		c->line = line;
+		snprintf(c->msg, sizeof c->msg, "unknown section [%.*s] (expected [scenario] or [timeline])",
+			 (int)(name_len > 40 ? 40 : name_len), s + 1);
+	}
+}
+
+static void check_line(const char *s, size_t n, int line, bool *after_pair, struct scenario_text_check *c)
+{
+	const char *t;
+	size_t tn;
+
+	if (n > SCENARIO_LINE_MAX && !c->line) {
+		c->line = line;
+		snprintf(c->msg, sizeof c->msg, "line too long (%zu bytes; a line holds at most %d)",
+			 n, SCENARIO_LINE_MAX);
+	}
+	tn = scenario_text_trim(s, n, &t);
+	if (tn == 0 || t[0] == ';' || t[0] == '#')
+		return;
+	if (t > s && *after_pair && !c->line) {
+		c->line = line;
+		snprintf(c->msg, sizeof c->msg, "indented line (a value must fit on its own line; "
+			 "remove the indentation)");
+	}
+	if (t[0] == '[') {
+		check_section(t, tn, line, c);
+		*after_pair = false;
+	} else {
+		*after_pair = true;
+	}
+}
+
+int scenario_text_check(const char *buf, size_t len, struct scenario_text_check *c)
+{
+	bool after_pair = false;
+	int line = 0;
+
+	memset(c, 0, sizeof *c);
+	c->line = first_binary_line(buf, len);
+	if (c->line) {
+		snprintf(c->msg, sizeof c->msg, "not a text file");
+		return -1;
+	}
+	for (size_t pos = 0; pos < len;) {
+		size_t start = pos, n;
+
+		pos = scenario_text_line(buf, len, start, &n);
+		line++;
+		/* inih skips a UTF-8 byte order mark on the first line. */
+		if (line == 1 && n >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+			start += 3;
+			n -= 3;
+		}
+		check_line(buf + start, n, line, &after_pair, c);
+	}
+	return c->line ? -1 : 0;
+}

@@ -1,0 +1,285 @@
+/* test_scenario.c: scenario files: the built-in one, line numbers, times,
+ * inih's pitfalls, and every malformed file in tests/scenarios/bad (each says
+ * in its first lines the error and the line it must get). Run from the
+ * repository root. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <cmocka.h>
+
+#include "capviz/scenario.h"
+#include "capviz/world.h"
+
+#define BAD_DIR "tests/scenarios/bad"
+
+static void load_ok(struct scenario *s, const char *text, int nodes)
+{
+	char err[CMD_ERR_MAX + 600] = "";
+
+	if (scenario_load_text(s, "t.ini", text, nodes, err, sizeof err) != 0)
+		fail_msg("did not load: %s", err);
+}
+
+static void load_bad(const char *text, int nodes, const char *want)
+{
+	struct scenario s;
+	char err[CMD_ERR_MAX + 600] = "";
+
+	if (scenario_load_text(&s, "t.ini", text, nodes, err, sizeof err) != -1)
+		fail_msg("loaded, expected: %s", want);
+	assert_string_equal(err, want);
+	assert_null(s.steps);
+	assert_int_equal(s.nsteps, 0);
+}
+
+static void test_default(void **state)
+{
+	static const int64_t at_ms[] = { 0, 1000, 1500, 1500, 2500, 2500, 4000, 4000, 5000, 5500 };
+	struct scenario s;
+
+	(void)state;
+	load_ok(&s, scenario_default_text, 0);
+	assert_string_equal(s.name, "balance");
+	assert_int_equal(s.nodes, 3);
+	assert_int_equal(s.mode, -1);
+	assert_false(s.has_seed);
+	assert_int_equal(s.ninit, 1);
+	assert_string_equal(s.init[0].key, "balance");
+	assert_int_equal(s.init[0].value, 100);
+	assert_int_equal(s.nsteps, 10);
+	for (size_t i = 0; i < s.nsteps; i++) {
+		assert_int_equal(s.steps[i].at_us, at_ms[i] * 1000);
+		assert_int_equal(s.steps[i].line, 11 + (int)i);
+		assert_int_equal(s.steps[i].cmd.line, 11 + (int)i);
+		assert_int_not_equal(s.steps[i].cmd.kind, CMD_EXPECT);
+	}
+	assert_int_equal(s.steps[0].cmd.kind, CMD_SAY);
+	assert_string_equal(s.steps[0].cmd.text, "Three replicas agree: balance=100");
+	assert_string_equal(s.steps[0].src, "say \"Three replicas agree: balance=100\"");
+	assert_int_equal(s.steps[1].cmd.kind, CMD_ISOLATE);
+	assert_int_equal(s.steps[1].cmd.a, 2);
+	assert_int_equal(s.steps[3].cmd.kind, CMD_WRITE);
+	assert_int_equal(s.steps[3].cmd.value, 500);
+	assert_int_equal(s.steps[5].cmd.kind, CMD_READ);
+	assert_int_equal(s.steps[7].cmd.kind, CMD_HEAL);
+	scenario_free(&s);
+}
+
+/* scenarios/balance.ini is the built-in text, byte for byte. */
+static void test_default_file(void **state)
+{
+	FILE *f = fopen("scenarios/balance.ini", "rb");
+	static char buf[8192];
+	size_t n;
+	struct scenario s;
+	char err[CMD_ERR_MAX + 600];
+
+	(void)state;
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	assert_string_equal(buf, scenario_default_text);
+	assert_int_equal(scenario_load_file(&s, "scenarios/balance.ini", 0, err, sizeof err), 0);
+	assert_string_equal(s.path, "scenarios/balance.ini");
+	assert_int_equal(s.nsteps, 10);
+	scenario_free(&s);
+}
+
+static void test_nodes_override(void **state)
+{
+	struct scenario s;
+	char err[CMD_ERR_MAX + 600];
+
+	(void)state;
+	load_ok(&s, scenario_default_text, 5);
+	assert_int_equal(s.nodes, 5);
+	scenario_free(&s);
+	assert_int_equal(scenario_load_text(&s, "balance", scenario_default_text, 2, err, sizeof err), -1);
+	assert_string_equal(err, "balance:12: isolate: unknown node 'C' (nodes are A, B)");
+}
+
+static void test_fields(void **state)
+{
+	struct scenario s;
+
+	(void)state;
+	load_ok(&s, "\xef\xbb\xbf[Scenario]\r\n"
+		"name: two keys\r\n"
+		"description = x ; a comment\r\n"
+		"mode = AP\r\n"
+		"seed = 18446744073709551615\r\n"
+		"init = balance=100 , stock = -5\r\n"
+		"init = cart_2=0\r\n"
+		"[timeline]\r\n"
+		"+1s = say \"CP ; AP\" ; the quoted ';' stays\r\n"
+		"+250ms = pause waiting here\r\n"
+		"3s = expect last ok\r\n"
+		"3s = quit\r\n", 0);
+	assert_string_equal(s.name, "two keys");
+	assert_string_equal(s.description, "x");
+	assert_int_equal(s.nodes, 0);
+	assert_int_equal(s.mode, MODE_AP);
+	assert_true(s.has_seed);
+	assert_true(s.seed == UINT64_MAX);
+	assert_int_equal(s.ninit, 3);
+	assert_string_equal(s.init[1].key, "stock");
+	assert_int_equal(s.init[1].value, -5);
+	assert_string_equal(s.init[2].key, "cart_2");
+	assert_int_equal(s.nsteps, 4);
+	assert_int_equal(s.steps[0].at_us, 1000000);
+	assert_string_equal(s.steps[0].cmd.text, "CP ; AP");
+	assert_int_equal(s.steps[1].at_us, 1250000);
+	assert_string_equal(s.steps[1].cmd.text, "waiting here");
+	assert_int_equal(s.steps[2].at_us, 3000000);
+	assert_int_equal(s.steps[3].at_us, 3000000);
+	assert_int_equal(s.steps[3].line, 12);
+	scenario_free(&s);
+}
+
+static void test_errors(void **state)
+{
+	(void)state;
+	load_bad("", 0, "t.ini:1: no [scenario] section");
+	load_bad("[scenario]\n[timeline]\n0s = cut A Q\n", 0, "t.ini:3: cut: unknown node 'Q' (nodes are A, B, C)");
+	/* The earliest line wins, whichever check finds it. */
+	load_bad("[scenario]\n[timeline]\n0s = cut A Q\n1s = heal\nx = heal\n", 0,
+		 "t.ini:3: cut: unknown node 'Q' (nodes are A, B, C)");
+	load_bad("[scenario]\n[timeline]\n0s = heal\nnope\n0s = cut A Q\n", 0, "t.ini:4: expected 'key = value'");
+	/* The shape of the text comes first, even after an earlier mistake. */
+	load_bad("[scenario]\nmode = x\n[timeline]\n0s = heal\n1s = say \"" \
+		 "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"
+		 "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789\"\n",
+		 0, "t.ini:5: line too long (211 bytes; a line holds at most 199)");
+	load_bad("[scenario]\nname = \x1b[2J\n", 0, "t.ini:2: not a text file");
+	load_bad("[scenario]\r\nname = a\rb\r\n", 0, "t.ini:2: not a text file");
+	load_bad("[scenario]\n[timeline]\n99999999s = heal\n", 0,
+		 "t.ini:3: time '99999999s' is too far (at most a day per step)");
+	load_bad("[scenario]\ninit = a=1, a=2\n", 0, "t.ini:2: init: a is given twice");
+	load_bad("[scenario]\ninit = Balance=1\n", 0, "t.ini:2: init: bad key name 'Balance' (lowercase letters, "
+		 "digits and _, not starting with a digit, at most 23 characters)");
+	load_bad("[scenario] extra\n", 0, "t.ini:1: unexpected text after [scenario]");
+	load_bad("[scenario]\nnodes = 3\n  [timeline]\n", 0,
+		 "t.ini:3: indented line (a value must fit on its own line; remove the indentation)");
+}
+
+static void test_missing_file(void **state)
+{
+	struct scenario s;
+	char err[CMD_ERR_MAX + 600];
+
+	(void)state;
+	assert_int_equal(scenario_load_file(&s, "tests/scenarios/bad/none.ini", 0, err, sizeof err), -1);
+	assert_string_equal(err, "tests/scenarios/bad/none.ini: No such file or directory");
+	assert_int_equal(scenario_load_file(&s, "tests", 0, err, sizeof err), -1);
+	assert_int_equal(strncmp(err, "tests: ", 7), 0);
+}
+
+/* Reads "; expect: TEXT" and "; line: N" from a bad file's first lines. A
+ * TEXT ending in "..." is a prefix. */
+static void bad_file(const char *path, int *nchecked)
+{
+	char first[256], second[256], err[CMD_ERR_MAX + 600], want[CMD_ERR_MAX + 600];
+	FILE *f = fopen(path, "rb");
+	struct scenario s;
+	size_t n;
+	int line = 0;
+
+	assert_non_null(f);
+	if (!fgets(first, sizeof first, f) || !fgets(second, sizeof second, f))
+		fail_msg("%s: no header", path);
+	fclose(f);
+	first[strcspn(first, "\n")] = '\0';
+	if (strncmp(first, "; expect: ", 10) != 0 || sscanf(second, "; line: %d", &line) != 1)
+		fail_msg("%s: the first lines must be '; expect: ...' and '; line: N'", path);
+	snprintf(want, sizeof want, "%s:%d: %s", path, line, first + 10);
+	if (scenario_load_file(&s, path, 0, err, sizeof err) != -1)
+		fail_msg("%s loaded", path);
+	n = strlen(want);
+	if (n > 3 && strcmp(want + n - 3, "...") == 0)
+		n -= 3;
+	else
+		n = strlen(want) + 1;
+	if (strncmp(err, want, n) != 0)
+		fail_msg("%s:\n  got  %s\n  want %s", path, err, want);
+	(*nchecked)++;
+}
+
+static void test_bad_files(void **state)
+{
+	DIR *d = opendir(BAD_DIR);
+	struct dirent *de;
+	char path[512];
+	int n = 0;
+
+	(void)state;
+	assert_non_null(d);
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+
+		if (len < 5 || strcmp(de->d_name + len - 4, ".ini") != 0)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", BAD_DIR, de->d_name);
+		bad_file(path, &n);
+	}
+	closedir(d);
+	assert_true(n >= 10);
+}
+
+/* Any bytes at all: a scenario or a message, never a crash. */
+static void test_robust(void **state)
+{
+	static const char *const pieces[] = {
+		"[scenario]\n", "[timeline]\n", "nodes = 2\n", "0s = cut A B\n", "+1s = say \"x\n", "  x\n",
+		"\n", "=\n", "[", "]", ";", "\xff", "\0", "\r", "init = a=1,b\n", "1s = partition A | B\n",
+		"seed = 99999999999999999999\n", "9s = write A k 1\n", "+0s = heal crdt\n",
+	};
+	static char buf[4096];
+	struct scenario s;
+	char err[CMD_ERR_MAX + 600];
+	uint32_t x = 7;
+
+	(void)state;
+	for (int round = 0; round < 3000; round++) {
+		size_t len = 0;
+		int parts = 1 + (int)(x % 40);
+
+		for (int i = 0; i < parts; i++) {
+			const char *p;
+			size_t plen;
+
+			x = x * 1103515245u + 12345u;
+			p = pieces[(x >> 16) % (sizeof pieces / sizeof pieces[0])];
+			plen = p[0] ? strlen(p) : 1;
+			if (len + plen >= sizeof buf)
+				break;
+			memcpy(buf + len, p, plen);
+			len += plen;
+		}
+		if (scenario_load_buf(&s, "r", buf, len, (int)(x % 9), err, sizeof err) == 0)
+			scenario_free(&s);
+		else
+			assert_int_equal(strncmp(err, "r:", 2), 0);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_default),
+		cmocka_unit_test(test_default_file),
+		cmocka_unit_test(test_nodes_override),
+		cmocka_unit_test(test_fields),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_robust),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
