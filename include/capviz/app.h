@@ -1,0 +1,49 @@
+/* app.h: the program around the world: options, where scenarios are found,
+ * and the drivers that let time pass (headless on virtual time, live on the
+ * wall clock). */
+#ifndef CAPVIZ_APP_H
+#define CAPVIZ_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "capviz/scenario.h"
+
+enum { EXIT_OK = 0, EXIT_EXPECT = 1, EXIT_USAGE = 2 };
+
+struct options {
+	const char *scenario;   /* a path or a name; NULL: the built-in default */
+	bool headless;
+	const char *trace;      /* a file, "-" for stdout, NULL for none */
+	bool has_seed;
+	uint64_t seed;
+	int nodes;              /* 0: the scenario's */
+	int mode;               /* -1: the scenario's */
+	double speed;
+	bool ascii;
+	bool no_color;
+	bool check;
+	bool list_scenarios;
+	bool help;
+	bool version;
+	char *const *files;     /* further file arguments (for --check) */
+	int nfiles;
+};
+
+/* Parses argv. Returns 0, or -1 with err set (a usage error: exit 2). */
+int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen);
+void options_usage(FILE *f);
+
+/* Finds a scenario by path or name and loads it; label receives what error
+ * messages call it. Returns 0 or -1 with err ("FILE:LINE: ..."). */
+int app_load_scenario(struct scenario *sc, const char *what, int nodes, char *label,
+		      size_t labellen, char *err, size_t errlen);
+/* Prints every scenario found, with its description. */
+void app_list_scenarios(FILE *f);
+
+/* Runs a session to its end on virtual time; returns the exit status. */
+int app_headless(const struct options *o);
+
+#endif

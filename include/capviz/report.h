@@ -1,0 +1,34 @@
+/* report.h: the two text readers of a world's events: the transcript (one
+ * line per event worth reading, for people) and the trace (every event as a
+ * JSON object per line, for programs). Both write to a FILE. */
+#ifndef CAPVIZ_REPORT_H
+#define CAPVIZ_REPORT_H
+
+#include <stdio.h>
+
+#include "capviz/event.h"
+#include "capviz/world.h"
+
+struct transcript {
+	FILE *out;
+	const struct world *w;
+};
+
+struct trace {
+	FILE *out;
+	const struct world *w;
+};
+
+/* world_sink_fn readers; ctx is the struct transcript or struct trace. */
+void transcript_event(void *ctx, const struct event *e);
+void trace_event(void *ctx, const struct event *e);
+
+/* "balance=500 (write #2)": a version as people read it. */
+void report_version(char *buf, size_t len, const struct world *w, int key, const struct version *v);
+/* One line describing an operation and its outcome, as the transcript and
+ * the screen's client panel show it. */
+void report_op(char *buf, size_t len, const struct world *w, const struct op *op);
+/* Every replica's value of every key, on one line. */
+void transcript_state(struct transcript *t, const char *label);
+
+#endif

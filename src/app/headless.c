@@ -1,0 +1,94 @@
+/* headless.c: the headless driver. It runs a session on virtual time, as
+ * fast as the machine allows, until the timeline is over and every client
+ * operation has finished, printing the transcript (and the trace if asked). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "capviz/app.h"
+#include "capviz/report.h"
+#include "capviz/session.h"
+
+/* A run that is still busy after an hour of virtual time is stuck. */
+#define HEADLESS_LIMIT_US (3600LL * 1000000)
+
+static FILE *open_trace(const char *path)
+{
+	if (!path)
+		return NULL;
+	if (strcmp(path, "-") == 0)
+		return stdout;
+	return fopen(path, "w");
+}
+
+static void run(struct session *s)
+{
+	while (!session_done(s)) {
+		int64_t next = session_next_at(s);
+
+		if (next < 0 || next > HEADLESS_LIMIT_US)
+			break;
+		session_step(s);
+	}
+}
+
+static int finish(struct session *s, struct transcript *t, bool quiet)
+{
+	if (!quiet) {
+		transcript_state(t, "final");
+		fprintf(t->out, "%9.3f  %-7s %d expectation%s, %d failed\n", s->w.now_us / 1e6, "end",
+			s->expects, s->expects == 1 ? "" : "s", s->failed);
+	}
+	for (size_t i = 0; i < s->nfailures; i++)
+		fprintf(stderr, "capviz: %s:%d: %s\n", s->label, s->failures[i].line, s->failures[i].text);
+	return s->failed ? EXIT_EXPECT : EXIT_OK;
+}
+
+int app_headless(const struct options *o)
+{
+	struct session_options so = { o->nodes, o->mode, o->has_seed, o->seed };
+	struct scenario sc;
+	struct session s;
+	struct transcript t;
+	struct trace tr;
+	char err[512], label[512];
+	FILE *trace_out;
+	bool quiet;
+	int rc;
+
+	if (app_load_scenario(&sc, o->scenario, o->nodes, label, sizeof label, err, sizeof err) < 0) {
+		fprintf(stderr, "capviz: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (session_init(&s, &sc, label, &so, err, sizeof err) < 0) {
+		fprintf(stderr, "capviz: %s: %s\n", label, err);
+		return EXIT_USAGE;
+	}
+	trace_out = open_trace(o->trace);
+	if (o->trace && !trace_out) {
+		fprintf(stderr, "capviz: cannot write the trace to %s\n", o->trace);
+		session_free(&s);
+		return EXIT_USAGE;
+	}
+	/* With the trace on stdout, the transcript would garble it. */
+	quiet = trace_out == stdout;
+	t = (struct transcript){ stdout, &s.w };
+	tr = (struct trace){ trace_out, &s.w };
+	if (!quiet) {
+		fprintf(stdout, "capviz %s: %s (%d nodes, mode %s, seed %" PRIu64 ")\n", CAPVIZ_VERSION,
+			s.sc.name[0] ? s.sc.name : label, s.w.n, mode_name(s.w.mode), s.w.seed);
+		session_add_reader(&s, transcript_event, &t);
+	}
+	if (trace_out)
+		session_add_reader(&s, trace_event, &tr);
+	session_start(&s);
+	if (!quiet)
+		transcript_state(&t, "start");
+	run(&s);
+	rc = finish(&s, &t, quiet);
+	if (trace_out && trace_out != stdout)
+		fclose(trace_out);
+	fflush(stdout);
+	session_free(&s);
+	return rc;
+}

@@ -1,0 +1,185 @@
+/* options.c: the command line (DESIGN.md, "Command line"). Every option is
+ * in one table, which also feeds the usage text. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "capviz/app.h"
+#include "capviz/world.h"
+
+enum {
+	OPT_TRACE = 256,
+	OPT_SEED,
+	OPT_SPEED,
+	OPT_ASCII,
+	OPT_NO_COLOR,
+	OPT_CHECK,
+	OPT_LIST_SCENARIOS,
+};
+
+static const struct option long_opts[] = {
+	{ "scenario", required_argument, NULL, 's' },
+	{ "headless", no_argument, NULL, 'H' },
+	{ "trace", required_argument, NULL, OPT_TRACE },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "nodes", required_argument, NULL, 'n' },
+	{ "mode", required_argument, NULL, 'm' },
+	{ "speed", required_argument, NULL, OPT_SPEED },
+	{ "ascii", no_argument, NULL, OPT_ASCII },
+	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "list-scenarios", no_argument, NULL, OPT_LIST_SCENARIOS },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+void options_usage(FILE *f)
+{
+	fputs("usage: capviz [options] [SCENARIO]\n"
+	      "  -s, --scenario FILE|NAME  scenario to play (default: the built-in 'balance')\n"
+	      "  -H, --headless            no screen: run on virtual time, print the transcript\n"
+	      "      --trace FILE          write every event as JSON Lines ('-' for stdout)\n"
+	      "      --seed N              seed of the pseudo-random generator (default 1)\n"
+	      "  -n, --nodes N             number of replicas, 1..7 (default 3)\n"
+	      "  -m, --mode MODE           cp, ap or strict (default: the scenario's, else cp)\n"
+	      "      --speed X             live speed factor, 0.1..10\n"
+	      "      --ascii               ASCII glyphs only\n"
+	      "      --no-color            no colours\n"
+	      "      --check               validate the scenario files and exit\n"
+	      "      --list-scenarios      list the scenarios found, with descriptions\n"
+	      "  -h, --help                this help\n"
+	      "  -V, --version             the version\n"
+	      "exit status: 0 done, 1 an expectation failed, 2 a usage or input error\n", f);
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+
+	if (!*s || *s == '-')
+		return -1;
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	return errno || *end ? -1 : 0;
+}
+
+static int parse_mode(const char *s)
+{
+	for (int m = 0; m < MODE_COUNT; m++)
+		if (strcasecmp(s, mode_name((enum mode)m)) == 0)
+			return m;
+	return -1;
+}
+
+static int parse_one(struct options *o, int c, const char *arg, char *err, size_t errlen)
+{
+	uint64_t u;
+	char *end;
+
+	switch (c) {
+	case 's':
+		o->scenario = arg;
+		return 0;
+	case 'H':
+		o->headless = true;
+		return 0;
+	case OPT_TRACE:
+		o->trace = arg;
+		return 0;
+	case OPT_SEED:
+		if (parse_u64(arg, &o->seed) < 0)
+			goto bad;
+		o->has_seed = true;
+		return 0;
+	case 'n':
+		if (parse_u64(arg, &u) < 0 || u < 1 || u > WORLD_MAX_NODES)
+			goto bad;
+		o->nodes = (int)u;
+		return 0;
+	case 'm':
+		o->mode = parse_mode(arg);
+		if (o->mode < 0)
+			goto bad;
+		return 0;
+	case OPT_SPEED:
+		o->speed = strtod(arg, &end);
+		if (*end || !(o->speed >= 0.1 && o->speed <= 10))
+			goto bad;
+		return 0;
+	case OPT_ASCII:
+		o->ascii = true;
+		return 0;
+	case OPT_NO_COLOR:
+		o->no_color = true;
+		return 0;
+	case OPT_CHECK:
+		o->check = true;
+		return 0;
+	case OPT_LIST_SCENARIOS:
+		o->list_scenarios = true;
+		return 0;
+	case 'h':
+		o->help = true;
+		return 0;
+	case 'V':
+		o->version = true;
+		return 0;
+	default:
+		return -1;
+	}
+bad:
+	switch (c) {
+	case OPT_SEED:
+		snprintf(err, errlen, "--seed: expected a non-negative integer, got '%s'", arg);
+		break;
+	case 'n':
+		snprintf(err, errlen, "--nodes: expected 1 to %d, got '%s'", WORLD_MAX_NODES, arg);
+		break;
+	case 'm':
+		snprintf(err, errlen, "--mode: expected cp, ap or strict, got '%s'", arg);
+		break;
+	default:
+		snprintf(err, errlen, "--speed: expected a factor from 0.1 to 10, got '%s'", arg);
+		break;
+	}
+	return -1;
+}
+
+int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen)
+{
+	int c;
+
+	memset(o, 0, sizeof *o);
+	o->mode = -1;
+	o->speed = 1.0;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":s:Hn:m:hV", long_opts, NULL)) != -1) {
+		if (c == '?') {
+			if (optopt)
+				snprintf(err, errlen, "unknown option '-%c'", optopt);
+			else
+				snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
+			return -1;
+		}
+		if (c == ':') {
+			snprintf(err, errlen, "option '%s' needs a value", argv[optind - 1]);
+			return -1;
+		}
+		if (parse_one(o, c, optarg, err, errlen) < 0)
+			return -1;
+	}
+	if (optind < argc && !o->scenario)
+		o->scenario = argv[optind++];
+	o->files = argv + optind;
+	o->nfiles = argc - optind;
+	if (o->nfiles > 0 && !o->check) {
+		snprintf(err, errlen, "unexpected argument '%s' (one scenario at a time)", argv[optind]);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,133 @@
+/* paths.c: where scenarios are found. A path is taken as it is; a name is
+ * looked up in ./scenarios, $XDG_DATA_HOME/capviz/scenarios (default
+ * ~/.local/share/capviz/scenarios), then the installed share/capviz. The
+ * default scenario is built in, so capviz runs from anywhere. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capviz/app.h"
+
+#ifndef CAPVIZ_DATADIR
+#define CAPVIZ_DATADIR "/usr/local/share/capviz"
+#endif
+
+#define PATH_MAX_LEN 1024
+
+/* The directories searched for NAME.ini, in order; returns how many. */
+static int scenario_dirs(char dirs[][PATH_MAX_LEN], int max)
+{
+	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	int n = 0;
+
+	if (n < max)
+		snprintf(dirs[n++], PATH_MAX_LEN, "scenarios");
+	if (xdg && *xdg && n < max)
+		snprintf(dirs[n++], PATH_MAX_LEN, "%s/capviz/scenarios", xdg);
+	else if (home && *home && n < max)
+		snprintf(dirs[n++], PATH_MAX_LEN, "%s/.local/share/capviz/scenarios", home);
+	if (n < max)
+		snprintf(dirs[n++], PATH_MAX_LEN, "%s/scenarios", CAPVIZ_DATADIR);
+	return n;
+}
+
+static bool is_path(const char *what)
+{
+	size_t len = strlen(what);
+
+	return strchr(what, '/') || (len > 4 && strcmp(what + len - 4, ".ini") == 0);
+}
+
+int app_load_scenario(struct scenario *sc, const char *what, int nodes, char *label,
+		      size_t labellen, char *err, size_t errlen)
+{
+	char dirs[3][PATH_MAX_LEN], path[PATH_MAX_LEN + 64];
+	int ndirs;
+
+	if (!what) {
+		snprintf(label, labellen, "balance");
+		return scenario_load_text(sc, "balance", scenario_default_text, nodes, err, errlen);
+	}
+	if (is_path(what) || access(what, R_OK) == 0) {
+		snprintf(label, labellen, "%s", what);
+		return scenario_load_file(sc, what, nodes, err, errlen);
+	}
+	ndirs = scenario_dirs(dirs, 3);
+	for (int i = 0; i < ndirs; i++) {
+		int n = snprintf(path, sizeof path, "%s/%s.ini", dirs[i], what);
+
+		if (n > 0 && (size_t)n < sizeof path && access(path, R_OK) == 0) {
+			snprintf(label, labellen, "%s", path);
+			return scenario_load_file(sc, path, nodes, err, errlen);
+		}
+	}
+	if (strcmp(what, "balance") == 0) {
+		snprintf(label, labellen, "balance");
+		return scenario_load_text(sc, "balance", scenario_default_text, nodes, err, errlen);
+	}
+	snprintf(err, errlen, "no scenario '%s' (looked in ./scenarios, %s and %s; --list-scenarios lists them)",
+		 what, ndirs > 2 ? dirs[1] : "", dirs[ndirs - 1]);
+	return -1;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void list_dir(FILE *f, const char *dir)
+{
+	DIR *d = opendir(dir);
+	char *names[256];
+	size_t n = 0;
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d)) && n < 256) {
+		size_t len = strlen(de->d_name);
+
+		if (len > 4 && strcmp(de->d_name + len - 4, ".ini") == 0)
+			names[n++] = strdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof *names, name_cmp);
+	for (size_t i = 0; i < n; i++) {
+		char path[PATH_MAX_LEN + 300], err[256];
+		struct scenario sc;
+
+		if (!names[i])
+			continue;
+		int len = snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+
+		if (len < 0 || (size_t)len >= sizeof path) {
+			free(names[i]);
+			continue;
+		}
+		names[i][strlen(names[i]) - 4] = '\0';
+		if (scenario_load_file(&sc, path, 0, err, sizeof err) == 0) {
+			fprintf(f, "  %-22s %s\n", names[i], sc.description);
+			scenario_free(&sc);
+		} else {
+			fprintf(f, "  %-22s (does not load: %s)\n", names[i], err);
+		}
+		free(names[i]);
+	}
+}
+
+void app_list_scenarios(FILE *f)
+{
+	char dirs[3][PATH_MAX_LEN];
+	int ndirs = scenario_dirs(dirs, 3);
+
+	for (int i = 0; i < ndirs; i++) {
+		if (access(dirs[i], R_OK) != 0)
+			continue;
+		fprintf(f, "%s:\n", dirs[i]);
+		list_dir(f, dirs[i]);
+	}
+	fprintf(f, "built in:\n  %-22s %s\n", "balance",
+		"C is cut off; a client writes balance=500 at A, another reads at C");
+}

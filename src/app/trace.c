@@ -1,0 +1,154 @@
+/* trace.c: every event as one JSON object per line (JSON Lines), with "t"
+ * (core time in seconds) and "ev" always first. Numbers are printed exactly
+ * (microseconds, trailing zeros trimmed), so one seed gives the same bytes. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "capviz/report.h"
+
+/* Seconds with microsecond precision, trailing zeros trimmed: "1.012". */
+static void format_time(char *buf, size_t len, int64_t t_us)
+{
+	int64_t a = t_us < 0 ? -t_us : t_us;
+	int n = snprintf(buf, len, "%s%" PRId64 ".%06" PRId64, t_us < 0 ? "-" : "",
+			 a / 1000000, a % 1000000);
+
+	while (n > 0 && buf[n - 1] == '0')
+		buf[--n] = '\0';
+	if (n > 0 && buf[n - 1] == '.')
+		buf[--n] = '\0';
+}
+
+static void put_time(FILE *f, const char *name, int64_t t_us)
+{
+	char buf[40];
+
+	format_time(buf, sizeof buf, t_us);
+	fprintf(f, ",\"%s\":%s", name, buf);
+}
+
+static void put_str(FILE *f, const char *name, const char *s)
+{
+	fprintf(f, ",\"%s\":\"", name);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p < 0x20)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+static void put_node(FILE *f, const char *name, int node)
+{
+	if (node >= 0)
+		fprintf(f, ",\"%s\":\"%c\"", name, 'A' + node);
+}
+
+static void put_version(FILE *f, const struct version *v)
+{
+	fprintf(f, ",\"value\":%" PRId64 ",\"wid\":%" PRIu64, v->value, v->wid);
+	put_time(f, "ts", v->ts_us);
+}
+
+static const char *op_name(enum op_kind k)
+{
+	return k == OP_READ ? "read" : k == OP_ADD ? "add" : "write";
+}
+
+static void put_op(FILE *f, const struct world *w, const struct op *op, bool done)
+{
+	fprintf(f, ",\"id\":%" PRIu64, op->id);
+	put_node(f, "node", op->node);
+	put_str(f, "op", op_name(op->kind));
+	put_str(f, "key", world_key_name(w, op->key));
+	if (op->kind != OP_READ)
+		fprintf(f, ",\"arg\":%" PRId64 ",\"wid\":%" PRIu64, op->arg, op->wid);
+	put_str(f, "level", level_name(op->level));
+	if (!done)
+		return;
+	put_time(f, "invoke", op->invoke_us);
+	put_str(f, "result", op->result == RES_OK ? "ok" : "error");
+	if (op->result == RES_ERROR) {
+		put_str(f, "error", op->error);
+		return;
+	}
+	if (op->kind != OP_READ) {
+		fprintf(f, ",\"value\":%" PRId64, op->value);
+		return;
+	}
+	if (!op->found) {
+		fputs(",\"value\":null", f);
+		return;
+	}
+	fprintf(f, ",\"value\":%" PRId64 ",\"wid\":%" PRIu64, op->value, op->wid);
+	if (op->stale)
+		fprintf(f, ",\"stale\":true,\"missed\":%" PRIu64, op->missed_wid);
+}
+
+static void put_msg(FILE *f, const struct msg *m)
+{
+	fprintf(f, ",\"msg\":%" PRIu64, m->id);
+	put_str(f, "kind", msg_kind_name(m->kind));
+	put_node(f, "from", m->from);
+	put_node(f, "to", m->to);
+	put_time(f, "sent", m->sent_us);
+	put_time(f, "arrive", m->arrive_us);
+}
+
+void trace_event(void *ctx, const struct event *e)
+{
+	struct trace *t = ctx;
+	FILE *f = t->out;
+	char t_s[40];
+
+	format_time(t_s, sizeof t_s, e->t_us);
+	fprintf(f, "{\"t\":%s", t_s);
+	put_str(f, "ev", event_kind_name(e->kind));
+	switch (e->kind) {
+	case EV_SEND:
+	case EV_DELIVER:
+	case EV_DROP:
+		put_msg(f, e->msg);
+		if (e->kind == EV_DROP)
+			put_str(f, "why", e->text);
+		break;
+	case EV_INVOKE:
+	case EV_OP:
+		put_op(f, t->w, e->op, e->kind == EV_OP);
+		break;
+	case EV_APPLY:
+	case EV_HINT:
+		put_node(f, "node", e->node);
+		put_node(f, "peer", e->peer);
+		put_str(f, "key", world_key_name(t->w, e->key));
+		put_version(f, &e->v);
+		break;
+	case EV_LINK:
+		put_node(f, "from", e->node);
+		put_node(f, "to", e->peer);
+		fprintf(f, ",\"up\":%s", e->up ? "true" : "false");
+		break;
+	case EV_ROLE:
+		put_node(f, "node", e->node);
+		put_str(f, "role", role_name(e->role));
+		fprintf(f, ",\"term\":%" PRIu64, e->term);
+		break;
+	case EV_EXPECT:
+		fprintf(f, ",\"ok\":%s,\"line\":%d", e->up ? "true" : "false", e->line);
+		put_str(f, "text", e->text);
+		break;
+	default:
+		put_node(f, "node", e->node);
+		put_node(f, "peer", e->peer);
+		if (e->line > 0)
+			fprintf(f, ",\"line\":%d", e->line);
+		if (e->text[0])
+			put_str(f, "text", e->text);
+		break;
+	}
+	fputs("}\n", f);
+}

@@ -1,0 +1,172 @@
+/* transcript.c: the headless run as people read it, one line per event worth
+ * reading: captions, commands, client operations and their outcomes, leaders,
+ * crashes, hints, what each replica stores. Messages themselves are left to
+ * the trace. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "capviz/report.h"
+
+void report_version(char *buf, size_t len, const struct world *w, int key, const struct version *v)
+{
+	snprintf(buf, len, "%s=%" PRId64 " (write #%" PRIu64 ")", world_key_name(w, key), v->value, v->wid);
+}
+
+static void op_head(char *buf, size_t len, const struct world *w, const struct op *op)
+{
+	const char *key = world_key_name(w, op->key);
+
+	if (op->kind == OP_READ)
+		snprintf(buf, len, "#%" PRIu64 " read %s at %c [%s]", op->id, key, 'A' + op->node,
+			 level_name(op->level));
+	else if (op->kind == OP_ADD)
+		snprintf(buf, len, "#%" PRIu64 " add %s %+" PRId64 " at %c [%s]", op->id, key, op->arg,
+			 'A' + op->node, level_name(op->level));
+	else
+		snprintf(buf, len, "#%" PRIu64 " write %s=%" PRId64 " at %c [%s]", op->id, key, op->arg,
+			 'A' + op->node, level_name(op->level));
+}
+
+void report_op(char *buf, size_t len, const struct world *w, const struct op *op)
+{
+	char head[96];
+	double ms = op->done_us >= 0 ? (op->done_us - op->invoke_us) / 1000.0 : 0;
+
+	op_head(head, sizeof head, w, op);
+	if (op->result == RES_PENDING) {
+		snprintf(buf, len, "%s: pending", head);
+	} else if (op->result == RES_ERROR) {
+		snprintf(buf, len, "%s: error: %s (%.0fms)", head, op->error, ms);
+	} else if (op->kind != OP_READ) {
+		snprintf(buf, len, "%s: ok, %s=%" PRId64 " as write #%" PRIu64 " (%.0fms)", head,
+			 world_key_name(w, op->key), op->value, op->wid, ms);
+	} else if (!op->found) {
+		snprintf(buf, len, "%s: ok, not found (%.0fms)", head, ms);
+	} else {
+		int n = snprintf(buf, len, "%s: ok, %" PRId64 " (write #%" PRIu64 ") (%.0fms)", head,
+				 op->value, op->wid, ms);
+		const struct write_rec *m = history_write(&w->hist, op->missed_wid);
+
+		if (op->stale && m && n > 0 && (size_t)n < len)
+			snprintf(buf + n, len - (size_t)n,
+				 " STALE: write #%" PRIu64 " (%s=%" PRId64 ") finished at %.3fs, before this read began",
+				 m->wid, world_key_name(w, m->key), m->value, m->done_us / 1e6);
+	}
+}
+
+static void line(struct transcript *t, int64_t t_us, const char *tag, const char *text)
+{
+	fprintf(t->out, "%9.3f  %-7s %s\n", t_us / 1e6, tag, text);
+}
+
+void transcript_state(struct transcript *t, const char *label)
+{
+	const struct world *w = t->w;
+	char buf[1024];
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < w->n && used < sizeof buf; i++) {
+		int n = snprintf(buf + used, sizeof buf - used, "%s%c%s", i ? " | " : "", 'A' + i,
+				 w->nodes[i].crashed ? " (down)" : "");
+
+		used += n > 0 ? (size_t)n : 0;
+		for (int k = 0; k < w->nkeys && used < sizeof buf; k++) {
+			const struct version *v = store_get(&w->nodes[i].store, k);
+
+			if (v)
+				n = snprintf(buf + used, sizeof buf - used, " %s=%" PRId64, w->keys[k], v->value);
+			else
+				n = snprintf(buf + used, sizeof buf - used, " %s=-", w->keys[k]);
+			used += n > 0 ? (size_t)n : 0;
+		}
+	}
+	fprintf(t->out, "%9s  %-7s %s\n", "", label, buf);
+}
+
+static void link_line(struct transcript *t, const struct event *e)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof buf, "%c>%c %s", 'A' + e->node, 'A' + e->peer, e->up ? "restored" : "cut");
+	line(t, e->t_us, "link", buf);
+}
+
+static void op_line(struct transcript *t, const struct event *e)
+{
+	char buf[512];
+
+	report_op(buf, sizeof buf, t->w, e->op);
+	line(t, e->t_us, e->op->result == RES_ERROR ? "error" : e->op->stale ? "stale" : "ok", buf);
+}
+
+void transcript_event(void *ctx, const struct event *e)
+{
+	struct transcript *t = ctx;
+	char buf[512];
+
+	switch (e->kind) {
+	case EV_SAY:
+		line(t, e->t_us, "say", e->text);
+		break;
+	case EV_COMMAND:
+		line(t, e->t_us, "command", e->text);
+		break;
+	case EV_LINK:
+		link_line(t, e);
+		break;
+	case EV_CRASH:
+	case EV_RECOVER:
+		snprintf(buf, sizeof buf, "%c %s", 'A' + e->node, e->kind == EV_CRASH ? "crashed" : "recovered");
+		line(t, e->t_us, event_kind_name(e->kind), buf);
+		break;
+	case EV_ROLE:
+		if (e->role == ROLE_LEADER) {
+			snprintf(buf, sizeof buf, "%c is leader (term %" PRIu64 ")", 'A' + e->node, e->term);
+			line(t, e->t_us, "leader", buf);
+		}
+		break;
+	case EV_MODE:
+	case EV_LEVEL:
+	case EV_CONFIG:
+	case EV_NOTE:
+		line(t, e->t_us, event_kind_name(e->kind), e->text);
+		break;
+	case EV_INVOKE:
+		report_op(buf, sizeof buf, t->w, e->op);
+		buf[strcspn(buf, ":")] = '\0';
+		line(t, e->t_us, "request", buf);
+		break;
+	case EV_OP:
+		op_line(t, e);
+		break;
+	case EV_APPLY: {
+		char v[128];
+
+		report_version(v, sizeof v, t->w, e->key, &e->v);
+		snprintf(buf, sizeof buf, "%c stores %s", 'A' + e->node, v);
+		line(t, e->t_us, "apply", buf);
+		break;
+	}
+	case EV_HINT: {
+		char v[128];
+
+		report_version(v, sizeof v, t->w, e->key, &e->v);
+		snprintf(buf, sizeof buf, "%c holds a hint for %c: %s", 'A' + e->node, 'A' + e->peer, v);
+		line(t, e->t_us, "hint", buf);
+		break;
+	}
+	case EV_HEAL:
+		line(t, e->t_us, "heal", "every link restored; replicas converge");
+		break;
+	case EV_EXPECT:
+		line(t, e->t_us, e->up ? "expect" : "FAILED", e->text);
+		break;
+	case EV_PAUSE:
+		line(t, e->t_us, "pause", e->text[0] ? e->text : "(the presenter would press space)");
+		break;
+	default:
+		break;          /* sends, deliveries and drops: see --trace */
+	}
+}

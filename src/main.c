@@ -1,0 +1,54 @@
+/* main.c: capviz's entry point: parse the options, then hand over to the
+ * headless driver (or a listing or a check). */
+#include <stdio.h>
+
+#include "capviz/app.h"
+
+static int check_files(const struct options *o)
+{
+	int rc = EXIT_OK;
+
+	for (int i = -1; i < o->nfiles; i++) {
+		const char *what = i < 0 ? o->scenario : o->files[i];
+		struct scenario sc;
+		char err[512], label[512];
+
+		if (!what)
+			continue;
+		if (app_load_scenario(&sc, what, o->nodes, label, sizeof label, err, sizeof err) < 0) {
+			fprintf(stderr, "capviz: %s\n", err);
+			rc = EXIT_USAGE;
+			continue;
+		}
+		printf("%s: ok (%zu steps)\n", label, sc.nsteps);
+		scenario_free(&sc);
+	}
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	char err[256];
+
+	if (options_parse(&o, argc, argv, err, sizeof err) < 0) {
+		fprintf(stderr, "capviz: %s\n", err);
+		fputs("usage: capviz [options] [SCENARIO]   (capviz --help for more)\n", stderr);
+		return EXIT_USAGE;
+	}
+	if (o.help) {
+		options_usage(stdout);
+		return EXIT_OK;
+	}
+	if (o.version) {
+		printf("capviz %s\n", CAPVIZ_VERSION);
+		return EXIT_OK;
+	}
+	if (o.list_scenarios) {
+		app_list_scenarios(stdout);
+		return EXIT_OK;
+	}
+	if (o.check)
+		return check_files(&o);
+	return app_headless(&o);
+}

@@ -1,0 +1,9 @@
+#!/bin/sh
+# Builds and runs every benchmark; they print figures and never fail a build.
+cd "$(dirname "$0")/../.." || exit 2
+make -s build/bench/bench_engine >/dev/null || exit 1
+./build/bench/bench_engine "$@"
+for b in tests/bench/*.sh; do
+	[ "$(basename "$b")" = run.sh ] && continue
+	sh "$b"
+done

@@ -1,0 +1,77 @@
+#!/bin/sh
+# Scenario tests: the real binary, headless. Every shipped scenario runs twice
+# with byte-identical output and its expectations hold; the balance scenario
+# gives the outcomes the seed's partition table promises in each mode; bad
+# input is refused with FILE:LINE and exit status 2. Prints "ok ..." or
+# "FAILED ..." per check.
+cd "$(dirname "$0")/../.." || exit 2
+BIN=${CAPVIZ:-./capviz}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+check() {   # check NAME COMMAND...: passes when the command succeeds
+	name=$1; shift
+	if "$@" >"$tmp/out" 2>&1; then echo "ok $name"; else echo "FAILED $name"; sed 's/^/    /' "$tmp/out" | head -n 20; fi
+}
+
+has() { grep -q -- "$2" "$1" || { echo "missing: $2"; cat "$1"; return 1; }; }
+
+for f in scenarios/*.ini; do
+	n=$(basename "$f" .ini)
+	check "scenario $n runs and its expectations hold" "$BIN" --headless "$f"
+	"$BIN" --headless "$f" > "$tmp/a" 2>&1
+	"$BIN" --headless "$f" > "$tmp/b" 2>&1
+	check "scenario $n gives the same transcript twice" cmp "$tmp/a" "$tmp/b"
+done
+
+# The seed's partition table on the default scenario.
+"$BIN" --headless --mode cp > "$tmp/cp" 2>&1
+check "cp: the write at A succeeds" has "$tmp/cp" "^ *[0-9.]* *ok *#1 write balance=500 at A.*: ok"
+check "cp: the read at C is refused (no quorum)" has "$tmp/cp" "#2 read balance at C.*: error: no quorum"
+check "cp: after the heal C reads 500" has "$tmp/cp" "#3 read balance at C.*: ok, 500 "
+check "cp: no stale read" sh -c "! grep -q STALE $tmp/cp"
+
+"$BIN" --headless --mode ap > "$tmp/ap" 2>&1
+check "ap: the write at A succeeds" has "$tmp/ap" "#1 write balance=500 at A.*: ok"
+check "ap: the read at C answers the stale 100" has "$tmp/ap" "#2 read balance at C.*: ok, 100 (write #1).*STALE"
+check "ap: after the heal C reads 500" has "$tmp/ap" "#3 read balance at C.*: ok, 500 "
+check "ap: A holds a hint for C" has "$tmp/ap" "A holds a hint for C: balance=500"
+
+"$BIN" --headless --mode strict > "$tmp/strict" 2>&1
+check "strict: the write at A is refused" has "$tmp/strict" "#1 write balance=500 at A.*: error: refused"
+check "strict: C still reads 100 during the partition" has "$tmp/strict" "#2 read balance at C.*: ok, 100 "
+
+# The trace: every client operation is an op record with a result.
+"$BIN" --headless --mode ap --trace - > "$tmp/trace" 2>&1
+check "trace: three op records with results" sh -c "[ \$(grep -c '\"ev\":\"op\".*\"result\":\"' $tmp/trace) -eq 3 ]"
+check "trace: the stale read is marked" has "$tmp/trace" '"ev":"op".*"node":"C".*"value":100.*"stale":true'
+"$BIN" --headless --seed 9 --trace - > "$tmp/s9a" 2>&1
+"$BIN" --headless --seed 9 --trace - > "$tmp/s9b" 2>&1
+"$BIN" --headless --seed 10 --trace - > "$tmp/s10" 2>&1
+check "trace: the same seed gives the same bytes" cmp "$tmp/s9a" "$tmp/s9b"
+check "trace: another seed gives other jitter" sh -c "! cmp -s $tmp/s9a $tmp/s10"
+
+# Bad input: a clear message naming the file and line, exit status 2.
+status() {  # status WANT COMMAND...: the command exits with WANT
+	want=$1; shift
+	"$@"; rc=$?
+	[ "$rc" -eq "$want" ] || { echo "exit status $rc, expected $want"; return 1; }
+}
+check "--help exits 0" status 0 "$BIN" --help
+check "--version exits 0" status 0 "$BIN" --version
+check "an unknown option exits 2" status 2 "$BIN" --frobnicate
+check "--nodes 9 exits 2" status 2 "$BIN" --headless --nodes 9
+check "--check accepts the default scenario" status 0 "$BIN" --check scenarios/balance.ini
+check "a missing scenario exits 2" status 2 "$BIN" --headless no-such-scenario
+printf '[scenario]\nname = bad\nnodes = 3\n\n[timeline]\n0s = isolate C\n1s = frobnicate A\n' > "$tmp/bad.ini"
+"$BIN" --headless "$tmp/bad.ini" > "$tmp/bad.out" 2>&1; rc=$?
+check "an unknown command exits 2" test "$rc" -eq 2
+check "an unknown command names FILE:LINE" has "$tmp/bad.out" "bad.ini:7: frobnicate: unknown command"
+printf '[scenario]\nnodes = 3\n[timeline]\n0s = cut A Q\n' > "$tmp/badnode.ini"
+"$BIN" --check "$tmp/badnode.ini" > "$tmp/badnode.out" 2>&1; rc=$?
+check "an unknown node exits 2 and lists the nodes" sh -c "[ $rc -eq 2 ] && grep -q \"badnode.ini:4: cut: unknown node 'Q' (nodes are A, B, C)\" $tmp/badnode.out"
+for f in tests/scenarios/bad/*.ini; do
+	[ -f "$f" ] || continue
+	"$BIN" --headless "$f" > "$tmp/o" 2>&1; rc=$?
+	check "bad scenario $(basename "$f") exits 2 with FILE:LINE" sh -c "[ $rc -eq 2 ] && grep -q '^capviz: $f:[0-9]*: ' $tmp/o"
+done
