@@ -43,6 +43,21 @@ struct write_rec {
 	enum op_result result;
 };
 
+/* The ok writes of one key in the order they completed (core time only moves
+ * forward, so that is also done_us order), with the running maximum of their
+ * invoke times: enough to tell in O(log n) whether a read missed a write. */
+struct history_done {
+	int64_t done_us;
+	int64_t max_invoke_us;  /* the latest invoke among this entry and those before */
+	uint64_t max_wid;       /* the write with that invoke */
+};
+
+struct history_key {
+	struct history_done *done;
+	size_t len;
+	size_t cap;
+};
+
 struct history {
 	struct op *ops;         /* ops[i].id == i + 1 */
 	size_t nops;
@@ -50,6 +65,7 @@ struct history {
 	struct write_rec *writes; /* writes[i].wid == i + 1 */
 	size_t nwrites;
 	size_t writes_cap;
+	struct history_key keys[STORE_MAX_KEYS];
 };
 
 void history_init(struct history *h);
@@ -59,6 +75,9 @@ struct op *history_add_op(struct history *h);
 struct write_rec *history_add_write(struct history *h);
 struct op *history_op(const struct history *h, uint64_t id);
 struct write_rec *history_write(const struct history *h, uint64_t wid);
+/* Records that write wid completed ok (in core time order). Returns -1 when
+ * memory runs out. */
+int history_write_done(struct history *h, uint64_t wid);
 /* Marks op stale when it read a write that precedes, in real time, a write
  * of the same key that completed before op began. Returns op->stale. */
 bool history_check_read(struct history *h, struct op *op);

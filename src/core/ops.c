@@ -114,6 +114,8 @@ void world_op_finish(struct world *w, uint64_t id, const char *error, bool found
 			wr->done_us = w->now_us;
 			if (v)
 				wr->value = v->value;
+			if (history_write_done(&w->hist, wr->wid) < 0)
+				w->oom = true;
 		}
 		history_check_read(&w->hist, op);
 	}

@@ -329,6 +329,8 @@ int world_init_value(struct world *w, const char *name, int64_t value)
 	wr->invoke_us = -1;
 	wr->done_us = -1;
 	wr->result = RES_OK;
+	if (history_write_done(&w->hist, wr->wid) < 0)
+		return -1;
 	memset(&v, 0, sizeof v);
 	v.value = value;
 	v.wid = wr->wid;

@@ -63,50 +63,65 @@ static void test_vector_clocks(void **state)
 	assert_int_equal(a[2], 1);
 }
 
-/* init (#1) then write #2 finished at 20; a read from 30 that sees #1 is
- * stale, one that overlaps the write is not. */
+static uint64_t add_write(struct history *h, int64_t inv, int64_t done, enum op_result res)
+{
+	struct op *op = history_add_op(h);
+	struct write_rec *wr;
+
+	op->kind = OP_WRITE;
+	wr = history_add_write(h);
+	wr->op = op->id;
+	wr->invoke_us = inv;
+	wr->done_us = done;
+	wr->result = res;
+	if (res == RES_OK)
+		assert_int_equal(history_write_done(h, wr->wid), 0);
+	return wr->wid;
+}
+
+static bool read_is_stale(struct history *h, uint64_t seen, int64_t inv)
+{
+	struct op *r = history_add_op(h);
+
+	r->kind = OP_READ;
+	r->result = RES_OK;
+	r->found = seen != 0;
+	r->wid = seen;
+	r->invoke_us = inv;
+	return history_check_read(h, r);
+}
+
+/* init (#1), then write #2 from 10 to 20: a read from 30 that sees #1 is
+ * stale, one that overlaps the write is not, one that sees #2 is not. */
 static void test_stale_rule(void **state)
 {
 	struct history h;
-	struct write_rec *w1, *w2;
-	struct op *wop, *r1, *r2;
-	uint64_t r1_id;
+	struct write_rec *init;
+	uint64_t w2, w3;
 
 	(void)state;
 	history_init(&h);
-	w1 = history_add_write(&h);
-	w1->result = RES_OK;
-	w1->invoke_us = w1->done_us = -1;
-	wop = history_add_op(&h);
-	wop->kind = OP_WRITE;
-	w2 = history_add_write(&h);
-	w2 = history_write(&h, 2);
-	w2->op = wop->id;
-	w2->invoke_us = 10;
-	w2->done_us = 20;
-	w2->result = RES_OK;
+	init = history_add_write(&h);
+	init->result = RES_OK;
+	init->invoke_us = init->done_us = -1;
+	assert_int_equal(history_write_done(&h, init->wid), 0);
+	w2 = add_write(&h, 10, 20, RES_OK);
+	assert_true(read_is_stale(&h, 1, 30));
+	assert_int_equal(h.ops[h.nops - 1].missed_wid, w2);
+	assert_false(read_is_stale(&h, 1, 15));        /* overlaps the write */
+	assert_false(read_is_stale(&h, 1, 20));        /* touches its end: concurrent */
+	assert_false(read_is_stale(&h, w2, 30));
+	assert_true(read_is_stale(&h, 0, 30));         /* "not found" after the init */
 
-	r1 = history_add_op(&h);
-	r1->kind = OP_READ;
-	r1->result = RES_OK;
-	r1->found = true;
-	r1->wid = 1;
-	r1->invoke_us = 30;
-	assert_true(history_check_read(&h, r1));
-	assert_int_equal(r1->missed_wid, 2);
-	r1_id = r1->id;
-
-	r2 = history_add_op(&h);
-	r2->kind = OP_READ;
-	r2->result = RES_OK;
-	r2->found = true;
-	r2->wid = 1;
-	r2->invoke_us = 15;                            /* overlaps the write */
-	assert_false(history_check_read(&h, r2));
-
-	/* A write that failed may or may not have happened: never "missed". */
-	history_write(&h, 2)->result = RES_ERROR;
-	assert_false(history_check_read(&h, history_op(&h, r1_id)));
+	/* A write that failed may or may not have happened: never "missed",
+	 * and a read may see it at any time. */
+	w3 = add_write(&h, 40, 50, RES_ERROR);
+	assert_false(read_is_stale(&h, w2, 60));
+	assert_false(read_is_stale(&h, w3, 60));
+	/* Seeing w3 (indeterminate) after w4 completed is not provably stale. */
+	add_write(&h, 70, 80, RES_OK);
+	assert_false(read_is_stale(&h, w3, 90));
+	assert_true(read_is_stale(&h, w2, 90));
 	history_free(&h);
 }
 
