@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "capviz/app.h"
+#include "capviz/cmd.h"
 
 static int check_files(const struct options *o)
 {
@@ -48,7 +49,16 @@ int main(int argc, char **argv)
 		app_list_scenarios(stdout);
 		return EXIT_OK;
 	}
+	if (o.list_commands) {
+		for (const char *const *w = cmd_words; *w; w++)
+			printf("%s\n", *w);
+		return EXIT_OK;
+	}
+	if (o.list_options) {
+		options_list(stdout);
+		return EXIT_OK;
+	}
 	if (o.check)
 		return check_files(&o);
-	return app_headless(&o);
+	return o.headless ? app_headless(&o) : app_live(&o);
 }

@@ -52,11 +52,15 @@ else
 	fail "building under the sanitizers (see $log)"
 fi
 
-for suite in tests/scenarios/run.sh tests/tui/run.sh; do
+# Each suite prints "ok ..." / "FAILED ..." lines; count them. The scenario
+# suite runs twice: on the build, and on the binary built with the sanitizers.
+for suite in tests/scenarios/run.sh asan:tests/scenarios/run.sh tests/docs.sh tests/tui/run.sh; do
+	bin=./capviz
+	case $suite in asan:*) suite=${suite#asan:}; bin=build/asan/capviz;; esac
 	[ -f "$suite" ] || continue
-	echo "== $(dirname "$suite")"
-	# Each suite prints "ok ..." / "FAILED ..." lines; count them.
-	out=$(sh "$suite" 2>&1)
+	[ -x "$bin" ] || { fail "$bin was not built"; continue; }
+	echo "== $suite ($bin)"
+	out=$(CAPVIZ=$bin sh "$suite" 2>&1)
 	echo "$out" >> "$log"
 	echo "$out" | grep -E '^(ok|FAILED) '
 	p=$(echo "$out" | grep -c '^ok ')

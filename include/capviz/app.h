@@ -26,6 +26,8 @@ struct options {
 	bool no_color;
 	bool check;
 	bool list_scenarios;
+	bool list_commands;
+	bool list_options;
 	bool help;
 	bool version;
 	char *const *files;     /* further file arguments (for --check) */
@@ -35,6 +37,8 @@ struct options {
 /* Parses argv. Returns 0, or -1 with err set (a usage error: exit 2). */
 int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen);
 void options_usage(FILE *f);
+/* Every long option, one a line (the docs test checks the man page has them). */
+void options_list(FILE *f);
 
 /* Finds a scenario by path or name and loads it; label receives what error
  * messages call it. Returns 0 or -1 with err ("FILE:LINE: ..."). */
@@ -45,5 +49,7 @@ void app_list_scenarios(FILE *f);
 
 /* Runs a session to its end on virtual time; returns the exit status. */
 int app_headless(const struct options *o);
+/* Runs a session on the screen, on the wall clock; returns the exit status. */
+int app_live(const struct options *o);
 
 #endif

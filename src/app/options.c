@@ -18,6 +18,8 @@ enum {
 	OPT_NO_COLOR,
 	OPT_CHECK,
 	OPT_LIST_SCENARIOS,
+	OPT_LIST_COMMANDS,
+	OPT_LIST_OPTIONS,
 };
 
 static const struct option long_opts[] = {
@@ -32,6 +34,8 @@ static const struct option long_opts[] = {
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "list-scenarios", no_argument, NULL, OPT_LIST_SCENARIOS },
+	{ "list-commands", no_argument, NULL, OPT_LIST_COMMANDS },
+	{ "list-options", no_argument, NULL, OPT_LIST_OPTIONS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -51,6 +55,8 @@ void options_usage(FILE *f)
 	      "      --no-color            no colours\n"
 	      "      --check               validate the scenario files and exit\n"
 	      "      --list-scenarios      list the scenarios found, with descriptions\n"
+	      "      --list-commands       list the words of the command language\n"
+	      "      --list-options        list the long options\n"
 	      "  -h, --help                this help\n"
 	      "  -V, --version             the version\n"
 	      "exit status: 0 done, 1 an expectation failed, 2 a usage or input error\n", f);
@@ -122,6 +128,12 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 	case OPT_LIST_SCENARIOS:
 		o->list_scenarios = true;
 		return 0;
+	case OPT_LIST_COMMANDS:
+		o->list_commands = true;
+		return 0;
+	case OPT_LIST_OPTIONS:
+		o->list_options = true;
+		return 0;
 	case 'h':
 		o->help = true;
 		return 0;
@@ -149,13 +161,19 @@ bad:
 	return -1;
 }
 
+void options_list(FILE *f)
+{
+	for (const struct option *opt = long_opts; opt->name; opt++)
+		fprintf(f, "--%s\n", opt->name);
+}
+
 int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen)
 {
 	int c;
 
 	memset(o, 0, sizeof *o);
 	o->mode = -1;
-	o->speed = 1.0;
+	o->speed = 0;          /* unset: the live driver picks its own default */
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":s:Hn:m:hV", long_opts, NULL)) != -1) {
