@@ -60,5 +60,5 @@ int main(int argc, char **argv)
 	}
 	if (o.check)
 		return check_files(&o);
-	return o.headless ? app_headless(&o) : app_live(&o);
+	return app_headless(&o);
 }
