@@ -161,7 +161,7 @@ void transcript_event(void *ctx, const struct event *e)
 		line(t, e->t_us, "heal", "every link restored; replicas converge");
 		break;
 	case EV_EXPECT:
-		line(t, e->t_us, e->up ? "expect" : "FAILED", e->text);
+		line(t, e->t_us, e->up ? "check" : "FAILED", e->text);
 		break;
 	case EV_PAUSE:
 		line(t, e->t_us, "pause", e->text[0] ? e->text : "(the presenter would press space)");
