@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capviz/array.h"
 #include "capviz/history.h"
 
 void history_init(struct history *h)
@@ -21,29 +22,16 @@ void history_free(struct history *h)
 	memset(h, 0, sizeof *h);
 }
 
-static void *grow(void *p, size_t *cap, size_t len, size_t size)
-{
-	size_t ncap;
-	void *np;
-
-	if (len < *cap)
-		return p;
-	ncap = *cap ? *cap * 2 : 64;
-	np = realloc(p, ncap * size);
-	if (np)
-		*cap = ncap;
-	return np;
-}
-
 struct op *history_add_op(struct history *h)
 {
-	struct op *ops = grow(h->ops, &h->ops_cap, h->nops, sizeof *ops);
+	void *grown;
 	struct op *op;
 
-	if (!ops)
+	grown = array_grow(h->ops, &h->ops_cap, h->nops, sizeof *h->ops);
+	if (!grown)
 		return NULL;
-	h->ops = ops;
-	op = &ops[h->nops++];
+	h->ops = grown;
+	op = &h->ops[h->nops++];
 	memset(op, 0, sizeof *op);
 	op->id = h->nops;
 	op->done_us = -1;
@@ -52,13 +40,14 @@ struct op *history_add_op(struct history *h)
 
 struct write_rec *history_add_write(struct history *h)
 {
-	struct write_rec *ws = grow(h->writes, &h->writes_cap, h->nwrites, sizeof *ws);
+	void *grown;
 	struct write_rec *wr;
 
-	if (!ws)
+	grown = array_grow(h->writes, &h->writes_cap, h->nwrites, sizeof *h->writes);
+	if (!grown)
 		return NULL;
-	h->writes = ws;
-	wr = &ws[h->nwrites++];
+	h->writes = grown;
+	wr = &h->writes[h->nwrites++];
 	memset(wr, 0, sizeof *wr);
 	wr->wid = h->nwrites;
 	wr->done_us = -1;
@@ -81,6 +70,7 @@ struct write_rec *history_write(const struct history *h, uint64_t wid)
 
 int history_write_done(struct history *h, uint64_t wid)
 {
+	void *grown;
 	const struct write_rec *wr = history_write(h, wid);
 	struct history_key *k;
 	struct history_done *d;
@@ -88,10 +78,10 @@ int history_write_done(struct history *h, uint64_t wid)
 	if (!wr || wr->key < 0 || wr->key >= STORE_MAX_KEYS)
 		return 0;
 	k = &h->keys[wr->key];
-	d = grow(k->done, &k->cap, k->len, sizeof *d);
-	if (!d)
+	grown = array_grow(k->done, &k->cap, k->len, sizeof *k->done);
+	if (!grown)
 		return -1;
-	k->done = d;
+	k->done = grown;
 	d = &k->done[k->len];
 	d->done_us = wr->done_us;
 	d->max_invoke_us = wr->invoke_us;

@@ -8,24 +8,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capviz/array.h"
 #include "capviz/world.h"
 
 static struct leader_request *reqs_add(struct world *w, int node)
 {
+	void *grown;
 	struct leader_node *ld = &w->nodes[node].ld;
 	struct leader_request *r;
 
-	if (ld->nreqs == ld->reqs_cap) {
-		size_t cap = ld->reqs_cap ? ld->reqs_cap * 2 : 16;
-		struct leader_request *reqs = realloc(ld->reqs, cap * sizeof *reqs);
-
-		if (!reqs) {
-			w->oom = true;
-			return NULL;
-		}
-		ld->reqs = reqs;
-		ld->reqs_cap = cap;
+	grown = array_grow(ld->reqs, &ld->reqs_cap, ld->nreqs, sizeof *ld->reqs);
+	if (!grown) {
+		w->oom = true;
+		return NULL;
 	}
+	ld->reqs = grown;
 	r = &ld->reqs[ld->nreqs++];
 	memset(r, 0, sizeof *r);
 	r->fwd_to = -1;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capviz/array.h"
 #include "capviz/world.h"
 
 uint64_t leader_last_term(const struct leader_node *ld)
@@ -19,19 +20,15 @@ static uint64_t term_at(const struct leader_node *ld, uint64_t index)
 
 int leader_log_append(struct world *w, int node, const struct log_entry *e)
 {
+	void *grown;
 	struct leader_node *ld = &w->nodes[node].ld;
 
-	if (ld->log_len == ld->log_cap) {
-		size_t cap = ld->log_cap ? ld->log_cap * 2 : 32;
-		struct log_entry *log = realloc(ld->log, cap * sizeof *log);
-
-		if (!log) {
-			w->oom = true;
-			return -1;
-		}
-		ld->log = log;
-		ld->log_cap = cap;
+	grown = array_grow(ld->log, &ld->log_cap, ld->log_len, sizeof *ld->log);
+	if (!grown) {
+		w->oom = true;
+		return -1;
 	}
+	ld->log = grown;
 	ld->log[ld->log_len++] = *e;
 	if (ld->role == ROLE_LEADER)
 		ld->match[node] = ld->log_len;

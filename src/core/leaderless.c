@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capviz/array.h"
 #include "capviz/world.h"
 
 enum { LL_SUB_DEADLINE = 1 };
@@ -53,20 +54,16 @@ static void ll_drop(struct world *w, int node, const struct ll_request *r)
 /* A new request slot at node, or NULL when memory ran out. */
 static struct ll_request *ll_add(struct world *w, int node)
 {
+	void *grown;
 	struct leaderless_node *ln = &w->nodes[node].ll;
 	struct ll_request *r;
 
-	if (ln->nreqs == ln->reqs_cap) {
-		size_t cap = ln->reqs_cap ? ln->reqs_cap * 2 : 8;
-		struct ll_request *p = realloc(ln->reqs, cap * sizeof *p);
-
-		if (!p) {
-			w->oom = true;
-			return NULL;
-		}
-		ln->reqs = p;
-		ln->reqs_cap = cap;
+	grown = array_grow(ln->reqs, &ln->reqs_cap, ln->nreqs, sizeof *ln->reqs);
+	if (!grown) {
+		w->oom = true;
+		return NULL;
 	}
+	ln->reqs = grown;
 	r = &ln->reqs[ln->nreqs++];
 	memset(r, 0, sizeof *r);
 	r->req = world_token(w);
@@ -78,6 +75,7 @@ static struct ll_request *ll_add(struct world *w, int node)
 /* Holds v for replica to (keeping only the newest per replica and key). */
 static void ll_hint_add(struct world *w, int holder, int to, int key, const struct version *v)
 {
+	void *grown;
 	struct leaderless_node *ln = &w->nodes[holder].ll;
 	struct ll_hint *h = NULL;
 	struct event e;
@@ -88,17 +86,12 @@ static void ll_hint_add(struct world *w, int holder, int to, int key, const stru
 	if (h && version_cmp(&h->v, v) >= 0)
 		return;
 	if (!h) {
-		if (ln->nhints == ln->hints_cap) {
-			size_t cap = ln->hints_cap ? ln->hints_cap * 2 : 8;
-			struct ll_hint *p = realloc(ln->hints, cap * sizeof *p);
-
-			if (!p) {
-				w->oom = true;
-				return;
-			}
-			ln->hints = p;
-			ln->hints_cap = cap;
+		grown = array_grow(ln->hints, &ln->hints_cap, ln->nhints, sizeof *ln->hints);
+		if (!grown) {
+			w->oom = true;
+			return;
 		}
+		ln->hints = grown;
 		h = &ln->hints[ln->nhints++];
 		h->to = to;
 		h->key = key;

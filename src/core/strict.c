@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capviz/array.h"
 #include "capviz/world.h"
 
 enum { ST_SUB_DEADLINE = 1 };
@@ -38,32 +39,18 @@ static void st_drop(struct world *w, int node, uint64_t req)
 	sn->nreqs = j;
 }
 
-static void *st_grow(struct world *w, void *p, size_t *cap, size_t len, size_t size)
+static struct strict_request *st_add(struct world *w, int node, const struct op *op)
 {
-	size_t ncap;
-	void *np;
+	void *grown;
+	struct strict_node *sn = &w->nodes[node].st;
+	struct strict_request *r;
 
-	if (len < *cap)
-		return p;
-	ncap = *cap ? *cap * 2 : 8;
-	np = realloc(p, ncap * size);
-	if (!np) {
+	grown = array_grow(sn->reqs, &sn->reqs_cap, sn->nreqs, sizeof *sn->reqs);
+	if (!grown) {
 		w->oom = true;
 		return NULL;
 	}
-	*cap = ncap;
-	return np;
-}
-
-static struct strict_request *st_add(struct world *w, int node, const struct op *op)
-{
-	struct strict_node *sn = &w->nodes[node].st;
-	struct strict_request *p = st_grow(w, sn->reqs, &sn->reqs_cap, sn->nreqs, sizeof *p);
-	struct strict_request *r;
-
-	if (!p)
-		return NULL;
-	sn->reqs = p;
+	sn->reqs = grown;
 	r = &sn->reqs[sn->nreqs++];
 	memset(r, 0, sizeof *r);
 	r->req = world_token(w);
@@ -78,16 +65,17 @@ static struct strict_request *st_add(struct world *w, int node, const struct op 
 
 static void st_stage(struct world *w, int node, int coordinator, uint64_t req, int key, const struct version *v)
 {
+	void *grown;
 	struct strict_node *sn = &w->nodes[node].st;
-	struct strict_staged *p;
-
 	for (size_t i = 0; i < sn->nstaged; i++)
 		if (sn->staged[i].req == req && sn->staged[i].coordinator == coordinator)
 			return;
-	p = st_grow(w, sn->staged, &sn->staged_cap, sn->nstaged, sizeof *p);
-	if (!p)
+	grown = array_grow(sn->staged, &sn->staged_cap, sn->nstaged, sizeof *sn->staged);
+	if (!grown) {
+		w->oom = true;
 		return;
-	sn->staged = p;
+	}
+	sn->staged = grown;
 	sn->staged[sn->nstaged++] = (struct strict_staged){
 		.req = req, .coordinator = coordinator, .key = key, .v = *v,
 	};
