@@ -4,6 +4,7 @@
 #ifndef CAPVIZ_REPORT_H
 #define CAPVIZ_REPORT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "capviz/event.h"
@@ -12,6 +13,9 @@
 struct transcript {
 	FILE *out;
 	const struct world *w;
+	/* A link change held back to be printed with its reverse as one line. */
+	bool link_held;
+	struct event link;
 };
 
 struct trace {

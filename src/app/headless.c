@@ -72,7 +72,7 @@ int app_headless(const struct options *o)
 	}
 	/* With the trace on stdout, the transcript would garble it. */
 	quiet = trace_out == stdout;
-	t = (struct transcript){ stdout, &s.w };
+	t = (struct transcript){ .out = stdout, .w = &s.w };
 	tr = (struct trace){ trace_out, &s.w };
 	if (!quiet) {
 		fprintf(stdout, "capviz %s: %s (%d nodes, mode %s, seed %" PRIu64 ")\n", CAPVIZ_VERSION,

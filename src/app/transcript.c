@@ -60,11 +60,51 @@ static void line(struct transcript *t, int64_t t_us, const char *tag, const char
 	fprintf(t->out, "%9.3f  %-7s %s\n", t_us / 1e6, tag, text);
 }
 
+static void link_line(struct transcript *t, const struct event *e, bool both)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof buf, "%c%s%c %s", 'A' + e->node, both ? "-" : ">", 'A' + e->peer,
+		 e->up ? "restored" : "cut");
+	line(t, e->t_us, "link", buf);
+}
+
+/* A cut or restore of both directions arrives as two events at the same
+ * instant; they read better as one line. Returns true when e was taken. */
+static bool link_pair(struct transcript *t, const struct event *e)
+{
+	/* Messages are not in the transcript; a drop between the two halves of
+	 * a cut must not split them. */
+	if (e->kind == EV_SEND || e->kind == EV_DELIVER || e->kind == EV_DROP)
+		return false;
+	if (t->link_held) {
+		const struct event *h = &t->link;
+
+		t->link_held = false;
+		if (e->kind == EV_LINK && e->t_us == h->t_us && e->up == h->up &&
+		    e->node == h->peer && e->peer == h->node) {
+			link_line(t, h->node < h->peer ? h : e, true);
+			return true;
+		}
+		link_line(t, h, false);
+	}
+	if (e->kind != EV_LINK)
+		return false;
+	t->link = *e;
+	t->link_held = true;
+	return true;
+}
+
 void transcript_state(struct transcript *t, const char *label)
 {
 	const struct world *w = t->w;
 	char buf[1024];
 	size_t used = 0;
+
+	if (t->link_held) {
+		t->link_held = false;
+		link_line(t, &t->link, false);
+	}
 
 	buf[0] = '\0';
 	for (int i = 0; i < w->n && used < sizeof buf; i++) {
@@ -85,14 +125,6 @@ void transcript_state(struct transcript *t, const char *label)
 	fprintf(t->out, "%9s  %-7s %s\n", "", label, buf);
 }
 
-static void link_line(struct transcript *t, const struct event *e)
-{
-	char buf[64];
-
-	snprintf(buf, sizeof buf, "%c>%c %s", 'A' + e->node, 'A' + e->peer, e->up ? "restored" : "cut");
-	line(t, e->t_us, "link", buf);
-}
-
 static void op_line(struct transcript *t, const struct event *e)
 {
 	char buf[512];
@@ -106,15 +138,14 @@ void transcript_event(void *ctx, const struct event *e)
 	struct transcript *t = ctx;
 	char buf[512];
 
+	if (link_pair(t, e))
+		return;
 	switch (e->kind) {
 	case EV_SAY:
 		line(t, e->t_us, "say", e->text);
 		break;
 	case EV_COMMAND:
 		line(t, e->t_us, "command", e->text);
-		break;
-	case EV_LINK:
-		link_line(t, e);
 		break;
 	case EV_CRASH:
 	case EV_RECOVER:

@@ -47,8 +47,8 @@ void world_restore(struct world *w, int a, int b)
 void world_restore_all(struct world *w)
 {
 	for (int i = 0; i < w->n; i++)
-		for (int j = 0; j < w->n; j++)
-			world_link_set(w, i, j, true);
+		for (int j = i + 1; j < w->n; j++)
+			world_restore(w, i, j);
 }
 
 void world_isolate(struct world *w, int node)
@@ -62,13 +62,13 @@ void world_partition(struct world *w, const int *group)
 {
 	/* Cut first, then restore, so no message slips across a new cut. */
 	for (int i = 0; i < w->n; i++)
-		for (int j = 0; j < w->n; j++)
+		for (int j = i + 1; j < w->n; j++)
 			if (group[i] != group[j])
-				world_link_set(w, i, j, false);
+				world_cut(w, i, j);
 	for (int i = 0; i < w->n; i++)
-		for (int j = 0; j < w->n; j++)
+		for (int j = i + 1; j < w->n; j++)
 			if (group[i] == group[j])
-				world_link_set(w, i, j, true);
+				world_restore(w, i, j);
 }
 
 void world_crash(struct world *w, int node)
