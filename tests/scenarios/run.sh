@@ -29,6 +29,7 @@ done
 check "cp: the write at A succeeds" has "$tmp/cp" "^ *[0-9.]* *ok *#1 write balance=500 at A.*: ok"
 check "cp: the read at C is refused (no quorum)" has "$tmp/cp" "#2 read balance at C.*: error: no quorum"
 check "cp: after the heal C reads 500" has "$tmp/cp" "#3 read balance at C.*: ok, 500 "
+check "cp: isolating C reads as two cut lines" sh -c "[ \$(grep -c ' link .*-C cut' $tmp/cp) -eq 2 ]"
 check "cp: no stale read" sh -c "! grep -q STALE $tmp/cp"
 
 "$BIN" --headless --mode ap > "$tmp/ap" 2>&1
