@@ -4,6 +4,7 @@
 
 #include "capviz/app.h"
 #include "capviz/cmd.h"
+#include "capviz/ui.h"
 
 static int check_files(const struct options *o)
 {
@@ -54,11 +55,18 @@ int main(int argc, char **argv)
 			printf("%s\n", *w);
 		return EXIT_OK;
 	}
+	if (o.list_keys) {
+		char keys[4096];
+
+		ui_keys_text(keys, sizeof keys);
+		fputs(keys, stdout);
+		return EXIT_OK;
+	}
 	if (o.list_options) {
 		options_list(stdout);
 		return EXIT_OK;
 	}
 	if (o.check)
 		return check_files(&o);
-	return app_headless(&o);
+	return o.headless ? app_headless(&o) : app_live(&o);
 }

@@ -28,6 +28,7 @@ struct options {
 	bool list_scenarios;
 	bool list_commands;
 	bool list_options;
+	bool list_keys;
 	bool help;
 	bool version;
 	char *const *files;     /* further file arguments (for --check) */

@@ -20,6 +20,7 @@ enum {
 	OPT_LIST_SCENARIOS,
 	OPT_LIST_COMMANDS,
 	OPT_LIST_OPTIONS,
+	OPT_LIST_KEYS,
 };
 
 static const struct option long_opts[] = {
@@ -36,6 +37,7 @@ static const struct option long_opts[] = {
 	{ "list-scenarios", no_argument, NULL, OPT_LIST_SCENARIOS },
 	{ "list-commands", no_argument, NULL, OPT_LIST_COMMANDS },
 	{ "list-options", no_argument, NULL, OPT_LIST_OPTIONS },
+	{ "list-keys", no_argument, NULL, OPT_LIST_KEYS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -57,6 +59,7 @@ void options_usage(FILE *f)
 	      "      --list-scenarios      list the scenarios found, with descriptions\n"
 	      "      --list-commands       list the words of the command language\n"
 	      "      --list-options        list the long options\n"
+	      "      --list-keys           list the keys of the live screen\n"
 	      "  -h, --help                this help\n"
 	      "  -V, --version             the version\n"
 	      "exit status: 0 done, 1 an expectation failed, 2 a usage or input error\n", f);
@@ -133,6 +136,9 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 		return 0;
 	case OPT_LIST_OPTIONS:
 		o->list_options = true;
+		return 0;
+	case OPT_LIST_KEYS:
+		o->list_keys = true;
 		return 0;
 	case 'h':
 		o->help = true;

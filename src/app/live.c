@@ -1,0 +1,394 @@
+/* live.c: the live driver. libuv owns the loop: stdin through uv_poll (curses
+ * reads it without blocking), signals through uv_signal, one timer for the
+ * next due event scaled by the speed, and a frame timer that runs only while
+ * something moves. Core time follows the wall clock times the speed; paused,
+ * nothing is armed and the process sleeps until a key or a signal. */
+#include <locale.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "capviz/app.h"
+#include "capviz/session.h"
+#include "capviz/ui.h"
+
+#define LIVE_DEFAULT_SPEED 0.1
+#define LIVE_FRAME_MS 33        /* up to 30 frames a second */
+
+static const int live_signals[] = { SIGWINCH, SIGINT, SIGTERM, SIGHUP };
+#define LIVE_NSIG (sizeof live_signals / sizeof live_signals[0])
+
+struct live {
+	uv_loop_t loop;
+	uv_poll_t input;
+	uv_signal_t sig[LIVE_NSIG];
+	uv_timer_t due, frame;
+	bool frame_on;
+	struct session s;
+	struct ui *ui;
+	double speed;
+	bool paused;
+	int64_t anchor_core;    /* core time at anchor_wall */
+	uint64_t anchor_wall;   /* uv_hrtime() in ns */
+	uint64_t anim_base;     /* the animation clock (ms) at anchor_wall */
+	bool stopping;
+	int rc;
+};
+
+static int64_t core_now(const struct live *l)
+{
+	int64_t t = l->anchor_core;
+
+	if (!l->paused)
+		t += (int64_t)((double)(uv_hrtime() - l->anchor_wall) / 1000.0 * l->speed);
+	return t < l->s.w.now_us ? l->s.w.now_us : t;
+}
+
+static uint64_t anim_now(const struct live *l)
+{
+	return l->paused ? l->anim_base : l->anim_base + (uv_hrtime() - l->anchor_wall) / 1000000;
+}
+
+/* Restarts the clocks from here (before a change of speed or pause). */
+static void reanchor(struct live *l)
+{
+	l->anchor_core = core_now(l);
+	l->anim_base = anim_now(l);
+	l->anchor_wall = uv_hrtime();
+}
+
+static void set_paused(struct live *l, bool paused)
+{
+	if (paused == l->paused)
+		return;
+	reanchor(l);
+	l->paused = paused;
+}
+
+static void set_speed(struct live *l, double speed)
+{
+	reanchor(l);
+	l->speed = speed < 0.1 ? 0.1 : speed > 10 ? 10 : speed;
+}
+
+static void stop(struct live *l, int rc)
+{
+	if (l->stopping)
+		return;
+	l->stopping = true;
+	l->rc = rc;
+	uv_stop(&l->loop);
+}
+
+/* What a timeline step asked of the driver. True when running must stop. */
+static bool requests(struct live *l)
+{
+	if (l->s.speed_request > 0) {
+		set_speed(l, l->s.speed_request);
+		l->s.speed_request = 0;
+	}
+	if (l->s.pause_request) {
+		l->s.pause_request = false;
+		set_paused(l, true);
+		l->anchor_core = l->s.w.now_us;   /* stop exactly at the pause step */
+	}
+	if (l->s.quit)
+		stop(l, session_done(&l->s) && l->s.failed ? EXIT_EXPECT : EXIT_OK);
+	return l->paused || l->stopping;
+}
+
+/* Runs everything due up to core now. */
+static void advance(struct live *l)
+{
+	int64_t now;
+
+	if (l->paused || l->stopping)
+		return;
+	now = core_now(l);
+	for (;;) {
+		int64_t next = session_next_at(&l->s);
+
+		if (next < 0 || next > now)
+			break;
+		session_step(&l->s);
+		if (requests(l))
+			return;
+	}
+	if (now > l->s.w.now_us)
+		world_advance(&l->s.w, now);
+}
+
+static void step_one(struct live *l)
+{
+	set_paused(l, true);
+	if (!session_step(&l->s))
+		ui_status(l->ui, false, "step: nothing is due");
+	requests(l);
+	if (l->anchor_core < l->s.w.now_us)
+		l->anchor_core = l->s.w.now_us;
+}
+
+static struct ui_frame frame_of(const struct live *l)
+{
+	return (struct ui_frame){ &l->s.w, core_now(l), l->speed, l->paused, anim_now(l) };
+}
+
+/* A line from a key or the prompt. Pause, resume, step, speed and quit are
+ * the driver's; everything else goes to the session. */
+static void run_line(struct live *l, const char *line)
+{
+	struct command c;
+	char err[CMD_ERR_MAX];
+
+	if (cmd_parse(line, l->s.w.n, &c, err, sizeof err) < 0) {
+		ui_status(l->ui, true, err);
+		return;
+	}
+	switch (c.kind) {
+	case CMD_PAUSE:
+		set_paused(l, true);
+		if (c.text[0])
+			ui_caption(l->ui, c.text);
+		return;
+	case CMD_RESUME:
+		set_paused(l, false);
+		return;
+	case CMD_STEP:
+		step_one(l);
+		return;
+	case CMD_SPEED:
+		set_speed(l, c.speed);
+		return;
+	case CMD_QUIT:
+		stop(l, EXIT_OK);
+		return;
+	default:
+		break;
+	}
+	if (session_command(&l->s, line, err, sizeof err) < 0)
+		ui_status(l->ui, true, err);
+	else
+		ui_status(l->ui, false, c.kind == CMD_EXPECT ? "expect: it holds" : "");
+	requests(l);
+}
+
+static void on_due(uv_timer_t *t);
+static void on_frame(uv_timer_t *t);
+
+/* Arms the one timer for the next due thing and the frame timer while
+ * something moves; paused, nothing at all. */
+static void rearm(struct live *l)
+{
+	struct ui_frame f = frame_of(l);
+	int64_t next = session_next_at(&l->s);
+	bool moving = l->s.w.inflight > 0 || ui_moving(l->ui, f.anim_ms);
+
+	uv_timer_stop(&l->due);
+	if (l->paused || l->stopping)
+		moving = false;
+	else if (next >= 0)
+		uv_timer_start(&l->due, on_due,
+			       (uint64_t)ceil((double)(next - f.now_us) / 1000.0 / l->speed) + 1, 0);
+	if (moving && !l->frame_on)
+		uv_timer_start(&l->frame, on_frame, LIVE_FRAME_MS, LIVE_FRAME_MS);
+	else if (!moving && l->frame_on)
+		uv_timer_stop(&l->frame);
+	l->frame_on = moving;
+}
+
+static void tick(struct live *l)
+{
+	struct ui_frame f;
+
+	advance(l);
+	if (l->stopping)
+		return;
+	f = frame_of(l);
+	ui_draw(l->ui, &f);
+	rearm(l);
+}
+
+static void on_due(uv_timer_t *t)
+{
+	tick(t->data);
+}
+
+static void on_frame(uv_timer_t *t)
+{
+	tick(t->data);
+}
+
+static void on_input(uv_poll_t *p, int status, int events)
+{
+	struct live *l = p->data;
+	struct ui_frame f;
+	struct ui_cmds cmds;
+
+	(void)status;
+	(void)events;
+	advance(l);             /* commands act at the present moment */
+	for (;;) {
+		f = frame_of(l);
+		if (l->stopping || !ui_next_key(l->ui, &f, &cmds))
+			break;
+		for (int i = 0; i < cmds.n && !l->stopping; i++)
+			run_line(l, cmds.line[i]);
+	}
+	tick(l);
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+	struct live *l = h->data;
+
+	if (signum == SIGWINCH) {
+		ui_resize(l->ui);
+		tick(l);
+		return;
+	}
+	stop(l, 128 + signum);
+}
+
+static void on_close(uv_handle_t *h)
+{
+	(void)h;
+}
+
+/* Sets up the loop's handles; on failure closes what was opened. */
+static int start_loop(struct live *l, char *err, size_t errlen)
+{
+	int r = uv_loop_init(&l->loop);
+
+	if (r < 0) {
+		snprintf(err, errlen, "cannot start the event loop: %s", uv_strerror(r));
+		return -1;
+	}
+	uv_timer_init(&l->loop, &l->due);
+	uv_timer_init(&l->loop, &l->frame);
+	l->due.data = l->frame.data = l;
+	for (size_t i = 0; i < LIVE_NSIG && r >= 0; i++) {
+		uv_signal_init(&l->loop, &l->sig[i]);
+		l->sig[i].data = l;
+		r = uv_signal_start(&l->sig[i], on_signal, live_signals[i]);
+	}
+	if (r >= 0)
+		r = uv_poll_init(&l->loop, &l->input, STDIN_FILENO);
+	if (r >= 0) {
+		l->input.data = l;
+		r = uv_poll_start(&l->input, UV_READABLE, on_input);
+	}
+	if (r < 0)
+		snprintf(err, errlen, "cannot watch the terminal: %s", uv_strerror(r));
+	return r < 0 ? -1 : 0;
+}
+
+static void close_walk(uv_handle_t *h, void *arg)
+{
+	(void)arg;
+	if (!uv_is_closing(h))
+		uv_close(h, on_close);
+}
+
+static void end_loop(struct live *l)
+{
+	uv_walk(&l->loop, close_walk, NULL);
+	uv_run(&l->loop, UV_RUN_DEFAULT);
+	uv_loop_close(&l->loop);
+}
+
+static int open_session(struct live *l, const struct options *o)
+{
+	struct session_options so = { o->nodes, o->mode, o->has_seed, o->seed };
+	struct scenario sc;
+	char err[512], label[512];
+
+	if (app_load_scenario(&sc, o->scenario, o->nodes, label, sizeof label, err, sizeof err) < 0) {
+		fprintf(stderr, "capviz: %s\n", err);
+		return -1;
+	}
+	/* Without a scenario the user drives: the default's stage, no timeline. */
+	if (!o->scenario)
+		sc.nsteps = 0;
+	if (session_init(&l->s, &sc, label, &so, err, sizeof err) < 0) {
+		fprintf(stderr, "capviz: %s: %s\n", label, err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Without a scenario the screen opens on a cluster that is ready: in cp mode
+ * the first election runs before the first frame (on virtual time, at once),
+ * so a teacher does not open on three nodes refusing while they elect. */
+static void settle(struct live *l)
+{
+	const struct world *w = &l->s.w;
+
+	while (w->mode == MODE_CP && w->now_us < 5000000) {
+		for (int i = 0; i < w->n; i++)
+			if (!w->nodes[i].crashed && w->nodes[i].ld.role == ROLE_LEADER)
+				return;
+		if (!session_step(&l->s))
+			return;
+	}
+}
+
+static void first_caption(struct live *l, const struct options *o)
+{
+	char buf[CMD_TEXT_MAX + 64];
+
+	if (o->scenario)
+		snprintf(buf, sizeof buf, "%.100s: %.150s", l->s.sc.name[0] ? l->s.sc.name : l->s.label,
+			 l->s.sc.description);
+	else
+		snprintf(buf, sizeof buf, "Select a node (1-%d), then w writes, r reads, i isolates; "
+			 "? lists every key.", l->s.w.n);
+	ui_caption(l->ui, buf);
+}
+
+int app_live(const struct options *o)
+{
+	static struct live l;   /* big (the session); one per process */
+	struct ui_config uc;
+	char err[256];
+	int rc;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fputs("capviz: the screen needs a terminal (try --headless)\n", stderr);
+		return EXIT_USAGE;
+	}
+	setlocale(LC_ALL, "");
+	memset(&l, 0, sizeof l);
+	if (open_session(&l, o) < 0)
+		return EXIT_USAGE;
+	l.speed = o->speed > 0 ? o->speed : LIVE_DEFAULT_SPEED;
+	uc = (struct ui_config){ &l.s.w, o->ascii, o->no_color };
+	l.ui = ui_open(&uc, err, sizeof err);
+	if (!l.ui) {
+		session_free(&l.s);
+		fprintf(stderr, "capviz: %s\n", err);
+		return EXIT_USAGE;
+	}
+	session_add_reader(&l.s, ui_event, l.ui);
+	session_start(&l.s);
+	if (!o->scenario)
+		settle(&l);
+	l.anchor_core = l.s.w.now_us;
+	first_caption(&l, o);
+	l.anchor_wall = uv_hrtime();
+	if (start_loop(&l, err, sizeof err) < 0) {
+		ui_close(l.ui);         /* the terminal first, then the message */
+		session_free(&l.s);
+		fprintf(stderr, "capviz: %s\n", err);
+		return EXIT_USAGE;
+	}
+	tick(&l);
+	uv_run(&l.loop, UV_RUN_DEFAULT);
+	end_loop(&l);
+	ui_close(l.ui);
+	rc = l.rc;
+	session_free(&l.s);
+	return rc;
+}

@@ -1,0 +1,135 @@
+/* log.c: the screen as a reader of events. It keeps the event log (a ring
+ * of formatted lines), takes captions and pause texts, and remembers dropped
+ * messages so the canvas can show them falling. It draws nothing itself. */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "capviz/report.h"
+#include "capviz/ui_impl.h"
+
+void ui_log_add(struct ui *u, enum ui_role r, const char *fmt, ...)
+{
+	struct ui_log_line *l = &u->logs[u->nlogs % UI_LOG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(l->text, sizeof l->text, fmt, ap);
+	va_end(ap);
+	l->role = r;
+	u->nlogs++;
+	if (u->log_scroll > 0)
+		u->log_scroll++;        /* keep the lines being read in place */
+	u->dirty = true;
+}
+
+static void remember_drop(struct ui *u, const struct event *e)
+{
+	const struct msg *m = e->msg;
+	struct ui_drop *d = NULL;
+	double frac;
+
+	if (!m)
+		return;
+	for (int i = 0; i < UI_DROPS_MAX && !d; i++)
+		if (!u->drops[i].used)
+			d = &u->drops[i];
+	if (!d)
+		return;         /* the screen is already full of falling messages */
+	frac = m->arrive_us > m->sent_us ? (double)(e->t_us - m->sent_us) / (double)(m->arrive_us - m->sent_us) : 0;
+	*d = (struct ui_drop){ true, false, m->from, m->to, frac < 0.15 ? 0.15 : frac > 1 ? 1 : frac,
+			       msg_class(m), 0 };
+}
+
+static void log_drop(struct ui *u, const struct event *e)
+{
+	remember_drop(u, e);
+	/* Sends on a link that is already cut (heartbeats, retries, votes of a
+	 * cut-off node) would flood the log: the canvas shows those. */
+	if (e->msg && e->msg->sent_us != e->t_us && msg_class(e->msg) != MC_HEARTBEAT)
+		ui_log_add(u, UR_MSG_DROP, "%7.3f drop %c>%c %s: %s", e->t_us / 1e6, 'A' + e->node,
+			   'A' + e->peer, msg_kind_name(e->msg->kind), e->text);
+}
+
+static void log_op(struct ui *u, const struct event *e)
+{
+	char buf[UI_LOG_LINE];
+	enum ui_role r = e->op->result == RES_ERROR ? UR_RESULT_ERROR :
+			 e->op->stale ? UR_RESULT_STALE : UR_RESULT_OK;
+
+	report_op(buf, sizeof buf, u->w, e->op);
+	ui_log_add(u, r, "%7.3f %s", e->t_us / 1e6, buf);
+}
+
+static void log_text(struct ui *u, const struct event *e)
+{
+	double t = e->t_us / 1e6;
+	char v[128];
+
+	switch (e->kind) {
+	case EV_LINK:
+		ui_log_add(u, e->up ? UR_LINK_UP : UR_LINK_CUT, "%7.3f link %c>%c %s", t, 'A' + e->node,
+			   'A' + e->peer, e->up ? "restored" : "cut");
+		break;
+	case EV_CRASH:
+	case EV_RECOVER:
+		ui_log_add(u, e->kind == EV_CRASH ? UR_NODE_CRASHED : UR_NORMAL, "%7.3f %c %s", t,
+			   'A' + e->node, e->kind == EV_CRASH ? "crashed" : "recovered");
+		break;
+	case EV_ROLE:
+		if (e->role == ROLE_LEADER)
+			ui_log_add(u, UR_NODE_LEADER, "%7.3f %c is leader (term %" PRIu64 ")", t,
+				   'A' + e->node, e->term);
+		break;
+	case EV_APPLY:
+		report_version(v, sizeof v, u->w, e->key, &e->v);
+		ui_log_add(u, UR_NORMAL, "%7.3f %c stores %s", t, 'A' + e->node, v);
+		break;
+	case EV_HINT:
+		report_version(v, sizeof v, u->w, e->key, &e->v);
+		ui_log_add(u, UR_NORMAL, "%7.3f %c holds a hint for %c: %s", t, 'A' + e->node,
+			   'A' + e->peer, v);
+		break;
+	case EV_EXPECT:
+		ui_log_add(u, e->up ? UR_RESULT_OK : UR_RESULT_ERROR, "%7.3f expect %s", t, e->text);
+		break;
+	default:
+		ui_log_add(u, UR_NORMAL, "%7.3f %s %s", t, event_kind_name(e->kind), e->text);
+		break;
+	}
+}
+
+void ui_event(void *ctx, const struct event *e)
+{
+	struct ui *u = ctx;
+
+	switch (e->kind) {
+	case EV_SEND:
+		return;         /* the canvas shows messages in flight */
+	case EV_DELIVER:
+	case EV_INVOKE:
+		/* A delivery may change what a card says (the leader a node
+		 * knows); a request shows as pending: repaint the panels. */
+		u->dirty = true;
+		return;
+	case EV_DROP:
+		log_drop(u, e);
+		return;
+	case EV_SAY:
+		ui_caption(u, e->text);
+		return;
+	case EV_PAUSE:
+		ui_caption(u, e->text[0] ? e->text : "Paused by the scenario: space resumes.");
+		return;
+	case EV_OP:
+		u->ops_scroll = 0;      /* show the outcome that just came in */
+		log_op(u, e);
+		return;
+	case EV_COMMAND:
+		ui_log_add(u, UR_TITLE, "%7.3f > %s", e->t_us / 1e6, e->text);
+		return;
+	default:
+		log_text(u, e);
+	}
+}

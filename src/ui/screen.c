@@ -1,0 +1,257 @@
+/* screen.c: the terminal and the layout. Owns opening and closing curses,
+ * cutting the screen into panels (rebuilt on every resize), and painting a
+ * frame: the moving parts every frame, the rest only when an event or a key
+ * changed them, so curses sends the terminal only what changed. */
+#include <langinfo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "capviz/ui_impl.h"
+
+static void drop_windows(struct ui *u)
+{
+	WINDOW **all[] = { &u->status, &u->caption, &u->canvas, &u->cards, &u->clients,
+			   &u->log, &u->msgline, &u->hint, &u->help };
+
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+		if (*all[i])
+			delwin(*all[i]);
+		*all[i] = NULL;
+	}
+}
+
+/* Cuts the screen: status and caption on top, canvas and cards, then the
+ * client panel and the log, the message line and the key hint at the foot. */
+static void layout(struct ui *u)
+{
+	int r = LINES, c = COLS, mid, top, cw, lw;
+
+	drop_windows(u);
+	u->rows = r;
+	u->cols = c;
+	u->small = r < UI_MIN_ROWS || c < UI_MIN_COLS;
+	u->dirty = true;
+	if (u->small)
+		return;
+	mid = r - 4;
+	top = mid * 55 / 100;
+	cw = 30 + (c - UI_MIN_COLS) / 4;
+	lw = c * 58 / 100;
+	u->status = newwin(1, c, 0, 0);
+	u->caption = newwin(1, c, 1, 0);
+	u->canvas = newwin(top, c - cw, 2, 0);
+	u->cards = newwin(top, cw, 2, c - cw);
+	u->clients = newwin(mid - top, lw, 2 + top, 0);
+	u->log = newwin(mid - top, c - lw, 2 + top, lw);
+	u->msgline = newwin(1, c, r - 2, 0);
+	u->hint = newwin(1, c, r - 1, 0);
+	u->geom.ox = 0;
+	u->geom.oy = 2;
+}
+
+struct ui *ui_open(const struct ui_config *cfg, char *err, size_t errlen)
+{
+	struct ui *u = calloc(1, sizeof *u);
+	const char *cs = nl_langinfo(CODESET);
+
+	if (!u) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	u->w = cfg->w;
+	u->utf8 = !cfg->ascii && cs && strcmp(cs, "UTF-8") == 0;
+	u->g = ui_glyphs_get(u->utf8);
+	u->color = !cfg->no_color;
+	u->scr = newterm(NULL, stdout, stdin);
+	if (!u->scr) {
+		const char *term = getenv("TERM");
+
+		snprintf(err, errlen, "cannot drive this terminal (TERM=%s)", term ? term : "unset");
+		free(u);
+		return NULL;
+	}
+	set_term(u->scr);
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED, NULL);
+	mouseinterval(0);
+	ui_theme_init(u);
+	u->ask_a = -1;
+	u->prompt.hpos = -1;
+	wnoutrefresh(stdscr);   /* stdscr stays untouched from now on: wgetch reads it */
+	layout(u);
+	return u;
+}
+
+void ui_close(struct ui *u)
+{
+	if (!u)
+		return;
+	drop_windows(u);
+	curs_set(1);
+	endwin();
+	delscreen(u->scr);
+	free(u);
+}
+
+void ui_resize(struct ui *u)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+		resize_term(ws.ws_row, ws.ws_col);
+	layout(u);
+	clearok(curscr, TRUE);
+}
+
+void ui_caption(struct ui *u, const char *text)
+{
+	snprintf(u->caption_text, sizeof u->caption_text, "%s", text);
+	u->dirty = true;
+}
+
+void ui_status(struct ui *u, bool error, const char *text)
+{
+	snprintf(u->status_text, sizeof u->status_text, "%s", text);
+	u->status_error = error;
+	u->dirty = true;
+}
+
+static void draw_small(struct ui *u)
+{
+	char a[96], b[96];
+
+	snprintf(a, sizeof a, "capviz needs a window of at least %dx%d.", UI_MIN_COLS, UI_MIN_ROWS);
+	snprintf(b, sizeof b, "This one is %dx%d: please make it larger (q quits).", u->cols, u->rows);
+	werase(stdscr);
+	ui_put(stdscr, u->rows / 2 - 1, (u->cols - (int)strlen(a)) / 2 > 0 ? (u->cols - (int)strlen(a)) / 2 : 0,
+	       -1, A_BOLD, a);
+	ui_put(stdscr, u->rows / 2, (u->cols - (int)strlen(b)) / 2 > 0 ? (u->cols - (int)strlen(b)) / 2 : 0,
+	       -1, A_NORMAL, b);
+	wnoutrefresh(stdscr);
+}
+
+static const char *mode_title(int mode)
+{
+	switch (mode) {
+	case MODE_CP:
+		return "CP (leader-based)";
+	case MODE_AP:
+		return "AP (leaderless)";
+	default:
+		return "STRICT (every replica)";
+	}
+}
+
+/* What each request needs in the current mode: only the leaderless protocol
+ * has tunable levels; the others always need a majority or every replica. */
+static const char *levels_text(const struct world *w, char *buf, size_t len)
+{
+	switch (w->mode) {
+	case MODE_CP:
+		return "reads, writes: majority";
+	case MODE_STRICT:
+		return "writes ALL, reads local";
+	default:
+		snprintf(buf, len, "read %s  write %s", level_name(w->read_level), level_name(w->write_level));
+		return buf;
+	}
+}
+
+static void draw_status(struct ui *u, const struct ui_frame *f)
+{
+	const struct world *w = f->w;
+	char levels[48];
+	attr_t st = ui_attr(u, UR_STATUS);
+	int x;
+
+	wbkgdset(u->status, st);
+	werase(u->status);
+	x = ui_printf(u->status, 0, 0, -1, st | A_BOLD, " %s ", mode_title(w->mode));
+	x += ui_printf(u->status, 0, x, -1, st, "%s %s  %s speed %gx  %s t=%.3fs  ",
+		       u->g->v, levels_text(w, levels, sizeof levels), u->g->v,
+		       f->speed, u->g->v, f->now_us / 1e6);
+	if (f->paused)
+		ui_printf(u->status, 0, x, -1, ui_attr(u, UR_PAUSED), " %s PAUSED (space resumes) ",
+			  u->g->paused);
+	else
+		ui_printf(u->status, 0, x, -1, st, "%s running", u->g->running);
+	wbkgdset(u->status, A_NORMAL);
+	wnoutrefresh(u->status);
+}
+
+static void draw_lines(struct ui *u)
+{
+	werase(u->caption);
+	ui_put(u->caption, 0, 1, u->cols - 2, ui_attr(u, UR_CAPTION), u->caption_text);
+	wnoutrefresh(u->caption);
+	if (u->ask == ASK_PROMPT || u->ask == ASK_WRITE) {
+		ui_prompt_draw(u);
+	} else {
+		werase(u->msgline);
+		ui_put(u->msgline, 0, 1, u->cols - 2,
+		       ui_attr(u, u->status_error ? UR_RESULT_ERROR : UR_NORMAL), u->status_text);
+		wnoutrefresh(u->msgline);
+	}
+	ui_hint_draw(u);
+}
+
+/* Drops seen for the first time start falling now. */
+static void stamp_drops(struct ui *u, uint64_t anim_ms)
+{
+	for (int i = 0; i < UI_DROPS_MAX; i++) {
+		struct ui_drop *d = &u->drops[i];
+
+		if (d->used && !d->stamped) {
+			d->stamped = true;
+			d->start_ms = anim_ms;
+		}
+		if (d->used && d->stamped && anim_ms - d->start_ms > UI_DROP_MS)
+			d->used = false;
+	}
+}
+
+bool ui_moving(const struct ui *u, uint64_t anim_ms)
+{
+	for (int i = 0; i < UI_DROPS_MAX; i++)
+		if (u->drops[i].used && (!u->drops[i].stamped || anim_ms - u->drops[i].start_ms <= UI_DROP_MS))
+			return true;
+	return false;
+}
+
+void ui_draw(struct ui *u, const struct ui_frame *f)
+{
+	u->w = f->w;
+	if (u->sel >= f->w->n)
+		u->sel = 0;
+	if (u->small) {
+		if (u->dirty)
+			draw_small(u);
+		u->dirty = false;
+		doupdate();
+		return;
+	}
+	stamp_drops(u, f->anim_ms);
+	ui_canvas_draw(u, f);
+	draw_status(u, f);
+	if (u->dirty) {
+		draw_lines(u);
+		ui_cards_draw(u, f->w);
+		ui_clients_draw(u, f->w);
+		ui_log_draw(u);
+	}
+	u->dirty = false;
+	if (u->show_help)
+		ui_help_draw(u);
+	else if (u->ask == ASK_PROMPT || u->ask == ASK_WRITE)
+		wnoutrefresh(u->msgline);       /* the cursor goes where the typing is */
+	doupdate();
+}
