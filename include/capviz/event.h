@@ -32,6 +32,10 @@ enum event_kind {
 	EV_EXPECT,      /* an expectation checked: ok, text */
 	EV_PAUSE,       /* a scenario's pause marker: text */
 	EV_COMMAND,     /* a command was carried out: text is the command, line its scenario line */
+	EV_CONFLICT,    /* node now holds concurrent versions of key (text says which) */
+	EV_RESOLVE,     /* a heal resolved key: text is the summary, op NULL */
+	EV_LOST,        /* op's acknowledged write was discarded: text says why */
+	EV_INVARIANT,   /* node's key broke (up false) or keeps again (up true) an invariant: text */
 	EV_KIND_COUNT
 };
 

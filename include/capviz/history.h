@@ -29,6 +29,8 @@ struct op {
 	uint64_t wid;           /* a write's own id; for a read, the id it saw */
 	bool stale;             /* a read that missed a write completed before it began */
 	uint64_t missed_wid;    /* for a stale read: the newest write it missed */
+	bool lost;              /* an acknowledged write that a heal discarded */
+	bool conflict;          /* a read that found concurrent versions */
 	char error[OP_ERROR_MAX];
 };
 

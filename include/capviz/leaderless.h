@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "capviz/kstate.h"
 #include "capviz/msg.h"
 #include "capviz/store.h"
 
@@ -20,7 +21,7 @@ struct ll_request {
 	int need;               /* acknowledgements or replies required */
 	uint32_t answered;      /* bit per node that acked or replied */
 	uint32_t found;         /* bit per node whose reply carried a value */
-	struct version replies[WORLD_MAX_NODES];
+	struct kstate replies[WORLD_MAX_NODES]; /* each replica's state, as it replied */
 	struct version v;       /* the version being written */
 	bool answered_client;   /* the client has its answer; repairs go on */
 	int64_t deadline_us;
@@ -29,7 +30,23 @@ struct ll_request {
 struct ll_hint {
 	int to;
 	int key;
-	struct version v;
+	uint64_t heal;          /* the heal whose resolution this carries, 0 none */
+	struct kstate ks;       /* everything the holder had for to (joined) */
+};
+
+/* A heal in progress: the coordinator gathers every replica's state,
+ * resolves each key by the strategy, and hands the result to every replica. */
+struct ll_heal {
+	uint64_t token;         /* 0: no heal under way */
+	enum strategy strategy;
+	int coordinator;
+	uint32_t expected;      /* nodes whose states are awaited */
+	uint32_t gathered;
+	uint8_t got[WORLD_MAX_NODES];      /* states received from each node */
+	uint32_t unconfirmed;   /* nodes that have not yet taken the resolution */
+	uint8_t acks_due[WORLD_MAX_NODES]; /* resolved keys each node must confirm */
+	int64_t started_us;
+	bool resolved;
 };
 
 struct leaderless_node {
@@ -44,9 +61,20 @@ struct leaderless_node {
 struct world;
 
 void leaderless_node_free(struct leaderless_node *n);
-/* Anti-entropy from one node to another: from sends MSG_SYNC with its
- * version of every key; to applies what is newer and repairs what is older.
- * The strict protocol reuses it after a heal. */
+/* Anti-entropy from one node to another: from sends a MSG_SYNC with its
+ * state of each key; to joins it and repairs from what it knows better. The
+ * strict protocol reuses it after a heal. */
 void leaderless_sync(struct world *w, int from, int to);
+
+/* Shared by leaderless.c and heal.c (the heal's resolution protocol). */
+#define LEADERLESS_SUB_HEAL 2
+void leaderless_sync_send(struct world *w, int from, int to, uint64_t heal);
+void leaderless_hint_add(struct world *w, int holder, int to, int key, const struct kstate *ks,
+			 uint64_t heal);
+void leaderless_hints_send(struct world *w, int holder, int to);
+void leaderless_heal_start(struct world *w, enum strategy s);
+void leaderless_heal_gathered(struct world *w, const struct msg *m);
+void leaderless_heal_confirmed(struct world *w, uint64_t token, int node);
+void leaderless_heal_deadline(struct world *w, uint64_t token);
 
 #endif

@@ -46,7 +46,6 @@ enum msg_class {
 	MC_CLASS_COUNT
 };
 
-enum op_kind { OP_READ, OP_WRITE, OP_ADD };
 
 /* One entry of the leader-based protocol's log. op is the client operation
  * that wrote it, 0 for the no-op a new leader appends. An OP_ADD's value is
@@ -102,11 +101,7 @@ struct msg {
 		struct {
 			char error[MSG_ERROR_MAX];
 		} fwd_reply;
-		struct {
-			int n;
-			int keys[STORE_MAX_KEYS];
-			struct version v[STORE_MAX_KEYS];
-		} sync;
+		struct kstate ks;       /* leaderless: a key's whole state */
 	} u;
 };
 

@@ -1,7 +1,9 @@
 /* store.h: a replica's keys and the version metadata that travels with each
  * value: the writer's clock (with its node id to break ties, as Cassandra's
  * last-write-wins does), a vector clock to tell concurrent writes apart, and
- * the unique id of the write that produced the value. */
+ * the unique id of the write that produced the value. Each key's full state
+ * (struct kstate) also keeps what the other reconciliation strategies need:
+ * a PN-counter or an OR-set, and the concurrent versions (siblings). */
 #ifndef CAPVIZ_STORE_H
 #define CAPVIZ_STORE_H
 
@@ -11,22 +13,51 @@
 #define WORLD_MAX_NODES 7
 #define STORE_MAX_KEYS 16
 #define KEY_NAME_MAX 24
+#define SET_MAX_ELEMS 16        /* distinct set elements in one world */
+
+enum op_kind { OP_READ, OP_WRITE, OP_ADD, OP_SADD, OP_SREMOVE };
+enum key_type { KT_INT, KT_SET };
+/* How replicas reconcile versions that diverged. */
+enum strategy { STRAT_LWW, STRAT_CRDT, STRAT_MERGE, STRAT_COUNT };
 
 struct version {
-	int64_t value;
+	int64_t value;          /* an integer, or a set's elements as a bit mask */
 	uint64_t wid;       /* unique id of the write; 0: never written */
 	int64_t ts_us;      /* the writing node's clock when it wrote */
 	int node;           /* the node that stamped it (tie-breaker) */
 	uint32_t vc[WORLD_MAX_NODES];
 };
 
-struct store_entry {
+/* Column of the OR-set's dot tables that holds the base members (those set
+ * before the epoch began), beside one column per node. */
+#define KSTATE_BASE_DOT WORLD_MAX_NODES
+
+/* Everything a replica knows of one key. Every part merges by a join
+ * (kstate_merge is commutative, associative and idempotent), so replicas
+ * that exchange states converge whatever the order; a strategy only decides
+ * which value is read and how a heal resolves the divergence. Even a
+ * resolution is made of join-compatible steps (a compensating count, element
+ * adds and removes, a version that follows the siblings), so a write that
+ * raced with it is never silently overwritten. */
+struct kstate {
 	bool present;
-	struct version v;
+	uint8_t type;           /* enum key_type */
+	uint8_t nsib;
+	struct version v;       /* last-write-wins register: the highest timestamp */
+	int64_t base;           /* PN-counter: the value the counts start from */
+	int64_t p[WORLD_MAX_NODES]; /* increments made at each node */
+	int64_t n[WORLD_MAX_NODES]; /* decrements made at each node */
+	/* OR-set: per element, the adds seen from each node and the adds each
+	 * remove had observed; an element is in when an add was not removed. */
+	uint16_t sadd[SET_MAX_ELEMS][WORLD_MAX_NODES + 1];
+	uint16_t srm[SET_MAX_ELEMS][WORLD_MAX_NODES + 1];
+	/* The versions no other version here causally follows: more than one
+	 * means concurrent writes, a conflict the merge strategy shows. */
+	struct version sib[WORLD_MAX_NODES];
 };
 
 struct store {
-	struct store_entry keys[STORE_MAX_KEYS]; /* indexed by the world's key id */
+	struct kstate keys[STORE_MAX_KEYS]; /* indexed by the world's key id */
 };
 
 /* Last-write-wins order: 1 if a is newer than b, -1 if older, 0 if the same
@@ -39,11 +70,17 @@ enum vc_order vc_compare(const uint32_t *a, const uint32_t *b, int n);
 void vc_merge(uint32_t *into, const uint32_t *from, int n);
 
 void store_init(struct store *s);
+/* The last-write-wins version of key, or NULL when the replica has none. */
 const struct version *store_get(const struct store *s, int key);
-/* Applies v to key by last-write-wins; the kept version's vector clock
- * absorbs the other's. Returns true when the stored value changed. */
+/* The whole state of key (never NULL for a key id in range). */
+struct kstate *store_state(struct store *s, int key);
+/* Makes v the key's state when it is newer by last-write-wins (the strict
+ * protocol's commits). Returns true when the stored value changed. */
 bool store_apply(struct store *s, int key, const struct version *v, int nnodes);
 /* Sets key to v unconditionally (a committed log entry, an init value). */
 void store_put(struct store *s, int key, const struct version *v);
+/* The value an operation leaves when applied to cur (a write sets it, an add
+ * adds, a set add or remove sets or clears the element's bit). */
+int64_t op_value(int64_t cur, enum op_kind kind, int64_t arg);
 
 #endif

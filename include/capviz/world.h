@@ -12,6 +12,7 @@
 
 #include "capviz/event.h"
 #include "capviz/history.h"
+#include "capviz/kstate.h"
 #include "capviz/leader.h"
 #include "capviz/leaderless.h"
 #include "capviz/msg.h"
@@ -53,6 +54,16 @@ struct world_timing {
 	int64_t heartbeat_us;
 };
 
+enum inv_op { INV_GE, INV_GT, INV_LE, INV_LT, INV_EQ, INV_NE };
+#define WORLD_MAX_INVARIANTS 8
+
+/* A rule every replica's value of key must keep (e.g. balance >= 0). */
+struct invariant {
+	int key;
+	enum inv_op op;
+	int64_t value;
+};
+
 struct world_stats {
 	uint64_t sent;
 	uint64_t delivered;
@@ -80,7 +91,17 @@ struct world {
 	uint64_t next_msg_id;
 
 	char keys[STORE_MAX_KEYS][KEY_NAME_MAX];
+	uint8_t key_type[STORE_MAX_KEYS];       /* enum key_type */
 	int nkeys;
+	char elems[SET_MAX_ELEMS][KEY_NAME_MAX]; /* set elements, by id */
+	int nelems;
+	enum strategy strategy;         /* how replicas reconcile (leaderless) */
+	enum strategy heal_strategy;    /* the strategy of the heal just asked for */
+	struct ll_heal heal;            /* the leaderless protocol's heal under way */
+	struct invariant invariants[WORLD_MAX_INVARIANTS];
+	int ninvariants;
+	/* per node and invariant: broken there now (flagged once per breach) */
+	bool broken[WORLD_MAX_NODES][WORLD_MAX_INVARIANTS];
 
 	struct history hist;
 	enum mode mode;
@@ -120,8 +141,28 @@ size_t world_pending_ops(const struct world *w);
 /* --- the user's commands (nodes are 0-based; callers check ranges) --- */
 int world_key(struct world *w, const char *name, bool create);
 const char *world_key_name(const struct world *w, int key);
+/* Like world_key, with a type for a key created now. Returns the id, -1
+ * when no more keys fit, -2 when the key exists with the other type. */
+int world_key_typed(struct world *w, const char *name, enum key_type type);
+/* A set element's id (0..SET_MAX_ELEMS-1), created when asked; -1 when no
+ * more fit or the name is too long. */
+int world_elem(struct world *w, const char *name, bool create);
+const char *world_elem_name(const struct world *w, int elem);
+/* Formats a value of key as people read it: 500, or {apple, pear}. */
+void world_format_value(const struct world *w, int key, int64_t value, char *buf, size_t len);
+/* The value a read at node would see now under the world's strategy;
+ * false when node has no value for key. */
+bool world_value(const struct world *w, int node, int key, int64_t *out);
 /* Gives key the same first value on every replica (a scenario's init). */
 int world_init_value(struct world *w, const char *key, int64_t value);
+/* The same for a set key: members is a mask of element ids. */
+int world_init_set(struct world *w, const char *key, uint32_t members);
+/* How replicas reconcile: read views and the default heal. */
+void world_set_strategy(struct world *w, enum strategy s);
+/* Declares a rule every replica must keep; checked whenever a value
+ * changes. Returns -1 when no more fit. */
+int world_add_invariant(struct world *w, int key, enum inv_op op, int64_t value);
+const char *inv_op_name(enum inv_op op);
 void world_link_set(struct world *w, int from, int to, bool up);
 void world_cut(struct world *w, int a, int b);
 void world_restore(struct world *w, int a, int b);
@@ -138,8 +179,13 @@ void world_set_skew(struct world *w, int node, int64_t skew_us);
 void world_set_mode(struct world *w, enum mode m);
 void world_set_level(struct world *w, bool read, int level);
 void world_set_timeout(struct world *w, int64_t timeout_us);
-/* Restores every link and lets the replicas converge. */
+/* Restores every link and lets the replicas converge, reconciling by the
+ * world's strategy (world_heal) or by s (world_heal_with). */
 void world_heal(struct world *w);
+void world_heal_with(struct world *w, enum strategy s);
+/* A client resolves the conflict on key at node by hand: value must be one
+ * of the node's siblings. Returns the operation id, or 0 with err set. */
+uint64_t world_resolve(struct world *w, int node, int key, int64_t value, char *err, size_t errlen);
 /* A client sends a request to node. level 0 means the world's default.
  * Returns the operation id (> 0), or 0 when memory ran out. */
 uint64_t world_request(struct world *w, int node, enum op_kind kind, int key, int64_t arg, int level);
@@ -172,6 +218,20 @@ const char *mode_name(enum mode m);
 bool world_apply(struct world *w, int node, int key, const struct version *v);
 /* Stores v unconditionally (a committed log entry). Emits EV_APPLY. */
 void world_put(struct world *w, int node, int key, const struct version *v);
+/* Joins ks into node's state of key (the leaderless protocol's replication);
+ * emits EV_APPLY (and EV_CONFLICT) when it changed. Returns true then. */
+bool world_merge(struct world *w, int node, int key, const struct kstate *ks);
+/* A write coordinated at node changes node's own state (kstate_write). */
+void world_write_local(struct world *w, int node, int key, enum op_kind kind, int64_t arg,
+		       struct version *stamp);
+/* A write the system makes (a merged value) at node: recorded in the
+ * history as done now, so reads of it are judged like any other. */
+uint64_t world_system_write(struct world *w, int key, int64_t value);
+/* After a protocol changed node's state of key in place: the events
+ * (EV_APPLY, EV_CONFLICT, invariants); before is its sibling count then. */
+void world_state_changed(struct world *w, int node, int key, int siblings_before);
+/* Marks the acknowledged write wid as discarded by a heal (its op LOST). */
+void world_mark_lost(struct world *w, uint64_t wid, const char *why);
 /* Finishes a client operation. error is NULL on success. For reads, found
  * tells whether v holds a value; for writes, v is what was written. */
 void world_op_finish(struct world *w, uint64_t op, const char *error, bool found, const struct version *v);

@@ -10,48 +10,73 @@
 
 void report_version(char *buf, size_t len, const struct world *w, int key, const struct version *v)
 {
-	snprintf(buf, len, "%s=%" PRId64 " (write #%" PRIu64 ")", world_key_name(w, key), v->value, v->wid);
+	char val[96];
+
+	world_format_value(w, key, v->value, val, sizeof val);
+	snprintf(buf, len, "%s=%s (write #%" PRIu64 ")", world_key_name(w, key), val, v->wid);
 }
 
 static void op_head(char *buf, size_t len, const struct world *w, const struct op *op)
 {
 	const char *key = world_key_name(w, op->key);
 
-	if (op->kind == OP_READ)
+	switch (op->kind) {
+	case OP_READ:
 		snprintf(buf, len, "#%" PRIu64 " read %s at %c [%s]", op->id, key, 'A' + op->node,
 			 level_name(op->level));
-	else if (op->kind == OP_ADD)
+		break;
+	case OP_ADD:
 		snprintf(buf, len, "#%" PRIu64 " add %s %+" PRId64 " at %c [%s]", op->id, key, op->arg,
 			 'A' + op->node, level_name(op->level));
-	else
+		break;
+	case OP_SADD:
+	case OP_SREMOVE:
+		snprintf(buf, len, "#%" PRIu64 " %s %s %s at %c [%s]", op->id, op->kind == OP_SADD ? "add" : "remove",
+			 key, world_elem_name(w, (int)op->arg), 'A' + op->node, level_name(op->level));
+		break;
+	default:
 		snprintf(buf, len, "#%" PRIu64 " write %s=%" PRId64 " at %c [%s]", op->id, key, op->arg,
 			 'A' + op->node, level_name(op->level));
+		break;
+	}
+}
+
+/* The end of a successful read's line: stale or conflict, and why. */
+static void read_notes(char *buf, size_t len, const struct world *w, const struct op *op)
+{
+	const struct write_rec *m = history_write(&w->hist, op->missed_wid);
+	char val[96];
+
+	if (op->stale && m) {
+		world_format_value(w, m->key, m->value, val, sizeof val);
+		snprintf(buf, len, " STALE: write #%" PRIu64 " (%s=%s) finished at %.3fs, before this read began",
+			 m->wid, world_key_name(w, m->key), val, m->done_us / 1e6);
+	} else if (op->conflict) {
+		snprintf(buf, len, " (concurrent versions, merged by %s)", strategy_name(w->strategy));
+	}
 }
 
 void report_op(char *buf, size_t len, const struct world *w, const struct op *op)
 {
-	char head[96];
+	char head[96], val[96];
 	double ms = op->done_us >= 0 ? (op->done_us - op->invoke_us) / 1000.0 : 0;
+	int n;
 
 	op_head(head, sizeof head, w, op);
+	world_format_value(w, op->key, op->value, val, sizeof val);
 	if (op->result == RES_PENDING) {
 		snprintf(buf, len, "%s: pending", head);
 	} else if (op->result == RES_ERROR) {
 		snprintf(buf, len, "%s: error: %s (%.0fms)", head, op->error, ms);
 	} else if (op->kind != OP_READ) {
-		snprintf(buf, len, "%s: ok, %s=%" PRId64 " as write #%" PRIu64 " (%.0fms)", head,
-			 world_key_name(w, op->key), op->value, op->wid, ms);
+		snprintf(buf, len, "%s: ok, %s=%s as write #%" PRIu64 " (%.0fms)%s", head,
+			 world_key_name(w, op->key), val, op->wid, ms, op->lost ? " LOST in a heal" : "");
 	} else if (!op->found) {
 		snprintf(buf, len, "%s: ok, not found (%.0fms)", head, ms);
 	} else {
-		int n = snprintf(buf, len, "%s: ok, %" PRId64 " (write #%" PRIu64 ") (%.0fms)", head,
-				 op->value, op->wid, ms);
-		const struct write_rec *m = history_write(&w->hist, op->missed_wid);
-
-		if (op->stale && m && n > 0 && (size_t)n < len)
-			snprintf(buf + n, len - (size_t)n,
-				 " STALE: write #%" PRIu64 " (%s=%" PRId64 ") finished at %.3fs, before this read began",
-				 m->wid, world_key_name(w, m->key), m->value, m->done_us / 1e6);
+		n = snprintf(buf, len, "%s: ok, %s (write #%" PRIu64 ") (%.0fms)", head, val, op->wid, ms);
+		if (n > 0 && (size_t)n < len)
+			read_notes(buf + n, len - (size_t)n, w, op);
 	}
 }
 
@@ -174,8 +199,13 @@ void transcript_event(void *ctx, const struct event *e)
 		break;
 	case EV_APPLY: {
 		char v[128];
+		int64_t value;
+		struct version shown = e->v;
 
-		report_version(v, sizeof v, t->w, e->key, &e->v);
+		/* What a read there would now see, under the world's strategy. */
+		if (world_value(t->w, e->node, e->key, &value))
+			shown.value = value;
+		report_version(v, sizeof v, t->w, e->key, &shown);
 		snprintf(buf, sizeof buf, "%c stores %s", 'A' + e->node, v);
 		line(t, e->t_us, "apply", buf);
 		break;
@@ -189,7 +219,20 @@ void transcript_event(void *ctx, const struct event *e)
 		break;
 	}
 	case EV_HEAL:
-		line(t, e->t_us, "heal", "every link restored; replicas converge");
+		snprintf(buf, sizeof buf, "every link restored; replicas converge (strategy %s)", e->text);
+		line(t, e->t_us, "heal", buf);
+		break;
+	case EV_CONFLICT:
+		line(t, e->t_us, "conflict", e->text);
+		break;
+	case EV_RESOLVE:
+		line(t, e->t_us, "resolve", e->text);
+		break;
+	case EV_LOST:
+		line(t, e->t_us, "LOST", e->text);
+		break;
+	case EV_INVARIANT:
+		line(t, e->t_us, e->up ? "invariant" : "BROKEN", e->text);
 		break;
 	case EV_EXPECT:
 		line(t, e->t_us, e->up ? "check" : "FAILED", e->text);

@@ -132,7 +132,7 @@ static int append_write(struct world *w, int node, struct leader_request *r)
 	e.key = r->key;
 	e.kind = r->kind;
 	e.arg = r->arg;
-	e.v.value = r->kind == OP_ADD ? 0 : r->arg;
+	e.v.value = r->kind == OP_WRITE ? r->arg : 0;
 	e.v.wid = r->wid;
 	e.v.ts_us = world_clock(w, node);
 	e.v.node = node;

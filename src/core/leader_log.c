@@ -67,8 +67,9 @@ void leader_broadcast(struct world *w, int node)
 			leader_send_append(w, node, i);
 }
 
-/* Applies committed entries in order. An OP_ADD's value is the current
- * value plus its delta; the entry remembers what it became. */
+/* Applies committed entries in order. An add's value (a delta, or a set
+ * element added or removed) is worked out from the current value; the entry
+ * remembers what it became. */
 static void apply_committed(struct world *w, int node)
 {
 	struct leader_node *ld = &w->nodes[node].ld;
@@ -78,10 +79,10 @@ static void apply_committed(struct world *w, int node)
 
 		if (e->op == 0 || e->key < 0)
 			continue;
-		if (e->kind == OP_ADD) {
+		if (e->kind != OP_WRITE) {
 			const struct version *cur = store_get(&w->nodes[node].store, e->key);
 
-			e->v.value = (cur ? cur->value : 0) + e->arg;
+			e->v.value = op_value(cur ? cur->value : 0, e->kind, e->arg);
 		}
 		world_put(w, node, e->key, &e->v);
 	}

@@ -1,7 +1,9 @@
 /* leaderless.c: the leaderless protocol (Dynamo, Cassandra): whichever node a
  * client talks to coordinates its request against every replica, answers once
  * the level's count of replicas replied, and keeps hints for replicas that
- * missed a write; reads repair stale replicas, a heal runs anti-entropy. */
+ * missed a write; reads repair stale replicas. Replicas exchange whole key
+ * states (struct kstate) and join them, so they converge in any order; the
+ * heal resolves what diverged by the chosen strategy (heal.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +11,7 @@
 #include "capviz/array.h"
 #include "capviz/world.h"
 
-enum { LL_SUB_DEADLINE = 1 };
+enum { LL_SUB_DEADLINE = 1, LL_SUB_HEAL = LEADERLESS_SUB_HEAL };
 
 static int ll_count(uint32_t bits)
 {
@@ -72,8 +74,9 @@ static struct ll_request *ll_add(struct world *w, int node)
 
 /* --- hints --- */
 
-/* Holds v for replica to (keeping only the newest per replica and key). */
-static void ll_hint_add(struct world *w, int holder, int to, int key, const struct version *v)
+/* Holds ks for replica to, joined with what is already held for it. */
+void leaderless_hint_add(struct world *w, int holder, int to, int key, const struct kstate *ks,
+			 uint64_t heal)
 {
 	void *grown;
 	struct leaderless_node *ln = &w->nodes[holder].ll;
@@ -83,7 +86,7 @@ static void ll_hint_add(struct world *w, int holder, int to, int key, const stru
 	for (size_t i = 0; i < ln->nhints && !h; i++)
 		if (ln->hints[i].to == to && ln->hints[i].key == key)
 			h = &ln->hints[i];
-	if (h && version_cmp(&h->v, v) >= 0)
+	if (h && !kstate_merge(&h->ks, ks, w->n) && h->heal == heal)
 		return;
 	if (!h) {
 		grown = array_grow(ln->hints, &ln->hints_cap, ln->nhints, sizeof *ln->hints);
@@ -95,13 +98,14 @@ static void ll_hint_add(struct world *w, int holder, int to, int key, const stru
 		h = &ln->hints[ln->nhints++];
 		h->to = to;
 		h->key = key;
+		h->ks = *ks;
 	}
-	h->v = *v;
+	h->heal = heal;
 	e = world_event(w, EV_HINT);
 	e.node = holder;
 	e.peer = to;
 	e.key = key;
-	e.v = *v;
+	e.v = h->ks.v;
 	world_emit(w, &e);
 }
 
@@ -112,14 +116,14 @@ static bool ll_hint_in_flight(const struct world *w, int holder, const struct ll
 		const struct msg *m = net_slot(w, i);
 
 		if (m && m->kind == MSG_HINT && m->from == holder && m->to == h->to &&
-		    m->key == h->key && m->v.wid == h->v.wid)
+		    m->key == h->key && kstate_equal(&m->u.ks, &h->ks))
 			return true;
 	}
 	return false;
 }
 
 /* Sends holder's hints for to, when both are up and the link is. */
-static void ll_hints_send(struct world *w, int holder, int to)
+void leaderless_hints_send(struct world *w, int holder, int to)
 {
 	const struct leaderless_node *ln = &w->nodes[holder].ll;
 	struct msg m;
@@ -133,7 +137,9 @@ static void ll_hints_send(struct world *w, int holder, int to)
 		memset(&m, 0, sizeof m);
 		m.kind = MSG_HINT;
 		m.key = ln->hints[i].key;
-		m.v = ln->hints[i].v;
+		m.req = ln->hints[i].heal;
+		m.v = ln->hints[i].ks.v;
+		m.u.ks = ln->hints[i].ks;
 		net_send(w, holder, to, &m);
 	}
 }
@@ -146,7 +152,7 @@ static void ll_hint_acked(struct world *w, int holder, const struct msg *m)
 	for (size_t i = 0; i < ln->nhints; i++) {
 		const struct ll_hint *h = &ln->hints[i];
 
-		if (h->to == m->from && h->key == m->key && version_cmp(&h->v, &m->v) <= 0)
+		if (h->to == m->from && h->key == m->key && kstate_equal(&h->ks, &m->u.ks))
 			continue;
 		ln->hints[j++] = *h;
 	}
@@ -157,7 +163,7 @@ static void ll_hints_flush(struct world *w)
 {
 	for (int i = 0; i < w->n; i++)
 		for (int j = 0; j < w->n; j++)
-			ll_hints_send(w, i, j);
+			leaderless_hints_send(w, i, j);
 }
 
 /* --- writes --- */
@@ -169,23 +175,18 @@ static void ll_send_all(struct world *w, int from, const struct msg *m)
 			net_send(w, from, j, m);
 }
 
-/* The version a write stamps at its coordinator c: c's clock, and c's
- * vector clock for the key moved one step on c's own entry. */
-static struct version ll_stamp(const struct world *w, int c, const struct op *op)
+/* A write at its coordinator c: stamped with c's clock (skew included);
+ * kstate_write works out the value and a vector clock that follows
+ * everything c knows of the key. */
+static struct version ll_stamp(struct world *w, int c, const struct op *op)
 {
-	const struct version *cur = store_get(&w->nodes[c].store, op->key);
 	struct version v;
 
 	memset(&v, 0, sizeof v);
-	v.value = op->arg;
-	if (op->kind == OP_ADD)
-		v.value = (cur ? cur->value : 0) + op->arg;
 	v.wid = op->wid;
 	v.ts_us = world_clock(w, c);
 	v.node = c;
-	if (cur)
-		memcpy(v.vc, cur->vc, sizeof v.vc);
-	v.vc[c]++;
+	world_write_local(w, c, op->key, op->kind, op->arg, &v);
 	return v;
 }
 
@@ -215,14 +216,16 @@ static void ll_write_start(struct world *w, struct op *op)
 	r->key = op->key;
 	r->need = world_level_need(w, op->level);
 	r->v = ll_stamp(w, c, op);
+	/* The client learns what the write made of the key at c. */
+	world_value(w, c, r->key, &r->v.value);
 	r->deadline_us = w->now_us + w->timing.request_timeout_us;
-	world_apply(w, c, r->key, &r->v);
 	r->answered = 1u << c;
 	memset(&m, 0, sizeof m);
 	m.kind = MSG_WRITE;
 	m.req = r->req;
 	m.key = r->key;
 	m.v = r->v;
+	m.u.ks = *store_state(&w->nodes[c].store, r->key);
 	world_timer(w, c, PROTO_LEADERLESS, LL_SUB_DEADLINE, w->timing.request_timeout_us, r->req);
 	ll_send_all(w, c, &m);
 	/* Sending may not reallocate reqs, but look again to be plain. */
@@ -233,58 +236,73 @@ static void ll_write_start(struct world *w, struct op *op)
 
 /* --- reads --- */
 
-static bool ll_newest(const struct ll_request *r, int n, struct version *out)
+/* The join of every state the replicas replied with. */
+static bool ll_joined(struct world *w, const struct ll_request *r, struct kstate *out)
 {
 	bool any = false;
 
-	for (int j = 0; j < n; j++) {
-		if (!(r->found & (1u << j)))
-			continue;
-		if (!any || version_cmp(&r->replies[j], out) > 0)
-			*out = r->replies[j];
-		any = true;
-	}
+	kstate_clear(out);
+	for (int j = 0; j < w->n; j++)
+		if (r->found & (1u << j)) {
+			kstate_merge(out, &r->replies[j], w->n);
+			any = true;
+		}
 	return any;
 }
 
-/* Read repair: every replica that answered with less than the newest
- * version seen gets it, the coordinator's own replica directly. */
+/* Read repair: every replica that answered with less than the join of the
+ * replies gets the join, the coordinator's own replica directly. */
 static void ll_read_repair(struct world *w, int c, struct ll_request *r)
 {
-	struct version newest;
+	struct kstate joined;
 	struct msg m;
 
-	if (!ll_newest(r, w->n, &newest))
+	if (!ll_joined(w, r, &joined))
 		return;
 	for (int j = 0; j < w->n; j++) {
 		uint32_t bit = 1u << j;
 
 		if (!(r->answered & bit))
 			continue;
-		if ((r->found & bit) && version_cmp(&r->replies[j], &newest) >= 0)
+		if ((r->found & bit) && kstate_equal(&r->replies[j], &joined))
 			continue;
-		r->replies[j] = newest;
+		r->replies[j] = joined;
 		r->found |= bit;
 		if (j == c) {
-			world_apply(w, c, r->key, &newest);
+			world_merge(w, c, r->key, &joined);
 			continue;
 		}
 		memset(&m, 0, sizeof m);
 		m.kind = MSG_REPAIR;
 		m.key = r->key;
-		m.v = newest;
+		m.v = joined.v;
+		m.u.ks = joined;
 		net_send(w, c, j, &m);
 	}
+}
+
+/* The answer a read gives from the joined state: the strategy's value; the
+ * write it stands for (the only sibling, else the newest timestamp). */
+static void ll_read_answer(struct world *w, const struct kstate *k, struct version *out)
+{
+	*out = k->nsib == 1 && w->strategy != STRAT_LWW ? k->sib[0] : k->v;
+	out->value = kstate_value(k, w->strategy, w->n);
 }
 
 static void ll_read_progress(struct world *w, int c, struct ll_request *r)
 {
 	if (!r->answered_client && ll_count(r->answered) >= r->need) {
-		struct version newest;
-		bool found = ll_newest(r, w->n, &newest);
+		struct kstate joined;
+		struct version v;
+		bool found = ll_joined(w, r, &joined);
+		struct op *op = world_op(w, r->op);
 
 		r->answered_client = true;
-		world_op_finish(w, r->op, NULL, found, found ? &newest : NULL);
+		if (found)
+			ll_read_answer(w, &joined, &v);
+		if (op && found && joined.nsib > 1)
+			op->conflict = true;
+		world_op_finish(w, r->op, NULL, found, found ? &v : NULL);
 	}
 	if (r->answered == ll_all(w))
 		ll_drop(w, c, r);
@@ -294,7 +312,7 @@ static void ll_read_start(struct world *w, struct op *op)
 {
 	int c = op->node;
 	struct ll_request *r = ll_add(w, c);
-	const struct version *own;
+	const struct kstate *own;
 	struct msg m;
 
 	if (!r) {
@@ -307,8 +325,8 @@ static void ll_read_start(struct world *w, struct op *op)
 	r->need = world_level_need(w, op->level);
 	r->deadline_us = w->now_us + w->timing.request_timeout_us;
 	r->answered = 1u << c;
-	own = store_get(&w->nodes[c].store, op->key);
-	if (own) {
+	own = store_state(&w->nodes[c].store, op->key);
+	if (own->present) {
 		r->found = 1u << c;
 		r->replies[c] = *own;
 	}
@@ -348,7 +366,7 @@ static void ll_on_reply(struct world *w, const struct msg *m)
 	}
 	if (m->found) {
 		r->found |= bit;
-		r->replies[m->from] = m->v;
+		r->replies[m->from] = m->u.ks;
 	}
 	ll_read_repair(w, c, r);
 	ll_read_progress(w, c, r);
@@ -361,6 +379,10 @@ static void ll_timer(struct world *w, int node, int sub, uint64_t token)
 	struct ll_request *r = ll_find(w, node, token);
 	char err[OP_ERROR_MAX];
 
+	if (sub == LL_SUB_HEAL) {
+		leaderless_heal_deadline(w, token);
+		return;
+	}
 	if (sub != LL_SUB_DEADLINE || !r)
 		return;
 	if (!r->answered_client) {
@@ -369,13 +391,15 @@ static void ll_timer(struct world *w, int node, int sub, uint64_t token)
 		world_op_finish(w, r->op, err, false, NULL);
 	}
 	if (r->kind != OP_READ) {
-		struct ll_request done = *r;
+		uint32_t answered = r->answered;
+		int key = r->key;
+		const struct kstate *ks = store_state(&w->nodes[node].store, key);
 
 		ll_drop(w, node, r);
 		for (int j = 0; j < w->n; j++)
-			if (!(done.answered & (1u << j))) {
-				ll_hint_add(w, node, j, done.key, &done.v);
-				ll_hints_send(w, node, j);
+			if (!(answered & (1u << j))) {
+				leaderless_hint_add(w, node, j, key, ks, 0);
+				leaderless_hints_send(w, node, j);
 			}
 		return;
 	}
@@ -384,7 +408,7 @@ static void ll_timer(struct world *w, int node, int sub, uint64_t token)
 
 /* --- replica side and anti-entropy --- */
 
-static void ll_reply(struct world *w, const struct msg *in, enum msg_kind kind, bool found, const struct version *v)
+static void ll_reply(struct world *w, const struct msg *in, enum msg_kind kind, const struct kstate *ks)
 {
 	struct msg m;
 
@@ -393,91 +417,104 @@ static void ll_reply(struct world *w, const struct msg *in, enum msg_kind kind, 
 	m.req = in->req;
 	m.key = in->key;
 	m.ok = true;
-	m.found = found;
-	if (v)
-		m.v = *v;
+	m.found = ks && ks->present;
+	if (m.found) {
+		m.v = ks->v;
+		m.u.ks = *ks;
+	}
 	net_send(w, in->to, in->from, &m);
+}
+
+/* One MSG_SYNC per key from holds, each saying how many the batch has
+ * (in term: messages may arrive in any order). An empty store still sends
+ * one message (key -1), so a heal knows it has heard. */
+void leaderless_sync_send(struct world *w, int from, int to, uint64_t heal)
+{
+	struct msg m;
+	uint64_t count = 0;
+
+	if (from == to || w->nodes[from].crashed || w->nodes[to].crashed)
+		return;
+	for (int k = 0; k < w->nkeys; k++)
+		count += w->nodes[from].store.keys[k].present;
+	memset(&m, 0, sizeof m);
+	m.kind = MSG_SYNC;
+	m.req = heal;
+	m.key = -1;
+	m.term = count ? count : 1;
+	if (!count) {
+		net_send(w, from, to, &m);
+		return;
+	}
+	for (int k = 0; k < w->nkeys; k++) {
+		const struct kstate *ks = &w->nodes[from].store.keys[k];
+
+		if (!ks->present)
+			continue;
+		m.key = k;
+		m.v = ks->v;
+		m.u.ks = *ks;
+		net_send(w, from, to, &m);
+	}
 }
 
 void leaderless_sync(struct world *w, int from, int to)
 {
-	const struct store *s = &w->nodes[from].store;
-	struct msg m;
-
-	if (from == to || w->nodes[from].crashed || w->nodes[to].crashed)
-		return;
-	memset(&m, 0, sizeof m);
-	m.kind = MSG_SYNC;
-	for (int k = 0; k < w->nkeys && k < STORE_MAX_KEYS; k++) {
-		const struct version *v = store_get(s, k);
-
-		if (!v)
-			continue;
-		m.u.sync.keys[m.u.sync.n] = k;
-		m.u.sync.v[m.u.sync.n++] = *v;
-	}
-	net_send(w, from, to, &m);
+	leaderless_sync_send(w, from, to, 0);
 }
 
-/* Takes the sender's newer versions; sends back a repair for every key where
- * this replica knows better (or the sender knows nothing). */
+/* Joins the sender's state; sends back a repair when this replica knew
+ * something the sender did not. */
 static void ll_on_sync(struct world *w, const struct msg *m)
 {
-	bool theirs[STORE_MAX_KEYS] = { false };
+	const struct kstate *mine;
 	struct msg r;
 
-	for (int i = 0; i < m->u.sync.n && i < STORE_MAX_KEYS; i++) {
-		int k = m->u.sync.keys[i];
-		const struct version *mine = store_get(&w->nodes[m->to].store, k);
-
-		if (k < 0 || k >= STORE_MAX_KEYS)
-			continue;
-		/* Decide before applying: mine points into the store. */
-		theirs[k] = !mine || version_cmp(mine, &m->u.sync.v[i]) <= 0;
-		world_apply(w, m->to, k, &m->u.sync.v[i]);
-	}
-	for (int k = 0; k < w->nkeys && k < STORE_MAX_KEYS; k++) {
-		const struct version *mine = store_get(&w->nodes[m->to].store, k);
-
-		if (!mine || theirs[k])
-			continue;
-		memset(&r, 0, sizeof r);
-		r.kind = MSG_REPAIR;
-		r.key = k;
-		r.v = *mine;
-		net_send(w, m->to, m->from, &r);
-	}
+	if (m->key < 0 || m->key >= STORE_MAX_KEYS)
+		return;
+	world_merge(w, m->to, m->key, &m->u.ks);
+	mine = store_state(&w->nodes[m->to].store, m->key);
+	if (kstate_equal(mine, &m->u.ks))
+		return;
+	memset(&r, 0, sizeof r);
+	r.kind = MSG_REPAIR;
+	r.key = m->key;
+	r.v = mine->v;
+	r.u.ks = *mine;
+	net_send(w, m->to, m->from, &r);
 }
 
 static void ll_deliver(struct world *w, const struct msg *m)
 {
-	const struct version *v;
-
 	switch (m->kind) {
 	case MSG_WRITE:
-		world_apply(w, m->to, m->key, &m->v);
-		ll_reply(w, m, MSG_WRITE_ACK, false, NULL);
+		world_merge(w, m->to, m->key, &m->u.ks);
+		ll_reply(w, m, MSG_WRITE_ACK, NULL);
 		break;
 	case MSG_READ:
-		v = store_get(&w->nodes[m->to].store, m->key);
-		ll_reply(w, m, MSG_READ_REPLY, v != NULL, v);
+		ll_reply(w, m, MSG_READ_REPLY, store_state(&w->nodes[m->to].store, m->key));
 		break;
 	case MSG_WRITE_ACK:
 	case MSG_READ_REPLY:
 		ll_on_reply(w, m);
 		break;
 	case MSG_HINT:
-		world_apply(w, m->to, m->key, &m->v);
-		ll_reply(w, m, MSG_HINT_ACK, true, &m->v);
+		world_merge(w, m->to, m->key, &m->u.ks);
+		ll_reply(w, m, MSG_HINT_ACK, &m->u.ks);
 		break;
 	case MSG_HINT_ACK:
 		ll_hint_acked(w, m->to, m);
+		if (m->req)
+			leaderless_heal_confirmed(w, m->req, m->from);
 		break;
 	case MSG_REPAIR:
-		world_apply(w, m->to, m->key, &m->v);
+		world_merge(w, m->to, m->key, &m->u.ks);
 		break;
 	case MSG_SYNC:
-		ll_on_sync(w, m);
+		if (m->req)
+			leaderless_heal_gathered(w, m);
+		else
+			ll_on_sync(w, m);
 		break;
 	default:
 		break;
@@ -514,15 +551,15 @@ static void ll_recover(struct world *w, int node)
 	if (w->mode != MODE_AP)
 		return;
 	for (int i = 0; i < w->n; i++) {
-		ll_hints_send(w, i, node);
-		ll_hints_send(w, node, i);
+		leaderless_hints_send(w, i, node);
+		leaderless_hints_send(w, node, i);
 	}
 }
 
 static void ll_link_up(struct world *w, int from, int to)
 {
 	if (w->mode == MODE_AP)
-		ll_hints_send(w, from, to);
+		leaderless_hints_send(w, from, to);
 }
 
 static void ll_heal(struct world *w)
@@ -530,9 +567,7 @@ static void ll_heal(struct world *w)
 	if (w->mode != MODE_AP)
 		return;
 	ll_hints_flush(w);
-	for (int i = 0; i < w->n; i++)
-		for (int j = 0; j < w->n; j++)
-			leaderless_sync(w, i, j);
+	leaderless_heal_start(w, w->heal_strategy);
 }
 
 const struct proto leaderless_proto = {

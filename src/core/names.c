@@ -110,6 +110,10 @@ static const char *const event_names[EV_KIND_COUNT] = {
 	[EV_EXPECT] = "expect",
 	[EV_PAUSE] = "pause",
 	[EV_COMMAND] = "command",
+	[EV_CONFLICT] = "conflict",
+	[EV_RESOLVE] = "resolve",
+	[EV_LOST] = "lost",
+	[EV_INVARIANT] = "invariant",
 };
 
 const char *event_kind_name(enum event_kind k)

@@ -33,7 +33,47 @@ static int op_level(const struct world *w, enum op_kind kind, int level)
 	}
 }
 
+static uint64_t request(struct world *w, int node, enum op_kind kind, int key, int64_t arg, int level,
+		       bool any_type);
+
 uint64_t world_request(struct world *w, int node, enum op_kind kind, int key, int64_t arg, int level)
+{
+	return request(w, node, kind, key, arg, level, false);
+}
+
+static bool sibling_value(const struct kstate *k, int64_t value)
+{
+	for (int i = 0; i < k->nsib; i++)
+		if (k->sib[i].value == value)
+			return true;
+	return false;
+}
+
+uint64_t world_resolve(struct world *w, int node, int key, int64_t value, char *err, size_t errlen)
+{
+	const struct kstate *k = &w->nodes[node].store.keys[key];
+	char list[256], v[96];
+	size_t used = 0;
+
+	if (!k->present) {
+		snprintf(err, errlen, "%c has no %s", 'A' + node, world_key_name(w, key));
+		return 0;
+	}
+	if (sibling_value(k, value))
+		return request(w, node, OP_WRITE, key, value, LEVEL_DEFAULT, true);
+	list[0] = '\0';
+	for (int i = 0; i < k->nsib && used < sizeof list; i++) {
+		world_format_value(w, key, k->sib[i].value, v, sizeof v);
+		used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", v);
+	}
+	world_format_value(w, key, value, v, sizeof v);
+	snprintf(err, errlen, "%s is not one of %c's versions of %s (%s)", v, 'A' + node,
+		 world_key_name(w, key), list);
+	return 0;
+}
+
+static uint64_t request(struct world *w, int node, enum op_kind kind, int key, int64_t arg, int level,
+		       bool any_type)
 {
 	struct op *op = history_add_op(&w->hist);
 	uint64_t id;
@@ -67,6 +107,15 @@ uint64_t world_request(struct world *w, int node, enum op_kind kind, int key, in
 	id = op->id;
 	w->pending_ops++;
 	op_event(w, EV_INVOKE, op);
+	if (!any_type && kind != OP_READ &&
+	    (kind == OP_SADD || kind == OP_SREMOVE) != (w->key_type[key] == KT_SET)) {
+		char why[96];
+
+		snprintf(why, sizeof why, "%s is %s", world_key_name(w, key),
+			 w->key_type[key] == KT_SET ? "a set" : "a number");
+		world_op_finish(w, id, why, false, NULL);
+		return id;
+	}
 	if (w->nodes[node].crashed) {
 		char why[64];
 
@@ -131,4 +180,21 @@ void world_fail_pending(struct world *w, int node, const char *why)
 		if (op->result == RES_PENDING && (node < 0 || op->node == node))
 			world_op_finish(w, op->id, why, false, NULL);
 	}
+}
+
+void world_mark_lost(struct world *w, uint64_t wid, const char *why)
+{
+	const struct write_rec *wr = history_write(&w->hist, wid);
+	struct op *op = wr && wr->op ? history_op(&w->hist, wr->op) : NULL;
+	struct event e;
+
+	if (!op || op->lost || op->result != RES_OK)
+		return;
+	op->lost = true;
+	e = world_event(w, EV_LOST);
+	e.node = op->node;
+	e.key = op->key;
+	e.op = op;
+	e.text = why;
+	world_emit(w, &e);
 }

@@ -2,6 +2,7 @@
  * (timestamp, node, write id) and vector clocks for concurrency. */
 #include <string.h>
 
+#include "capviz/kstate.h"
 #include "capviz/store.h"
 
 int version_cmp(const struct version *a, const struct version *b)
@@ -53,35 +54,46 @@ const struct version *store_get(const struct store *s, int key)
 	return &s->keys[key].v;
 }
 
+struct kstate *store_state(struct store *s, int key)
+{
+	if (key < 0 || key >= STORE_MAX_KEYS)
+		return &s->keys[0];
+	return &s->keys[key];
+}
+
 bool store_apply(struct store *s, int key, const struct version *v, int nnodes)
 {
-	struct store_entry *e;
+	struct kstate *k;
 
 	if (key < 0 || key >= STORE_MAX_KEYS)
 		return false;
-	e = &s->keys[key];
-	if (!e->present) {
-		e->present = true;
-		e->v = *v;
-		return true;
-	}
-	if (version_cmp(v, &e->v) > 0) {
-		uint32_t vc[WORLD_MAX_NODES];
-
-		/* The winner has now seen the loser too. */
-		memcpy(vc, e->v.vc, sizeof vc);
-		e->v = *v;
-		vc_merge(e->v.vc, vc, nnodes);
-		return true;
-	}
-	vc_merge(e->v.vc, v->vc, nnodes);
-	return false;
+	k = &s->keys[key];
+	if (k->present && version_cmp(v, &k->v) <= 0)
+		return false;
+	kstate_set(k, k->present ? k->type : KT_INT, v, nnodes);
+	return true;
 }
 
 void store_put(struct store *s, int key, const struct version *v)
 {
+	struct kstate *k;
+
 	if (key < 0 || key >= STORE_MAX_KEYS)
 		return;
-	s->keys[key].present = true;
-	s->keys[key].v = *v;
+	k = &s->keys[key];
+	kstate_set(k, k->present ? k->type : KT_INT, v, WORLD_MAX_NODES);
+}
+
+int64_t op_value(int64_t cur, enum op_kind kind, int64_t arg)
+{
+	switch (kind) {
+	case OP_ADD:
+		return cur + arg;
+	case OP_SADD:
+		return cur | (int64_t)(1ull << (arg & (SET_MAX_ELEMS - 1)));
+	case OP_SREMOVE:
+		return cur & ~(int64_t)(1ull << (arg & (SET_MAX_ELEMS - 1)));
+	default:
+		return arg;
+	}
 }

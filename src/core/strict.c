@@ -181,9 +181,7 @@ static struct version st_stamp(const struct world *w, int c, const struct op *op
 	struct version v;
 
 	memset(&v, 0, sizeof v);
-	v.value = op->arg;
-	if (op->kind == OP_ADD)
-		v.value = (cur ? cur->value : 0) + op->arg;
+	v.value = op_value(cur ? cur->value : 0, op->kind, op->arg);
 	v.wid = op->wid;
 	v.ts_us = world_clock(w, c);
 	v.node = c;

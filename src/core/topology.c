@@ -240,11 +240,20 @@ void world_set_level(struct world *w, bool read, int level)
 	level_event(w);
 }
 
-void world_heal(struct world *w)
+void world_heal_with(struct world *w, enum strategy s)
 {
 	struct event e = world_event(w, EV_HEAL);
 
+	if ((unsigned)s >= STRAT_COUNT)
+		s = w->strategy;
+	w->heal_strategy = s;
+	e.text = strategy_name(s);
 	world_emit(w, &e);
 	world_restore_all(w);
 	world_proto(w)->heal(w);
+}
+
+void world_heal(struct world *w)
+{
+	world_heal_with(w, w->strategy);
 }

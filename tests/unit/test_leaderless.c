@@ -79,7 +79,7 @@ static bool has_hint(const struct world *w, int holder, int to, int64_t value)
 	const struct leaderless_node *ln = &w->nodes[holder].ll;
 
 	for (size_t i = 0; i < ln->nhints; i++)
-		if (ln->hints[i].to == to && ln->hints[i].v.value == value)
+		if (ln->hints[i].to == to && ln->hints[i].ks.v.value == value)
 			return true;
 	return false;
 }

@@ -1,0 +1,303 @@
+/* keys.c: the world's keys and set elements, what each replica holds of
+ * them, and the events that follow every change of a replica's state: the
+ * value stored, a conflict appearing, an invariant broken or kept again. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "capviz/world.h"
+
+/* Init values are older than any write, whatever a node's clock says. */
+#define INIT_TS_US (-(int64_t)1000000 * 1000000000)
+
+int world_key_typed(struct world *w, const char *name, enum key_type type)
+{
+	for (int i = 0; i < w->nkeys; i++)
+		if (strcmp(w->keys[i], name) == 0)
+			return w->key_type[i] == type ? i : -2;
+	if (w->nkeys == STORE_MAX_KEYS || strlen(name) >= KEY_NAME_MAX)
+		return -1;
+	snprintf(w->keys[w->nkeys], KEY_NAME_MAX, "%s", name);
+	w->key_type[w->nkeys] = (uint8_t)type;
+	return w->nkeys++;
+}
+
+int world_key(struct world *w, const char *name, bool create)
+{
+	for (int i = 0; i < w->nkeys; i++)
+		if (strcmp(w->keys[i], name) == 0)
+			return i;
+	if (!create)
+		return -1;
+	return world_key_typed(w, name, KT_INT);
+}
+
+const char *world_key_name(const struct world *w, int key)
+{
+	if (key < 0 || key >= w->nkeys)
+		return "?";
+	return w->keys[key];
+}
+
+int world_elem(struct world *w, const char *name, bool create)
+{
+	for (int i = 0; i < w->nelems; i++)
+		if (strcmp(w->elems[i], name) == 0)
+			return i;
+	if (!create || w->nelems == SET_MAX_ELEMS || strlen(name) >= KEY_NAME_MAX || !*name)
+		return -1;
+	snprintf(w->elems[w->nelems], KEY_NAME_MAX, "%s", name);
+	return w->nelems++;
+}
+
+const char *world_elem_name(const struct world *w, int elem)
+{
+	if (elem < 0 || elem >= w->nelems)
+		return "?";
+	return w->elems[elem];
+}
+
+void world_format_value(const struct world *w, int key, int64_t value, char *buf, size_t len)
+{
+	size_t used;
+
+	if (key < 0 || key >= w->nkeys || w->key_type[key] != KT_SET) {
+		snprintf(buf, len, "%" PRId64, value);
+		return;
+	}
+	used = (size_t)snprintf(buf, len, "{");
+	for (int e = 0; e < SET_MAX_ELEMS && used < len; e++) {
+		if (!((uint64_t)value & (1ull << e)))
+			continue;
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", used > 1 ? ", " : "",
+					 world_elem_name(w, e));
+	}
+	if (used < len)
+		snprintf(buf + used, len - used, "}");
+}
+
+bool world_value(const struct world *w, int node, int key, int64_t *out)
+{
+	const struct kstate *k;
+
+	if (node < 0 || node >= w->n || key < 0 || key >= STORE_MAX_KEYS)
+		return false;
+	k = &w->nodes[node].store.keys[key];
+	if (!k->present)
+		return false;
+	*out = kstate_value(k, w->strategy, w->n);
+	return true;
+}
+
+const char *inv_op_name(enum inv_op op)
+{
+	static const char *const names[] = { ">=", ">", "<=", "<", "==", "!=" };
+
+	return (unsigned)op < 6 ? names[op] : "?";
+}
+
+static bool inv_holds(const struct invariant *inv, int64_t v)
+{
+	switch (inv->op) {
+	case INV_GE:
+		return v >= inv->value;
+	case INV_GT:
+		return v > inv->value;
+	case INV_LE:
+		return v <= inv->value;
+	case INV_LT:
+		return v < inv->value;
+	case INV_EQ:
+		return v == inv->value;
+	default:
+		return v != inv->value;
+	}
+}
+
+/* Flags each invariant on key that node breaks now, or keeps again. */
+static void check_invariants(struct world *w, int node, int key)
+{
+	int64_t v;
+
+	if (!world_value(w, node, key, &v))
+		return;
+	for (int i = 0; i < w->ninvariants; i++) {
+		const struct invariant *inv = &w->invariants[i];
+		bool broken;
+		char text[160];
+		struct event e;
+
+		if (inv->key != key)
+			continue;
+		broken = !inv_holds(inv, v);
+		if (broken == w->broken[node][i])
+			continue;
+		w->broken[node][i] = broken;
+		snprintf(text, sizeof text, "invariant %s%s%" PRId64 " %s at %c: %s=%" PRId64,
+			 w->keys[key], inv_op_name(inv->op), inv->value, broken ? "broken" : "holds again",
+			 'A' + node, w->keys[key], v);
+		e = world_event(w, EV_INVARIANT);
+		e.node = node;
+		e.key = key;
+		e.up = !broken;
+		e.text = text;
+		world_emit(w, &e);
+	}
+}
+
+int world_add_invariant(struct world *w, int key, enum inv_op op, int64_t value)
+{
+	if (w->ninvariants == WORLD_MAX_INVARIANTS || key < 0 || key >= STORE_MAX_KEYS)
+		return -1;
+	w->invariants[w->ninvariants++] = (struct invariant){ key, op, value };
+	for (int i = 0; i < w->n; i++)
+		check_invariants(w, i, key);
+	return 0;
+}
+
+void world_set_strategy(struct world *w, enum strategy s)
+{
+	struct event e;
+
+	if ((unsigned)s >= STRAT_COUNT)
+		return;
+	w->strategy = s;
+	e = world_event(w, EV_CONFIG);
+	e.text = s == STRAT_LWW ? "strategy lww: the highest timestamp wins" :
+		 s == STRAT_CRDT ? "strategy crdt: counters and sets merge by their own rules" :
+				   "strategy merge: concurrent versions kept for the application";
+	world_emit(w, &e);
+	for (int i = 0; i < w->n; i++)
+		for (int k = 0; k < w->nkeys; k++)
+			check_invariants(w, i, k);
+}
+
+/* The events after node's state of key changed; siblings_before is how many
+ * concurrent versions it held before. */
+void world_state_changed(struct world *w, int node, int key, int siblings_before)
+{
+	const struct kstate *k = &w->nodes[node].store.keys[key];
+	struct event e = world_event(w, EV_APPLY);
+
+	e.node = node;
+	e.key = key;
+	e.v = k->v;
+	world_emit(w, &e);
+	if (k->nsib > 1 && siblings_before <= 1) {
+		char text[256], a[64];
+		size_t used = 0;
+
+		used += (size_t)snprintf(text, sizeof text, "%c holds %d concurrent versions of %s:", 'A' + node,
+					 k->nsib, w->keys[key]);
+		for (int i = 0; i < k->nsib && used < sizeof text; i++) {
+			world_format_value(w, key, k->sib[i].value, a, sizeof a);
+			used += (size_t)snprintf(text + used, sizeof text - used, "%s %s (write #%" PRIu64 " at %c)",
+						 i ? "," : "", a, k->sib[i].wid, 'A' + k->sib[i].node);
+		}
+		e = world_event(w, EV_CONFLICT);
+		e.node = node;
+		e.key = key;
+		e.text = text;
+		world_emit(w, &e);
+	}
+	check_invariants(w, node, key);
+}
+
+bool world_apply(struct world *w, int node, int key, const struct version *v)
+{
+	int before = w->nodes[node].store.keys[key].nsib;
+
+	if (!store_apply(&w->nodes[node].store, key, v, w->n))
+		return false;
+	world_state_changed(w, node, key, before);
+	return true;
+}
+
+void world_put(struct world *w, int node, int key, const struct version *v)
+{
+	int before = w->nodes[node].store.keys[key].nsib;
+
+	store_put(&w->nodes[node].store, key, v);
+	world_state_changed(w, node, key, before);
+}
+
+bool world_merge(struct world *w, int node, int key, const struct kstate *ks)
+{
+	struct kstate *k = store_state(&w->nodes[node].store, key);
+	int before = k->nsib;
+
+	if (!kstate_merge(k, ks, w->n))
+		return false;
+	world_state_changed(w, node, key, before);
+	return true;
+}
+
+void world_write_local(struct world *w, int node, int key, enum op_kind kind, int64_t arg,
+		       struct version *stamp)
+{
+	struct kstate *k = store_state(&w->nodes[node].store, key);
+	int before = k->nsib;
+
+	kstate_write(k, node, w->n, w->key_type[key], kind, arg, stamp);
+	world_state_changed(w, node, key, before);
+}
+
+static int init_key(struct world *w, int key, int64_t value)
+{
+	struct write_rec *wr;
+	struct version v;
+
+	wr = history_add_write(&w->hist);
+	if (!wr)
+		return -1;
+	wr->key = key;
+	wr->value = value;
+	wr->invoke_us = -1;
+	wr->done_us = -1;
+	wr->result = RES_OK;
+	if (history_write_done(&w->hist, wr->wid) < 0)
+		return -1;
+	memset(&v, 0, sizeof v);
+	v.value = value;
+	v.wid = wr->wid;
+	v.ts_us = INIT_TS_US;
+	for (int i = 0; i < w->n; i++) {
+		struct kstate *k = store_state(&w->nodes[i].store, key);
+
+		kstate_assign(k, w->key_type[key], &v, w->n);
+		world_state_changed(w, i, key, 1);
+	}
+	return 0;
+}
+
+int world_init_value(struct world *w, const char *name, int64_t value)
+{
+	int key = world_key_typed(w, name, KT_INT);
+
+	return key < 0 ? -1 : init_key(w, key, value);
+}
+
+int world_init_set(struct world *w, const char *name, uint32_t members)
+{
+	int key = world_key_typed(w, name, KT_SET);
+
+	return key < 0 ? -1 : init_key(w, key, (int64_t)members);
+}
+
+uint64_t world_system_write(struct world *w, int key, int64_t value)
+{
+	struct write_rec *wr = history_add_write(&w->hist);
+
+	if (!wr) {
+		w->oom = true;
+		return 0;
+	}
+	wr->key = key;
+	wr->value = value;
+	wr->invoke_us = w->now_us;
+	wr->done_us = w->now_us;
+	wr->result = RES_OK;
+	if (history_write_done(&w->hist, wr->wid) < 0)
+		w->oom = true;
+	return wr->wid;
+}

@@ -1,0 +1,267 @@
+/* test_heal.c: the three heal strategies on the seed's divergences: two
+ * withdrawals on both sides of a partition, a later write from a skewed
+ * clock, a cart edited on both sides. Each heal names what it kept, lost or
+ * merged, and every replica ends with the same value. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "capviz/world.h"
+
+struct seen {
+	int lost;
+	int broken;
+	int conflicts;
+	char last_lost[400];
+};
+
+static void sink(void *ctx, const struct event *e)
+{
+	struct seen *s = ctx;
+
+	if (e->kind == EV_LOST) {
+		s->lost++;
+		snprintf(s->last_lost, sizeof s->last_lost, "%s", e->text);
+	}
+	if (e->kind == EV_INVARIANT && !e->up)
+		s->broken++;
+	if (e->kind == EV_CONFLICT)
+		s->conflicts++;
+}
+
+static void start(struct world *w, struct seen *s)
+{
+	char err[WORLD_ERR_MAX];
+
+	memset(s, 0, sizeof *s);
+	assert_int_equal(world_init(w, 3, 3, MODE_AP, err, sizeof err), 0);
+	world_set_sink(w, sink, s);
+}
+
+static void run(struct world *w, double seconds)
+{
+	world_run_until(w, w->now_us + (int64_t)(seconds * 1e6));
+}
+
+/* Every replica reads the same value; returns it. */
+static int64_t agreed(struct world *w, int key)
+{
+	int64_t first, v;
+
+	assert_true(world_value(w, 0, key, &first));
+	for (int i = 1; i < w->n; i++) {
+		assert_true(world_value(w, i, key, &v));
+		assert_int_equal(v, first);
+		assert_int_equal(w->nodes[i].store.keys[key].nsib, 1);
+	}
+	return first;
+}
+
+/* {A,B} | {C}: A and C each withdraw 400 from 500. */
+static int withdrawals(struct world *w, struct seen *s, enum strategy st)
+{
+	int group[3] = { 0, 0, 1 };
+	int key;
+
+	start(w, s);
+	world_set_strategy(w, st);
+	assert_int_equal(world_init_value(w, "balance", 500), 0);
+	key = world_key(w, "balance", false);
+	assert_int_equal(world_add_invariant(w, key, INV_GE, 0), 0);
+	world_partition(w, group);
+	world_request(w, 0, OP_ADD, key, -400, LEVEL_DEFAULT);
+	run(w, 0.1);
+	world_request(w, 2, OP_ADD, key, -400, LEVEL_DEFAULT);
+	run(w, 1.5);
+	world_heal_with(w, st);
+	run(w, 2);
+	return key;
+}
+
+static void test_withdrawals_lww(void **state)
+{
+	struct world w;
+	struct seen s;
+	int key;
+
+	(void)state;
+	key = withdrawals(&w, &s, STRAT_LWW);
+	assert_int_equal(agreed(&w, key), 100);
+	assert_int_equal(s.lost, 1);                /* one withdrawal lost */
+	assert_non_null(strstr(s.last_lost, "lost: last-write-wins kept"));
+	assert_true(w.hist.ops[0].lost);             /* A's was earlier */
+	assert_int_equal(s.broken, 0);
+	world_free(&w);
+}
+
+static void test_withdrawals_crdt(void **state)
+{
+	struct world w;
+	struct seen s;
+	int key;
+
+	(void)state;
+	key = withdrawals(&w, &s, STRAT_CRDT);
+	assert_int_equal(agreed(&w, key), -300);
+	assert_int_equal(s.lost, 0);
+	assert_true(s.broken >= 1);                  /* balance >= 0 flagged */
+	world_free(&w);
+}
+
+static void test_withdrawals_merge(void **state)
+{
+	struct world w;
+	struct seen s;
+	int key;
+
+	(void)state;
+	key = withdrawals(&w, &s, STRAT_MERGE);
+	assert_int_equal(agreed(&w, key), -300);    /* 500 - 400 - 400 */
+	assert_int_equal(s.lost, 0);
+	world_free(&w);
+}
+
+/* The same divergence healed by hand: resolve picks a sibling. */
+static void test_resolve_by_hand(void **state)
+{
+	struct world w;
+	struct seen s;
+	int group[3] = { 0, 0, 1 }, key;
+	char err[160];
+
+	(void)state;
+	start(&w, &s);
+	world_set_strategy(&w, STRAT_MERGE);
+	world_init_value(&w, "balance", 500);
+	key = world_key(&w, "balance", false);
+	world_partition(&w, group);
+	world_request(&w, 0, OP_WRITE, key, 300, LEVEL_DEFAULT);
+	world_request(&w, 2, OP_WRITE, key, 200, LEVEL_DEFAULT);
+	run(&w, 1.5);
+	world_restore_all(&w);
+	run(&w, 1.5);
+	assert_true(s.conflicts >= 1);
+	assert_int_equal(w.nodes[2].store.keys[key].nsib, 2);
+	assert_int_equal(world_resolve(&w, 2, key, 999, err, sizeof err), 0);
+	assert_non_null(strstr(err, "not one of"));
+	assert_true(world_resolve(&w, 2, key, 200, err, sizeof err) > 0);
+	run(&w, 1.5);
+	world_heal(&w);
+	run(&w, 1.5);
+	assert_int_equal(agreed(&w, key), 200);
+	world_free(&w);
+}
+
+/* A writes 500, C writes 300 a second later, each on its side. */
+static int skewed(struct world *w, struct seen *s, int64_t skew_us)
+{
+	int group[3] = { 0, 0, 1 }, key;
+
+	start(w, s);
+	world_init_value(w, "balance", 100);
+	key = world_key(w, "balance", false);
+	world_set_skew(w, 2, skew_us);
+	world_partition(w, group);
+	world_request(w, 0, OP_WRITE, key, 500, LEVEL_DEFAULT);
+	run(w, 1);
+	world_request(w, 2, OP_WRITE, key, 300, LEVEL_DEFAULT);
+	run(w, 1.5);
+	world_heal_with(w, STRAT_LWW);
+	run(w, 2);
+	return key;
+}
+
+static void test_clock_skew(void **state)
+{
+	struct world w;
+	struct seen s;
+	int key;
+
+	(void)state;
+	key = skewed(&w, &s, 0);
+	assert_int_equal(agreed(&w, key), 300);     /* true clocks: the later write */
+	assert_int_equal(s.lost, 1);
+	world_free(&w);
+	key = skewed(&w, &s, -5000000);
+	assert_int_equal(agreed(&w, key), 500);     /* C's clock 5s behind */
+	assert_int_equal(s.lost, 1);
+	assert_true(w.hist.ops[1].lost);             /* C's later write */
+	assert_non_null(strstr(s.last_lost, "skewed clock"));
+	world_free(&w);
+}
+
+/* cart={apple}; A adds apple again while C removes it. */
+static int64_t cart(enum strategy st, bool remove_later)
+{
+	struct world w;
+	struct seen s;
+	int group[3] = { 0, 0, 1 }, key, apple;
+	int64_t v;
+
+	start(&w, &s);
+	apple = world_elem(&w, "apple", true);
+	assert_int_equal(world_init_set(&w, "cart", 1u << apple), 0);
+	key = world_key(&w, "cart", false);
+	world_partition(&w, group);
+	if (remove_later) {
+		world_request(&w, 0, OP_SADD, key, apple, LEVEL_DEFAULT);
+		run(&w, 0.5);
+		world_request(&w, 2, OP_SREMOVE, key, apple, LEVEL_DEFAULT);
+	} else {
+		world_request(&w, 2, OP_SREMOVE, key, apple, LEVEL_DEFAULT);
+		run(&w, 0.5);
+		world_request(&w, 0, OP_SADD, key, apple, LEVEL_DEFAULT);
+	}
+	run(&w, 1.5);
+	world_heal_with(&w, st);
+	world_set_strategy(&w, st);
+	run(&w, 2);
+	v = agreed(&w, key);
+	world_free(&w);
+	return v;
+}
+
+static void test_cart(void **state)
+{
+	(void)state;
+	assert_int_equal(cart(STRAT_CRDT, true), 1);  /* add wins */
+	assert_int_equal(cart(STRAT_CRDT, false), 1);
+	assert_int_equal(cart(STRAT_MERGE, true), 1); /* union brings it back */
+	assert_int_equal(cart(STRAT_LWW, true), 0);   /* the later remove */
+	assert_int_equal(cart(STRAT_LWW, false), 1);  /* the later add */
+}
+
+static void test_type_errors(void **state)
+{
+	struct world w;
+	struct seen s;
+	uint64_t id;
+
+	(void)state;
+	start(&w, &s);
+	world_init_value(&w, "balance", 1);
+	id = world_request(&w, 0, OP_SADD, 0, 0, LEVEL_DEFAULT);
+	assert_int_equal(world_op(&w, id)->result, RES_ERROR);
+	assert_string_equal(world_op(&w, id)->error, "balance is a number");
+	assert_int_equal(world_key_typed(&w, "balance", KT_SET), -2);
+	world_free(&w);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_withdrawals_lww),
+		cmocka_unit_test(test_withdrawals_crdt),
+		cmocka_unit_test(test_withdrawals_merge),
+		cmocka_unit_test(test_resolve_by_hand),
+		cmocka_unit_test(test_clock_skew),
+		cmocka_unit_test(test_cart),
+		cmocka_unit_test(test_type_errors),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
