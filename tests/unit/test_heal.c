@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "capviz/compare.h"
 #include "capviz/world.h"
 
 struct seen {
@@ -235,6 +236,45 @@ static void test_cart(void **state)
 	assert_int_equal(cart(STRAT_LWW, false), 1);  /* the later add */
 }
 
+/* The fork: the same diverged state healed three ways, side by side, and
+ * the world itself left as it was. */
+static void test_compare(void **state)
+{
+	struct world w;
+	struct seen s;
+	struct heal_outcome out[STRAT_COUNT];
+	int group[3] = { 0, 0, 1 }, key;
+	uint64_t events;
+
+	(void)state;
+	start(&w, &s);
+	world_init_value(&w, "balance", 500);
+	key = world_key(&w, "balance", false);
+	world_add_invariant(&w, key, INV_GE, 0);
+	world_partition(&w, group);
+	world_request(&w, 0, OP_ADD, key, -400, LEVEL_DEFAULT);
+	run(&w, 0.1);
+	world_request(&w, 2, OP_ADD, key, -400, LEVEL_DEFAULT);
+	run(&w, 1.5);
+	events = w.stats.events;
+	assert_int_equal(world_compare_heals(&w, out), 0);
+	assert_true(w.stats.events == events);         /* nothing happened here */
+	assert_false(w.links[0][2].up);
+	for (int i = 0; i < 3; i++) {
+		assert_true(out[STRAT_LWW].present[key][i]);
+		assert_int_equal(out[STRAT_LWW].value[key][i], 100);
+		assert_int_equal(out[STRAT_CRDT].value[key][i], -300);
+		assert_int_equal(out[STRAT_MERGE].value[key][i], -300);
+	}
+	assert_int_equal(out[STRAT_LWW].nlost, 1);
+	assert_int_equal(out[STRAT_CRDT].nlost, 0);
+	assert_true(out[STRAT_CRDT].nbroken > 0);
+	assert_int_equal(out[STRAT_LWW].nbroken, 0);
+	assert_true(out[STRAT_LWW].done && out[STRAT_LWW].took_us > 0);
+	assert_non_null(strstr(out[STRAT_MERGE].resolve[key], "three-way"));
+	world_free(&w);
+}
+
 static void test_type_errors(void **state)
 {
 	struct world w;
@@ -260,6 +300,7 @@ int main(void)
 		cmocka_unit_test(test_resolve_by_hand),
 		cmocka_unit_test(test_clock_skew),
 		cmocka_unit_test(test_cart),
+		cmocka_unit_test(test_compare),
 		cmocka_unit_test(test_type_errors),
 	};
 

@@ -1,0 +1,35 @@
+/* compare.h: the same diverged state healed three ways. A copy of the world
+ * is healed by each strategy on virtual time, and what each kept, lost and
+ * broke is collected, so the screen and the transcript can show the
+ * outcomes side by side. The world itself is not touched. */
+#ifndef CAPVIZ_COMPARE_H
+#define CAPVIZ_COMPARE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "capviz/world.h"
+
+#define COMPARE_TEXT_MAX 320
+#define COMPARE_MAX_LOST 16
+
+struct heal_outcome {
+	enum strategy strategy;
+	bool done;                      /* every replica took the resolution */
+	int64_t took_us;                /* from the heal to the last replica */
+	bool present[STORE_MAX_KEYS][WORLD_MAX_NODES];
+	int64_t value[STORE_MAX_KEYS][WORLD_MAX_NODES]; /* what a read would see */
+	int nlost;
+	uint64_t lost_ops[COMPARE_MAX_LOST];            /* client operations LOST */
+	int nbroken;                    /* invariant breaches after the heal */
+	char resolve[STORE_MAX_KEYS][COMPARE_TEXT_MAX]; /* each key's resolution */
+	char broken[COMPARE_TEXT_MAX];  /* the first breach, "" when none */
+};
+
+/* Heals copies of w by each strategy (out[STRAT_LWW] ...). Returns 0, or -1
+ * when memory ran out. Deterministic: the copies use w's generator state. */
+int world_compare_heals(const struct world *w, struct heal_outcome out[STRAT_COUNT]);
+/* A deep copy of w with no sink. Returns 0, or -1 (then *copy is freed). */
+int world_clone(struct world *copy, const struct world *w);
+
+#endif

@@ -1,0 +1,150 @@
+/* compare.c: a deep copy of the world, and the same diverged state healed by
+ * each strategy on such copies, so the outcomes can be shown side by side
+ * without touching the world the user is looking at. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capviz/compare.h"
+
+/* Copies n elements of size bytes into a fresh allocation; 0 on failure. */
+static int dup_array(void **out, const void *src, size_t n, size_t size)
+{
+	*out = NULL;
+	if (!src || n == 0)
+		return 0;
+	*out = malloc(n * size);
+	if (!*out)
+		return -1;
+	memcpy(*out, src, n * size);
+	return 0;
+}
+
+static int clone_nodes(struct world *c, const struct world *w)
+{
+	int rc = 0;
+
+	for (int i = 0; i < w->n; i++) {
+		const struct node *s = &w->nodes[i];
+		struct node *d = &c->nodes[i];
+
+		rc |= dup_array((void **)&d->ld.log, s->ld.log, s->ld.log_cap, sizeof *s->ld.log);
+		rc |= dup_array((void **)&d->ld.reqs, s->ld.reqs, s->ld.reqs_cap, sizeof *s->ld.reqs);
+		rc |= dup_array((void **)&d->ll.reqs, s->ll.reqs, s->ll.reqs_cap, sizeof *s->ll.reqs);
+		rc |= dup_array((void **)&d->ll.hints, s->ll.hints, s->ll.hints_cap, sizeof *s->ll.hints);
+		rc |= dup_array((void **)&d->st.reqs, s->st.reqs, s->st.reqs_cap, sizeof *s->st.reqs);
+		rc |= dup_array((void **)&d->st.staged, s->st.staged, s->st.staged_cap, sizeof *s->st.staged);
+	}
+	return rc;
+}
+
+int world_clone(struct world *c, const struct world *w)
+{
+	int rc = 0;
+
+	*c = *w;
+	c->sink = NULL;
+	c->sink_ctx = NULL;
+	/* Every pointer below is replaced before anything can free it. */
+	for (int i = 0; i < w->n; i++) {
+		c->nodes[i].ld.log = NULL;
+		c->nodes[i].ld.reqs = NULL;
+		c->nodes[i].ll.reqs = NULL;
+		c->nodes[i].ll.hints = NULL;
+		c->nodes[i].st.reqs = NULL;
+		c->nodes[i].st.staged = NULL;
+	}
+	c->msgs = NULL;
+	c->free_slots = NULL;
+	c->q.heap = NULL;
+	c->hist.ops = NULL;
+	c->hist.writes = NULL;
+	for (int k = 0; k < STORE_MAX_KEYS; k++)
+		c->hist.keys[k].done = NULL;
+	rc |= dup_array((void **)&c->msgs, w->msgs, w->msgs_cap, sizeof *w->msgs);
+	rc |= dup_array((void **)&c->free_slots, w->free_slots, w->msgs_cap, sizeof *w->free_slots);
+	rc |= dup_array((void **)&c->q.heap, w->q.heap, w->q.cap, sizeof *w->q.heap);
+	rc |= dup_array((void **)&c->hist.ops, w->hist.ops, w->hist.ops_cap, sizeof *w->hist.ops);
+	rc |= dup_array((void **)&c->hist.writes, w->hist.writes, w->hist.writes_cap, sizeof *w->hist.writes);
+	for (int k = 0; k < STORE_MAX_KEYS; k++)
+		rc |= dup_array((void **)&c->hist.keys[k].done, w->hist.keys[k].done, w->hist.keys[k].cap,
+				sizeof *w->hist.keys[k].done);
+	rc |= clone_nodes(c, w);
+	if (rc) {
+		world_free(c);
+		return -1;
+	}
+	return 0;
+}
+
+struct collect {
+	struct heal_outcome *o;
+	int nkeys;
+};
+
+static void collect_event(void *ctx, const struct event *e)
+{
+	struct collect *c = ctx;
+	struct heal_outcome *o = c->o;
+
+	switch (e->kind) {
+	case EV_RESOLVE:
+		if (e->key >= 0 && e->key < STORE_MAX_KEYS)
+			snprintf(o->resolve[e->key], COMPARE_TEXT_MAX, "%s", e->text);
+		break;
+	case EV_LOST:
+		if (o->nlost < COMPARE_MAX_LOST && e->op)
+			o->lost_ops[o->nlost++] = e->op->id;
+		break;
+	case EV_INVARIANT:
+		if (!e->up) {
+			if (!o->nbroken++)
+				snprintf(o->broken, COMPARE_TEXT_MAX, "%s", e->text);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* The heal is over when its coordinator has heard back from everyone, or
+ * after ten seconds of virtual time (a node may be down). */
+static void heal_copy(struct world *c, enum strategy s, struct heal_outcome *o)
+{
+	int64_t start = c->now_us, limit = c->now_us + 10000000;
+
+	world_heal_with(c, s);
+	while (c->now_us < limit) {
+		if (c->heal.token && c->heal.resolved && c->heal.unconfirmed == 0)
+			break;
+		if (c->mode != MODE_AP && c->now_us > start + 2000000)
+			break;  /* other protocols just catch up */
+		if (!world_step(c))
+			break;
+	}
+	o->done = c->mode != MODE_AP || (c->heal.resolved && c->heal.unconfirmed == 0);
+	o->took_us = c->now_us - start;
+}
+
+int world_compare_heals(const struct world *w, struct heal_outcome out[STRAT_COUNT])
+{
+	for (int s = 0; s < STRAT_COUNT; s++) {
+		struct heal_outcome *o = &out[s];
+		struct collect col = { o, w->nkeys };
+		struct world c;
+
+		memset(o, 0, sizeof *o);
+		o->strategy = (enum strategy)s;
+		if (world_clone(&c, w) < 0)
+			return -1;
+		/* Breaches already flagged before the heal are not its doing. */
+		world_set_sink(&c, collect_event, &col);
+		heal_copy(&c, (enum strategy)s, o);
+		c.strategy = (enum strategy)s;
+		for (int k = 0; k < c.nkeys; k++)
+			for (int i = 0; i < c.n; i++)
+				o->present[k][i] = world_value(&c, i, k, &o->value[k][i]);
+		world_free(&c);
+	}
+	return 0;
+}
