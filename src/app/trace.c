@@ -48,15 +48,45 @@ static void put_node(FILE *f, const char *name, int node)
 		fprintf(f, ",\"%s\":\"%c\"", name, 'A' + node);
 }
 
-static void put_version(FILE *f, const struct version *v)
+/* A value: a number, or a set as an array of its elements' names. */
+static void put_value(FILE *f, const struct world *w, int key, int64_t value)
 {
-	fprintf(f, ",\"value\":%" PRId64 ",\"wid\":%" PRIu64, v->value, v->wid);
+	bool first = true;
+
+	if (key < 0 || key >= w->nkeys || w->key_type[key] != KT_SET) {
+		fprintf(f, ",\"value\":%" PRId64, value);
+		return;
+	}
+	fputs(",\"value\":[", f);
+	for (int e = 0; e < SET_MAX_ELEMS; e++) {
+		if (!((uint64_t)value & (1ull << e)))
+			continue;
+		fprintf(f, "%s\"%s\"", first ? "" : ",", world_elem_name(w, e));
+		first = false;
+	}
+	fputc(']', f);
+}
+
+static void put_version(FILE *f, const struct world *w, int key, const struct version *v)
+{
+	put_value(f, w, key, v->value);
+	fprintf(f, ",\"wid\":%" PRIu64, v->wid);
 	put_time(f, "ts", v->ts_us);
 }
 
 static const char *op_name(enum op_kind k)
 {
-	return k == OP_READ ? "read" : k == OP_ADD ? "add" : "write";
+	switch (k) {
+	case OP_READ:
+		return "read";
+	case OP_ADD:
+	case OP_SADD:
+		return "add";
+	case OP_SREMOVE:
+		return "remove";
+	default:
+		return "write";
+	}
 }
 
 static void put_op(FILE *f, const struct world *w, const struct op *op, bool done)
@@ -65,8 +95,12 @@ static void put_op(FILE *f, const struct world *w, const struct op *op, bool don
 	put_node(f, "node", op->node);
 	put_str(f, "op", op_name(op->kind));
 	put_str(f, "key", world_key_name(w, op->key));
+	if (op->kind == OP_SADD || op->kind == OP_SREMOVE)
+		put_str(f, "arg", world_elem_name(w, (int)op->arg));
+	else if (op->kind != OP_READ)
+		fprintf(f, ",\"arg\":%" PRId64, op->arg);
 	if (op->kind != OP_READ)
-		fprintf(f, ",\"arg\":%" PRId64 ",\"wid\":%" PRIu64, op->arg, op->wid);
+		fprintf(f, ",\"wid\":%" PRIu64, op->wid);
 	put_str(f, "level", level_name(op->level));
 	if (!done)
 		return;
@@ -77,16 +111,21 @@ static void put_op(FILE *f, const struct world *w, const struct op *op, bool don
 		return;
 	}
 	if (op->kind != OP_READ) {
-		fprintf(f, ",\"value\":%" PRId64, op->value);
+		put_value(f, w, op->key, op->value);
+		if (op->lost)
+			fputs(",\"lost\":true", f);
 		return;
 	}
 	if (!op->found) {
 		fputs(",\"value\":null", f);
 		return;
 	}
-	fprintf(f, ",\"value\":%" PRId64 ",\"wid\":%" PRIu64, op->value, op->wid);
+	put_value(f, w, op->key, op->value);
+	fprintf(f, ",\"wid\":%" PRIu64, op->wid);
 	if (op->stale)
 		fprintf(f, ",\"stale\":true,\"missed\":%" PRIu64, op->missed_wid);
+	if (op->conflict)
+		fputs(",\"conflict\":true", f);
 }
 
 static void put_msg(FILE *f, const struct msg *m)
@@ -125,7 +164,7 @@ void trace_event(void *ctx, const struct event *e)
 		put_node(f, "node", e->node);
 		put_node(f, "peer", e->peer);
 		put_str(f, "key", world_key_name(t->w, e->key));
-		put_version(f, &e->v);
+		put_version(f, t->w, e->key, &e->v);
 		break;
 	case EV_LINK:
 		put_node(f, "from", e->node);
@@ -136,6 +175,19 @@ void trace_event(void *ctx, const struct event *e)
 		put_node(f, "node", e->node);
 		put_str(f, "role", role_name(e->role));
 		fprintf(f, ",\"term\":%" PRIu64, e->term);
+		break;
+	case EV_LOST:
+		put_op(f, t->w, e->op, false);
+		put_str(f, "why", e->text);
+		break;
+	case EV_RESOLVE:
+	case EV_CONFLICT:
+	case EV_INVARIANT:
+		put_node(f, "node", e->node);
+		put_str(f, "key", world_key_name(t->w, e->key));
+		if (e->kind == EV_INVARIANT)
+			fprintf(f, ",\"holds\":%s", e->up ? "true" : "false");
+		put_str(f, "text", e->text);
 		break;
 	case EV_EXPECT:
 		fprintf(f, ",\"ok\":%s,\"line\":%d", e->up ? "true" : "false", e->line);
