@@ -256,15 +256,20 @@ bool kstate_merge(struct kstate *into, const struct kstate *from, int n)
 		vc_merge(into->v.vc, from->v.vc, n);
 		changed = true;
 	}
-	for (int i = 0; i < n; i++) {
-		changed |= max_i64(&into->p[i], from->p[i]);
-		changed |= max_i64(&into->n[i], from->n[i]);
-	}
-	for (int e = 0; e < SET_MAX_ELEMS; e++)
-		for (int c = 0; c <= KSTATE_BASE_DOT; c++) {
-			changed |= max_u16(&into->sadd[e][c], from->sadd[e][c]);
-			changed |= max_u16(&into->srm[e][c], from->srm[e][c]);
+	/* A key is a counter or a set for life: only its own part can differ. */
+	if (into->type != KT_SET) {
+		for (int i = 0; i < n; i++) {
+			changed |= max_i64(&into->p[i], from->p[i]);
+			changed |= max_i64(&into->n[i], from->n[i]);
 		}
+	} else if (memcmp(into->sadd, from->sadd, sizeof into->sadd) != 0 ||
+		   memcmp(into->srm, from->srm, sizeof into->srm) != 0) {
+		for (int e = 0; e < SET_MAX_ELEMS; e++)
+			for (int c = 0; c <= KSTATE_BASE_DOT; c++) {
+				changed |= max_u16(&into->sadd[e][c], from->sadd[e][c]);
+				changed |= max_u16(&into->srm[e][c], from->srm[e][c]);
+			}
+	}
 	for (int i = 0; i < from->nsib; i++)
 		changed |= sib_add(into, &from->sib[i], n);
 	return changed;

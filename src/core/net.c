@@ -41,13 +41,21 @@ static void drop_event(struct world *w, const struct msg *m, const char *why)
 	world_emit(w, &e);
 }
 
+static void free_slot(struct world *w, uint32_t slot)
+{
+	w->msgs[slot].id = 0;
+	w->free_slots[w->nfree++] = slot;
+	w->inflight--;
+}
+
 void net_send(struct world *w, int from, int to, const struct msg *m)
 {
 	const struct link *l;
-	struct msg copy = *m;
+	struct msg *copy;
 	struct event e;
 	int64_t lat;
 	uint32_t slot;
+	bool lost;
 
 	if (from == to || from < 0 || to < 0 || from >= w->n || to >= w->n)
 		return;
@@ -57,39 +65,37 @@ void net_send(struct world *w, int from, int to, const struct msg *m)
 	lat = l->base_us + rng_range(&w->rng, -l->jitter_us, l->jitter_us);
 	if (lat < 1)
 		lat = 1;
-	copy.id = ++w->next_msg_id;
-	copy.from = from;
-	copy.to = to;
-	copy.sent_us = w->now_us;
-	copy.arrive_us = w->now_us + lat;
-	copy.lost = l->loss_pct > 0 && (int)rng_below(&w->rng, 100) < l->loss_pct;
+	lost = l->loss_pct > 0 && (int)rng_below(&w->rng, 100) < l->loss_pct;
+	if (w->nfree == 0 && pool_grow(w) < 0) {
+		w->oom = true;
+		return;
+	}
+	/* Written straight into its pool slot: messages are large. */
+	slot = w->free_slots[--w->nfree];
+	copy = &w->msgs[slot];
+	*copy = *m;
+	copy->id = ++w->next_msg_id;
+	copy->from = from;
+	copy->to = to;
+	copy->sent_us = w->now_us;
+	copy->arrive_us = w->now_us + lat;
+	copy->lost = lost;
+	w->inflight++;
 	w->stats.sent++;
 	e = world_event(w, EV_SEND);
 	e.node = from;
 	e.peer = to;
-	e.msg = &copy;
+	e.msg = copy;
 	world_emit(w, &e);
 	if (!l->up) {
-		drop_event(w, &copy, "link is cut");
-		return;
-	}
-	if (w->nfree == 0 && pool_grow(w) < 0) {
-		w->oom = true;
-		drop_event(w, &copy, "out of memory");
-		return;
-	}
-	slot = w->free_slots[--w->nfree];
-	w->msgs[slot] = copy;
-	w->inflight++;
-	if (sched_push(&w->q, copy.arrive_us, ITEM_DELIVER, slot, copy.id) < 0)
-		w->oom = true;
-}
+		struct msg gone = *copy;
 
-static void free_slot(struct world *w, uint32_t slot)
-{
-	w->msgs[slot].id = 0;
-	w->free_slots[w->nfree++] = slot;
-	w->inflight--;
+		free_slot(w, slot);
+		drop_event(w, &gone, "link is cut");
+		return;
+	}
+	if (sched_push(&w->q, copy->arrive_us, ITEM_DELIVER, slot, copy->id) < 0)
+		w->oom = true;
 }
 
 void net_drop_link(struct world *w, int from, int to, const char *why)

@@ -93,10 +93,14 @@ static void bench_mode(enum mode mode, int ops)
 int main(int argc, char **argv)
 {
 	int ops = argc > 1 ? atoi(argv[1]) : 20000;
+	const char *only = argc > 2 ? argv[2] : NULL;
 
 	printf("capviz engine benchmark: 5 nodes, random cuts and heals\n");
-	bench_mode(MODE_AP, ops);
-	bench_mode(MODE_CP, ops);
-	bench_mode(MODE_STRICT, ops);
+	for (int m = 0; m < MODE_COUNT; m++) {
+		enum mode order[] = { MODE_AP, MODE_CP, MODE_STRICT };
+
+		if (!only || strcmp(only, mode_name(order[m])) == 0)
+			bench_mode(order[m], ops);
+	}
 	return 0;
 }
