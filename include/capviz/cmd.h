@@ -16,7 +16,7 @@ struct world;
 
 #define CMD_TEXT_MAX 200
 /* Room for the longest message: the list of every command. */
-#define CMD_ERR_MAX 256
+#define CMD_ERR_MAX 320
 
 enum cmd_kind {
 	CMD_CUT,            /* a, b; oneway: only a>b */
@@ -33,9 +33,13 @@ enum cmd_kind {
 	CMD_MODE,           /* mode */
 	CMD_LEVEL,          /* read (bool), level */
 	CMD_WRITE,          /* a, key, value, level */
-	CMD_ADD,            /* a, key, value (delta), level */
+	CMD_ADD,            /* a, key, value (delta) or elem (is_elem), level */
+	CMD_REMOVE,         /* a, key, elem (is_elem always), level */
 	CMD_READ,           /* a, key, level */
-	CMD_HEAL,
+	CMD_HEAL,           /* strategy: enum strategy, -1 for the world's own */
+	CMD_STRATEGY,       /* strategy */
+	CMD_RESOLVE,        /* a, key, value or set (is_set) */
+	CMD_INVARIANT,      /* key, inv (enum inv_op), value */
 	CMD_PAUSE,          /* text (optional) */
 	CMD_RESUME,
 	CMD_STEP,
@@ -44,6 +48,7 @@ enum cmd_kind {
 	CMD_SAY,            /* text */
 	CMD_EXPECT,         /* expect */
 	CMD_QUIT,
+	CMD_COMPARE,        /* heal copies by every strategy, report the outcomes */
 	CMD_KIND_COUNT
 };
 
@@ -53,6 +58,13 @@ enum expect_kind {
 };
 
 enum expect_outcome { OUTCOME_OK, OUTCOME_ERROR, OUTCOME_STALE };
+
+/* A set literal as written: {apple, pear}. Elements are kept by name, since
+ * the world gives them ids only when it first meets them. */
+struct cmd_set {
+	int n;
+	char names[SET_MAX_ELEMS][KEY_NAME_MAX];
+};
 
 struct command {
 	enum cmd_kind kind;
@@ -66,6 +78,12 @@ struct command {
 	int level;              /* enum level; LEVEL_DEFAULT when not given */
 	char key[KEY_NAME_MAX];
 	int64_t value;
+	bool is_elem;           /* CMD_ADD, CMD_REMOVE: elem, not value */
+	char elem[KEY_NAME_MAX];
+	bool is_set;            /* CMD_RESOLVE, CMD_EXPECT: set, not value */
+	struct cmd_set set;
+	int strategy;           /* enum strategy; -1 when not given */
+	int inv;                /* CMD_INVARIANT: enum inv_op */
 	int64_t dur_us;
 	int64_t jitter_us;
 	int pct;
@@ -92,6 +110,14 @@ int cmd_exec(struct world *w, const struct command *c, char *err, size_t errlen)
  * while the last operation is pending). */
 int cmd_expect(struct world *w, const struct command *c, char *got, size_t gotlen);
 
+/* The type of key c acts on, KT_INT or KT_SET (enum key_type); -1 when any
+ * will do (read, expect, resolve) or c names no key. */
+int cmd_key_type(const struct command *c);
+
+/* Says why c cannot act on its key, which has the other type ("add: cart is
+ * a set (add A cart apple)"). Returns -1. */
+int cmd_type_error(const struct command *c, char *err, size_t errlen);
+
 /* The command words, for completion and the docs test; NULL-terminated. */
 extern const char *const cmd_words[];
 
@@ -114,7 +140,14 @@ int cmd_duration(const char *s, size_t len, bool sign, int64_t *us);
 int cmd_percent(const char *s, size_t len, int *pct);
 /* A non-negative decimal such as "0.5" or "2" (locale-independent). */
 int cmd_decimal(const char *s, size_t len, double *out);
-/* [a-z_][a-z0-9_]*, shorter than KEY_NAME_MAX. */
+/* [a-z_][a-z0-9_]*, shorter than KEY_NAME_MAX (keys and set elements). */
 bool cmd_key_valid(const char *s, size_t len);
+/* A set literal at the start of s ("{}", "{apple}", "{apple, pear}"; spaces
+ * allowed around names). *used is how many bytes it took. Returns 0, or -1
+ * with why saying what is wrong (without a prefix: callers add theirs). */
+int cmd_set_literal(const char *s, size_t len, struct cmd_set *out, size_t *used, char *why,
+		    size_t whylen);
+/* enum strategy of "lww", "crdt", "merge" (any case); -1 for anything else. */
+int cmd_strategy(const char *s, size_t len);
 
 #endif

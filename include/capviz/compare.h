@@ -29,6 +29,10 @@ struct heal_outcome {
 /* Heals copies of w by each strategy (out[STRAT_LWW] ...). Returns 0, or -1
  * when memory ran out. Deterministic: the copies use w's generator state. */
 int world_compare_heals(const struct world *w, struct heal_outcome out[STRAT_COUNT]);
+/* Compares the three heals and tells the world's readers, one EV_COMPARE
+ * per strategy ("by lww: balance=100 on A, B, C; LOST #1 ..."). The world's
+ * state does not change. Returns -1 when memory ran out. */
+int world_compare_report(struct world *w);
 /* A deep copy of w with no sink. Returns 0, or -1 (then *copy is freed). */
 int world_clone(struct world *copy, const struct world *w);
 

@@ -36,6 +36,7 @@ enum event_kind {
 	EV_RESOLVE,     /* a heal resolved key: text is the summary, op NULL */
 	EV_LOST,        /* op's acknowledged write was discarded: text says why */
 	EV_INVARIANT,   /* node's key broke (up false) or keeps again (up true) an invariant: text */
+	EV_COMPARE,     /* what healing now by one strategy would give: text (the world is unchanged) */
 	EV_KIND_COUNT
 };
 

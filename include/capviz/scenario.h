@@ -1,5 +1,6 @@
 /* scenario.h: scenario files (INI, read with inih): a [scenario] section
- * that sets the stage (nodes, mode, seed, first values) and a [timeline] of
+ * that sets the stage (nodes, mode, seed, first values, strategy,
+ * invariants) and a [timeline] of
  * commands at absolute or relative times. Loading checks everything, so a
  * session never meets a bad step; every error names its file and line. */
 #ifndef CAPVIZ_SCENARIO_H
@@ -24,9 +25,24 @@ struct scenario_step {
 	char src[CMD_TEXT_MAX + 64]; /* the command as written */
 };
 
+/* A key's first value: a number, or a set's members by name. */
 struct scenario_init {
 	char key[KEY_NAME_MAX];
 	int64_t value;
+	bool is_set;
+	struct cmd_set set;
+	int line;
+};
+
+/* As many as a world holds (scenario.c checks they agree). */
+#define SCENARIO_MAX_INVARIANTS 8
+
+/* invariant = balance>=0: a rule every replica's value must keep. */
+struct scenario_invariant {
+	char key[KEY_NAME_MAX];
+	int op;                 /* enum inv_op */
+	int64_t value;
+	int line;
 };
 
 struct scenario {
@@ -39,6 +55,9 @@ struct scenario {
 	bool has_seed;
 	struct scenario_init init[STORE_MAX_KEYS];
 	int ninit;
+	int strategy;           /* enum strategy; -1 when the file does not say */
+	struct scenario_invariant invariants[SCENARIO_MAX_INVARIANTS];
+	int ninvariants;
 	struct scenario_step *steps; /* owned; file order */
 	size_t nsteps;
 };
@@ -54,6 +73,11 @@ int scenario_load_text(struct scenario *s, const char *name, const char *text, i
 int scenario_load_buf(struct scenario *s, const char *name, const char *buf, size_t len,
 		      int nodes_override, char *err, size_t errlen);
 void scenario_free(struct scenario *s);
+
+/* Sets the stage on a fresh world: the first values (sets included), the
+ * strategy when the file gives one, and the invariants. Returns 0, or -1
+ * with err set to "FILE:LINE: what is wrong" (the world is then half set). */
+int scenario_apply_stage(const struct scenario *s, struct world *w, char *err, size_t errlen);
 
 /* The built-in `balance` scenario, identical to scenarios/balance.ini. */
 extern const char scenario_default_text[];

@@ -79,6 +79,18 @@ struct kstate *store_state(struct store *s, int key);
 bool store_apply(struct store *s, int key, const struct version *v, int nnodes);
 /* Sets key to v unconditionally (a committed log entry, an init value). */
 void store_put(struct store *s, int key, const struct version *v);
+/* Sums and differences of values wrap around at 64 bits instead of
+ * overflowing: any value a user types must not be able to crash the run. */
+static inline int64_t i64_add(int64_t a, int64_t b)
+{
+	return (int64_t)((uint64_t)a + (uint64_t)b);
+}
+
+static inline int64_t i64_sub(int64_t a, int64_t b)
+{
+	return (int64_t)((uint64_t)a - (uint64_t)b);
+}
+
 /* The value an operation leaves when applied to cur (a write sets it, an add
  * adds, a set add or remove sets or clears the element's bit). */
 int64_t op_value(int64_t cur, enum op_kind kind, int64_t arg);

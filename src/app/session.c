@@ -50,8 +50,12 @@ void session_add_reader(struct session *s, world_sink_fn *fn, void *ctx)
 
 void session_start(struct session *s)
 {
-	for (int i = 0; i < s->sc.ninit; i++)
-		world_init_value(&s->w, s->sc.init[i].key, s->sc.init[i].value);
+	char err[CMD_ERR_MAX + 600];
+
+	/* Loading checked that the stage fits a world; should it not, the
+	 * run goes on and says why on its first line. */
+	if (scenario_apply_stage(&s->sc, &s->w, err, sizeof err) < 0)
+		world_note(&s->w, -1, "%s", err);
 }
 
 static int64_t step_due(const struct session *s)

@@ -138,12 +138,12 @@ void transcript_state(struct transcript *t, const char *label)
 
 		used += n > 0 ? (size_t)n : 0;
 		for (int k = 0; k < w->nkeys && used < sizeof buf; k++) {
-			const struct version *v = store_get(&w->nodes[i].store, k);
+			char val[96] = "-";
+			int64_t v;
 
-			if (v)
-				n = snprintf(buf + used, sizeof buf - used, " %s=%" PRId64, w->keys[k], v->value);
-			else
-				n = snprintf(buf + used, sizeof buf - used, " %s=-", w->keys[k]);
+			if (world_value(w, i, k, &v))
+				world_format_value(w, k, v, val, sizeof val);
+			n = snprintf(buf + used, sizeof buf - used, " %s=%s", w->keys[k], val);
 			used += n > 0 ? (size_t)n : 0;
 		}
 	}
@@ -224,6 +224,9 @@ void transcript_event(void *ctx, const struct event *e)
 		break;
 	case EV_CONFLICT:
 		line(t, e->t_us, "conflict", e->text);
+		break;
+	case EV_COMPARE:
+		line(t, e->t_us, "compare", e->text);
 		break;
 	case EV_RESOLVE:
 		line(t, e->t_us, "resolve", e->text);

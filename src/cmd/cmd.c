@@ -1,12 +1,14 @@
 /* cmd.c: the parser of the command language. A table names each command and
  * its parser; the prompt, scenario timelines and the key map all come through
- * cmd_parse. Tokens and argument readers are lex.c's, values value.c's;
- * carrying a command out is exec.c's job. */
+ * cmd_parse. The commands on data (operations, heal, resolve, invariant,
+ * expect) are parsed in cmd_data.c; tokens and argument readers are lex.c's,
+ * values value.c's; carrying a command out is exec.c's job. */
 #include <stdio.h>
 #include <string.h>
 
 #include "capviz/cmd.h"
 #include "capviz/world.h"
+#include "cmd_data.h"
 #include "lex.h"
 
 /* --- the commands --- */
@@ -225,44 +227,6 @@ static int parse_level(struct lex *c, struct command *out)
 	return lex_want_end(c, "the level");
 }
 
-/* write, add, read: node, key, (value,) optional level. */
-static int parse_op(struct lex *c, struct command *out)
-{
-	char usage[128];
-	struct lex_tok t;
-	bool value = out->kind != CMD_READ;
-
-	snprintf(usage, sizeof usage, "expected a node, a key%s (%s)", value ? " and a value" : "",
-		 out->kind == CMD_WRITE ? "write A balance 500 [ONE|QUORUM|ALL]" :
-		 out->kind == CMD_ADD ? "add A balance -100 [ONE|QUORUM|ALL]" :
-		 "read C balance [ONE|QUORUM|ALL]");
-	if (lex_want_node(c, &out->a, usage) < 0)
-		return -1;
-	if (!lex_next(c, &t))
-		return lex_fail(c, "%s", usage);
-	if (lex_want_key(c, &t, out->key) < 0)
-		return -1;
-	if (value) {
-		if (!lex_next(c, &t))
-			return lex_fail(c, "%s", usage);
-		if (lex_want_value(c, &t, &out->value) < 0)
-			return -1;
-	}
-	return lex_opt_level(c, out, value ? "the value" : "the key");
-}
-
-static int parse_heal(struct lex *c, struct command *out)
-{
-	struct lex_tok t;
-	char show[32];
-
-	(void)out;
-	if (!lex_next(c, &t) || lex_is(&t, "lww"))
-		return lex_want_end(c, "the strategy");
-	lex_show(&t, show, sizeof show);
-	return lex_fail(c, "strategy '%s' is not available (only lww)", show);
-}
-
 /* The text of say and pause: a quoted string with \" and \\, or the rest of
  * the line as it is. Control characters are refused: they would reach the
  * screen. */
@@ -319,42 +283,6 @@ static int parse_speed(struct lex *c, struct command *out)
 	return lex_want_end(c, "the factor");
 }
 
-static int parse_expect(struct lex *c, struct command *out)
-{
-	static const char usage[] = "expected a node, a key and a value, or last ok|error|stale (expect C balance 500, expect last error)";
-	static const char *const outcomes[] = { "ok", "error", "stale" };
-	struct lex_tok t;
-	char show[32];
-
-	if (!lex_peek(c, &t))
-		return lex_fail(c, "%s", usage);
-	if (lex_is(&t, "last")) {
-		lex_next(c, &t);
-		out->expect = EXPECT_LAST;
-		if (!lex_next(c, &t))
-			return lex_fail(c, "expected ok, error or stale (expect last error)");
-		for (int i = 0; i < 3; i++)
-			if (lex_is(&t, outcomes[i])) {
-				out->outcome = (enum expect_outcome)i;
-				return lex_want_end(c, "the outcome");
-			}
-		lex_show(&t, show, sizeof show);
-		return lex_fail(c, "expected ok, error or stale, got '%s'", show);
-	}
-	out->expect = EXPECT_VALUE;
-	if (lex_want_node(c, &out->a, usage) < 0)
-		return -1;
-	if (!lex_next(c, &t))
-		return lex_fail(c, "%s", usage);
-	if (lex_want_key(c, &t, out->key) < 0)
-		return -1;
-	if (!lex_next(c, &t))
-		return lex_fail(c, "%s", usage);
-	if (lex_want_value(c, &t, &out->value) < 0)
-		return -1;
-	return lex_want_end(c, "the value");
-}
-
 static int parse_none(struct lex *c, struct command *out)
 {
 	struct lex_tok t;
@@ -387,17 +315,22 @@ static const struct cmd_entry cmd_table[] = {
 	{ "timeout", CMD_TIMEOUT, parse_duration_cmd },
 	{ "mode", CMD_MODE, parse_mode },
 	{ "level", CMD_LEVEL, parse_level },
-	{ "write", CMD_WRITE, parse_op },
-	{ "add", CMD_ADD, parse_op },
-	{ "read", CMD_READ, parse_op },
-	{ "heal", CMD_HEAL, parse_heal },
+	{ "write", CMD_WRITE, cmd_data_op },
+	{ "add", CMD_ADD, cmd_data_op },
+	{ "remove", CMD_REMOVE, cmd_data_op },
+	{ "read", CMD_READ, cmd_data_op },
+	{ "heal", CMD_HEAL, cmd_data_heal },
+	{ "compare", CMD_COMPARE, parse_none },
+	{ "strategy", CMD_STRATEGY, cmd_data_strategy },
+	{ "resolve", CMD_RESOLVE, cmd_data_resolve },
+	{ "invariant", CMD_INVARIANT, cmd_data_invariant },
 	{ "say", CMD_SAY, parse_text },
 	{ "pause", CMD_PAUSE, parse_text },
 	{ "resume", CMD_RESUME, parse_none },
 	{ "step", CMD_STEP, parse_none },
 	{ "speed", CMD_SPEED, parse_speed },
 	{ "wait", CMD_WAIT, parse_duration_cmd },
-	{ "expect", CMD_EXPECT, parse_expect },
+	{ "expect", CMD_EXPECT, cmd_data_expect },
 	{ "quit", CMD_QUIT, parse_none },
 };
 
@@ -405,8 +338,9 @@ static const struct cmd_entry cmd_table[] = {
 
 const char *const cmd_words[] = {
 	"cut", "restore", "isolate", "partition", "crash", "recover", "latency", "loss",
-	"skew", "timeout", "mode", "level", "write", "add", "read", "heal", "say",
-	"pause", "resume", "step", "speed", "wait", "expect", "quit", NULL,
+	"skew", "timeout", "mode", "level", "write", "add", "remove", "read", "heal",
+	"compare", "strategy", "resolve", "invariant", "say", "pause", "resume", "step", "speed",
+	"wait", "expect", "quit", NULL,
 };
 
 static int unknown_command(const struct lex_tok *t, char *err, size_t errlen)
@@ -433,6 +367,7 @@ int cmd_parse(const char *line, int nnodes, struct command *out, char *err, size
 	for (int i = 0; i < WORLD_MAX_NODES; i++)
 		out->group[i] = -1;
 	out->level = LEVEL_DEFAULT;
+	out->strategy = -1;
 	if (c.nnodes < 1 || c.nnodes > WORLD_MAX_NODES)
 		c.nnodes = c.nnodes < 1 ? 1 : WORLD_MAX_NODES;
 	if (!lex_next(&c, &t)) {

@@ -1,11 +1,13 @@
 /* exec.c: carries out parsed commands on the world and checks expectations.
- * The world does the work (links, requests, protocols); this file only maps
- * a struct command onto its functions and words the outcome of a check.
+ * The world does the work (links, requests, protocols, heals); this file
+ * maps a struct command onto its functions, gives keys their type (a number
+ * or a set) and set elements their ids, and words the outcome of a check.
  * Driver commands (pause, speed, wait...) are the app's. */
 #include <stdio.h>
 #include <string.h>
 
 #include "capviz/cmd.h"
+#include "capviz/compare.h"
 #include "capviz/world.h"
 
 static const char *kind_name(enum cmd_kind k)
@@ -15,10 +17,12 @@ static const char *kind_name(enum cmd_kind k)
 		[CMD_ISOLATE] = "isolate", [CMD_PARTITION] = "partition", [CMD_CRASH] = "crash",
 		[CMD_RECOVER] = "recover", [CMD_LATENCY] = "latency", [CMD_LOSS] = "loss",
 		[CMD_SKEW] = "skew", [CMD_TIMEOUT] = "timeout", [CMD_MODE] = "mode",
-		[CMD_LEVEL] = "level", [CMD_WRITE] = "write", [CMD_ADD] = "add", [CMD_READ] = "read",
-		[CMD_HEAL] = "heal", [CMD_PAUSE] = "pause", [CMD_RESUME] = "resume",
+		[CMD_LEVEL] = "level", [CMD_WRITE] = "write", [CMD_ADD] = "add",
+		[CMD_REMOVE] = "remove", [CMD_READ] = "read", [CMD_HEAL] = "heal",
+		[CMD_STRATEGY] = "strategy", [CMD_RESOLVE] = "resolve",
+		[CMD_INVARIANT] = "invariant", [CMD_PAUSE] = "pause", [CMD_RESUME] = "resume",
 		[CMD_STEP] = "step", [CMD_SPEED] = "speed", [CMD_WAIT] = "wait", [CMD_SAY] = "say",
-		[CMD_EXPECT] = "expect", [CMD_QUIT] = "quit",
+		[CMD_EXPECT] = "expect", [CMD_QUIT] = "quit", [CMD_COMPARE] = "compare",
 	};
 
 	return (unsigned)k < CMD_KIND_COUNT && names[k] ? names[k] : "command";
@@ -46,7 +50,9 @@ static int check_nodes(const struct world *w, const struct command *c, char *err
 	case CMD_SKEW:
 	case CMD_WRITE:
 	case CMD_ADD:
+	case CMD_REMOVE:
 	case CMD_READ:
+	case CMD_RESOLVE:
 		ok = node_ok(w, c->a, false);
 		break;
 	case CMD_LATENCY:
@@ -65,18 +71,136 @@ static int check_nodes(const struct world *w, const struct command *c, char *err
 	return ok ? 0 : -1;
 }
 
-static int exec_request(struct world *w, const struct command *c, char *err, size_t errlen)
+int cmd_key_type(const struct command *c)
 {
-	enum op_kind kind = c->kind == CMD_READ ? OP_READ : c->kind == CMD_WRITE ? OP_WRITE : OP_ADD;
-	/* Reading a key nobody wrote is a fair question: it gets a key too. */
-	int key = world_key(w, c->key, true);
-
-	if (key < 0) {
-		snprintf(err, errlen, "%s: too many keys (at most %d)", kind_name(c->kind), STORE_MAX_KEYS);
+	switch (c->kind) {
+	case CMD_WRITE:
+	case CMD_INVARIANT:
+		return KT_INT;
+	case CMD_ADD:
+		return c->is_elem ? KT_SET : KT_INT;
+	case CMD_REMOVE:
+		return KT_SET;
+	default:
 		return -1;
 	}
-	if (world_request(w, c->a, kind, key, c->kind == CMD_READ ? 0 : c->value, c->level) == 0) {
+}
+
+/* Each message shows what would fit instead. */
+int cmd_type_error(const struct command *c, char *err, size_t errlen)
+{
+	char node = (char)('A' + c->a);
+
+	if (c->kind == CMD_WRITE)
+		snprintf(err, errlen, "write: %s is a set (use add and remove)", c->key);
+	else if (c->kind == CMD_ADD && !c->is_elem)
+		snprintf(err, errlen, "add: %s is a set (add %c %s apple)", c->key, node, c->key);
+	else if (c->kind == CMD_ADD)
+		snprintf(err, errlen, "add: %s is a number (add %c %s -100)", c->key, node, c->key);
+	else if (c->kind == CMD_RESOLVE && c->is_set)
+		snprintf(err, errlen, "resolve: %s is a number (resolve %c %s 300)", c->key, node, c->key);
+	else if (c->kind == CMD_RESOLVE)
+		snprintf(err, errlen, "resolve: %s is a set (resolve %c %s {apple, pear})", c->key, node, c->key);
+	else if (c->kind == CMD_INVARIANT)
+		snprintf(err, errlen, "invariant: %s is a set (an invariant compares a number)", c->key);
+	else
+		snprintf(err, errlen, "%s: %s is a number", kind_name(c->kind), c->key);
+	return -1;
+}
+
+/* The key c names, created with the type c needs: -1 with err filled when
+ * no more keys fit or the key has the other type. Reading a key nobody
+ * wrote is a fair question: it gets a key too, a number. */
+static int typed_key(struct world *w, const struct command *c, char *err, size_t errlen)
+{
+	int type = cmd_key_type(c);
+	int key = type < 0 ? world_key(w, c->key, true) : world_key_typed(w, c->key, (enum key_type)type);
+
+	if (key == -2)
+		return cmd_type_error(c, err, errlen);
+	if (key < 0)
+		snprintf(err, errlen, "%s: too many keys (at most %d)", kind_name(c->kind), STORE_MAX_KEYS);
+	return key < 0 ? -1 : key;
+}
+
+static int exec_request(struct world *w, const struct command *c, char *err, size_t errlen)
+{
+	enum op_kind kind = c->kind == CMD_READ ? OP_READ : c->kind == CMD_WRITE ? OP_WRITE :
+			    c->kind == CMD_REMOVE ? OP_SREMOVE : c->is_elem ? OP_SADD : OP_ADD;
+	int key = typed_key(w, c, err, errlen);
+	int64_t arg = c->kind == CMD_READ ? 0 : c->value;
+
+	if (key < 0)
+		return -1;
+	if (c->is_elem) {
+		int elem = world_elem(w, c->elem, true);
+
+		if (elem < 0) {
+			snprintf(err, errlen, "%s: too many set elements (at most %d in a world)",
+				 kind_name(c->kind), SET_MAX_ELEMS);
+			return -1;
+		}
+		arg = elem;
+	}
+	if (world_request(w, c->a, kind, key, arg, c->level) == 0) {
 		snprintf(err, errlen, "%s: out of memory", kind_name(c->kind));
+		return -1;
+	}
+	return 0;
+}
+
+/* The members of a set literal as a mask of the world's element ids; -1
+ * (with *unknown its index) when the world has never met an element. */
+static int set_mask(struct world *w, const struct cmd_set *set, uint32_t *mask, int *unknown)
+{
+	*mask = 0;
+	for (int i = 0; i < set->n; i++) {
+		int e = world_elem(w, set->names[i], false);
+
+		if (e < 0) {
+			*unknown = i;
+			return -1;
+		}
+		*mask |= 1u << e;
+	}
+	return 0;
+}
+
+static int exec_resolve(struct world *w, const struct command *c, char *err, size_t errlen)
+{
+	int key = world_key(w, c->key, false), unknown;
+	int64_t value = c->value;
+	uint32_t mask;
+	char why[WORLD_ERR_MAX];
+
+	if (key < 0) {
+		snprintf(err, errlen, "resolve: no key %s in this world", c->key);
+		return -1;
+	}
+	if (c->is_set != (w->key_type[key] == KT_SET))
+		return cmd_type_error(c, err, errlen);
+	if (c->is_set) {
+		if (set_mask(w, &c->set, &mask, &unknown) < 0) {
+			snprintf(err, errlen, "resolve: no version of %s holds %s", c->key, c->set.names[unknown]);
+			return -1;
+		}
+		value = (int64_t)mask;
+	}
+	if (world_resolve(w, c->a, key, value, why, sizeof why) == 0) {
+		snprintf(err, errlen, "resolve: %s", why);
+		return -1;
+	}
+	return 0;
+}
+
+static int exec_invariant(struct world *w, const struct command *c, char *err, size_t errlen)
+{
+	int key = typed_key(w, c, err, errlen);
+
+	if (key < 0)
+		return -1;
+	if (world_add_invariant(w, key, (enum inv_op)c->inv, c->value) < 0) {
+		snprintf(err, errlen, "invariant: too many invariants (at most %d)", WORLD_MAX_INVARIANTS);
 		return -1;
 	}
 	return 0;
@@ -94,6 +218,48 @@ static void exec_link(struct world *w, const struct command *c)
 			world_link_set(w, c->a, c->b, true);
 		else
 			world_restore(w, c->a, c->b);
+	}
+}
+
+/* The commands on data: client operations, heals and strategies, resolve,
+ * invariants. */
+static int exec_data(struct world *w, const struct command *c, char *err, size_t errlen)
+{
+	switch (c->kind) {
+	case CMD_WRITE:
+	case CMD_ADD:
+	case CMD_REMOVE:
+	case CMD_READ:
+		return exec_request(w, c, err, errlen);
+	case CMD_HEAL:
+		if (c->strategy >= 0 && c->strategy < STRAT_COUNT)
+			world_heal_with(w, (enum strategy)c->strategy);
+		else
+			world_heal(w);
+		return 0;
+	case CMD_COMPARE:
+		if (world_compare_report(w) < 0) {
+			snprintf(err, errlen, "compare: out of memory");
+			return -1;
+		}
+		return 0;
+	case CMD_STRATEGY:
+		if (c->strategy < 0 || c->strategy >= STRAT_COUNT) {
+			snprintf(err, errlen, "strategy: unknown strategy");
+			return -1;
+		}
+		world_set_strategy(w, (enum strategy)c->strategy);
+		return 0;
+	case CMD_RESOLVE:
+		return exec_resolve(w, c, err, errlen);
+	case CMD_INVARIANT:
+		if (c->inv < INV_GE || c->inv > INV_NE) {
+			snprintf(err, errlen, "invariant: unknown comparison");
+			return -1;
+		}
+		return exec_invariant(w, c, err, errlen);
+	default:
+		return 0;
 	}
 }
 
@@ -150,50 +316,63 @@ int cmd_exec(struct world *w, const struct command *c, char *err, size_t errlen)
 		if (c->both || !c->read)
 			world_set_level(w, false, c->level);
 		break;
-	case CMD_WRITE:
-	case CMD_ADD:
-	case CMD_READ:
-		return exec_request(w, c, err, errlen);
-	case CMD_HEAL:
-		world_heal(w);
-		break;
 	case CMD_SAY:
 		world_say(w, c->text, c->line);
 		break;
 	default:
-		break;
+		return exec_data(w, c, err, errlen);
 	}
 	return 0;
 }
 
+/* Compares what a read at the node would see now, under the world's
+ * strategy; a set is equal when it has exactly the listed members. */
 static int expect_value(struct world *w, const struct command *c, char *got, size_t gotlen)
 {
-	int key = world_key(w, c->key, false);
-	const struct version *v;
+	int key = world_key(w, c->key, false), unknown;
+	bool set;
+	int64_t v;
+	uint32_t mask;
+	char shown[160];
 
 	if (!node_ok(w, c->a, false)) {
 		snprintf(got, gotlen, "no node %c in this world", 'A' + (c->a < 0 ? 0 : c->a % 26));
 		return 0;
 	}
-	v = key < 0 ? NULL : store_get(&w->nodes[c->a].store, key);
-	if (!v) {
+	if (key < 0 || !world_value(w, c->a, key, &v)) {
 		snprintf(got, gotlen, "%c has no %s", 'A' + c->a, c->key);
 		return 0;
 	}
-	snprintf(got, gotlen, "%c %s is %lld", 'A' + c->a, c->key, (long long)v->value);
-	return v->value == c->value;
+	world_format_value(w, key, v, shown, sizeof shown);
+	snprintf(got, gotlen, "%c %s is %s", 'A' + c->a, c->key, shown);
+	set = w->key_type[key] == KT_SET;
+	if (set != c->is_set)
+		return 0;
+	if (!set)
+		return v == c->value;
+	/* An element the world never met is in no set. */
+	if (set_mask(w, &c->set, &mask, &unknown) < 0)
+		return 0;
+	return (uint64_t)v == mask;
 }
 
-/* "read balance at C", "write balance=500 at A", "add -100 to balance at A". */
+/* "read balance at C", "write balance=500 at A", "add -100 to balance at A",
+ * "add apple to cart at A", "remove apple from cart at A". */
 static void describe_op(const struct world *w, const struct op *op, char *buf, size_t size)
 {
 	const char *key = world_key_name(w, op->key);
 	char node = (char)('A' + (op->node >= 0 && op->node < WORLD_MAX_NODES ? op->node : 0));
+	char value[96];
 
+	world_format_value(w, op->key, op->arg, value, sizeof value);
 	if (op->kind == OP_READ)
 		snprintf(buf, size, "read %s at %c", key, node);
 	else if (op->kind == OP_WRITE)
-		snprintf(buf, size, "write %s=%lld at %c", key, (long long)op->arg, node);
+		snprintf(buf, size, "write %s=%s at %c", key, value, node);
+	else if (op->kind == OP_SADD)
+		snprintf(buf, size, "add %s to %s at %c", world_elem_name(w, (int)op->arg), key, node);
+	else if (op->kind == OP_SREMOVE)
+		snprintf(buf, size, "remove %s from %s at %c", world_elem_name(w, (int)op->arg), key, node);
 	else
 		snprintf(buf, size, "add %lld to %s at %c", (long long)op->arg, key, node);
 }
@@ -201,7 +380,7 @@ static void describe_op(const struct world *w, const struct op *op, char *buf, s
 static int expect_last(struct world *w, const struct command *c, char *got, size_t gotlen)
 {
 	const struct op *op;
-	char what[96], value[48] = "";
+	char what[128], shown[96], value[112] = "";
 	bool holds;
 
 	if (w->hist.nops == 0) {
@@ -215,9 +394,11 @@ static int expect_last(struct world *w, const struct command *c, char *got, size
 	if (op->result == RES_ERROR)
 		snprintf(got, gotlen, "last operation (%s) was an error: %s", what, op->error);
 	else {
-		if (op->kind != OP_WRITE)
-			snprintf(value, sizeof value, op->kind == OP_READ && !op->found ? ": no value" : ": %lld",
-				 (long long)op->value);
+		world_format_value(w, op->key, op->value, shown, sizeof shown);
+		if (op->kind == OP_READ && !op->found)
+			snprintf(value, sizeof value, ": no value");
+		else if (op->kind != OP_WRITE)
+			snprintf(value, sizeof value, ": %s", shown);
 		snprintf(got, gotlen, "last operation (%s) was %s%s", what, op->stale ? "stale" : "ok", value);
 	}
 	switch (c->outcome) {

@@ -182,6 +182,54 @@ int lex_want_key(struct lex *c, const struct lex_tok *t, char *key)
 	return 0;
 }
 
+int lex_want_elem(struct lex *c, const struct lex_tok *t, char *elem)
+{
+	char show[32];
+
+	if (!cmd_key_valid(t->s, t->len)) {
+		lex_show(t, show, sizeof show);
+		return lex_fail(c, "bad element name '%s' (lowercase letters, digits and _, "
+			    "not starting with a digit, at most %d characters)", show, KEY_NAME_MAX - 1);
+	}
+	memcpy(elem, t->s, t->len);
+	elem[t->len] = '\0';
+	return 0;
+}
+
+bool lex_at_set(struct lex *c)
+{
+	const char *p = c->line + c->pos;
+
+	while (*p && lex_is_space(*p))
+		p++;
+	return *p == '{';
+}
+
+int lex_want_set(struct lex *c, struct cmd_set *set)
+{
+	const char *p = c->line + c->pos;
+	char why[160];
+	size_t used;
+
+	while (*p && lex_is_space(*p))
+		p++;
+	if (cmd_set_literal(p, strlen(p), set, &used, why, sizeof why) < 0)
+		return lex_fail(c, "%s", why);
+	c->pos = (size_t)(p + used - c->line);
+	return 0;
+}
+
+int lex_want_strategy(struct lex *c, const struct lex_tok *t, int *strategy)
+{
+	char show[32];
+
+	*strategy = cmd_strategy(t->s, t->len);
+	if (*strategy >= 0)
+		return 0;
+	lex_show(t, show, sizeof show);
+	return lex_fail(c, "expected lww, crdt or merge, got '%s'", show);
+}
+
 int lex_level(const struct lex_tok *t)
 {
 	if (lex_is(t, "one"))

@@ -48,6 +48,14 @@ int lex_want_end(struct lex *c, const char *after);
 int lex_want_duration(struct lex *c, const struct lex_tok *t, bool sign, int64_t *us);
 int lex_want_value(struct lex *c, const struct lex_tok *t, int64_t *v);
 int lex_want_key(struct lex *c, const struct lex_tok *t, char *key);
+/* A set element's name ([a-z_][a-z0-9_]*) into elem. */
+int lex_want_elem(struct lex *c, const struct lex_tok *t, char *elem);
+/* True when the next thing on the line is a set literal ('{'). */
+bool lex_at_set(struct lex *c);
+/* The set literal that starts at the cursor ({apple, pear}). */
+int lex_want_set(struct lex *c, struct cmd_set *set);
+/* A strategy name (lww, crdt, merge) into *strategy. */
+int lex_want_strategy(struct lex *c, const struct lex_tok *t, int *strategy);
 /* enum level of ONE, QUORUM, ALL; -1 for anything else. */
 int lex_level(const struct lex_tok *t);
 /* An optional trailing level into out->level, then the end of the line. */

@@ -3,7 +3,8 @@
  * silently, and never tells its handler the line), counts lines through its
  * own reader, reads [scenario] and [timeline], and parses each step's
  * command once the node count is known. Checking the bytes and the layout of
- * lines is scenario_text.c's. */
+ * lines is scenario_text.c's; checking that the stage fits a world, and
+ * setting it, scenario_stage.c's. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 
 #include "capviz/scenario.h"
 #include "capviz/world.h"
+#include "scenario_stage.h"
 #include "scenario_text.h"
 
 struct loader {
@@ -27,14 +29,23 @@ struct loader {
 	size_t line_len;
 	int err_line;           /* the earliest error so far; 0: none */
 	char err[CMD_ERR_MAX + 64];
-	int key_line[6];        /* where each [scenario] key was set */
+	int key_line[8];        /* where each [scenario] key was set */
 	bool nodes_bad;
 	bool have_prev;
 	int64_t prev_us;
 	size_t cap;
 };
 
-static const char *const scenario_keys[] = { "name", "description", "nodes", "mode", "seed", "init" };
+static const char *const scenario_keys[] = {
+	"name", "description", "nodes", "mode", "seed", "init", "strategy", "invariant",
+};
+
+#define SCENARIO_NKEYS ((int)(sizeof scenario_keys / sizeof scenario_keys[0]))
+#define KEY_INIT 5
+#define KEY_STRATEGY 6
+#define KEY_INVARIANT 7
+
+_Static_assert(SCENARIO_MAX_INVARIANTS == WORLD_MAX_INVARIANTS, "a scenario's invariants fit a world");
 
 /* Keeps the error of the earliest line: the one a reader fixes first. */
 __attribute__((format(printf, 3, 4)))
@@ -136,6 +147,34 @@ static void timeline_step(struct loader *l, const char *name, const char *value)
 	l->have_prev = true;
 }
 
+/* The value of an init item: a number, or a set literal. */
+static int init_value(struct loader *l, struct scenario_init *in, const char *key, size_t klen,
+		      const char *v, size_t vlen)
+{
+	char why[160];
+	size_t used;
+
+	if (vlen > 0 && v[0] == '{') {
+		if (cmd_set_literal(v, vlen, &in->set, &used, why, sizeof why) < 0) {
+			loader_err(l, l->line, "init: %.*s: %s", (int)klen, key, why);
+			return -1;
+		}
+		if (used != vlen) {
+			loader_err(l, l->line, "init: %.*s: unexpected '%.*s' after the set", (int)klen, key,
+				   (int)(vlen - used > 40 ? 40 : vlen - used), v + used);
+			return -1;
+		}
+		in->is_set = true;
+		return 0;
+	}
+	if (cmd_int64(v, vlen, &in->value) < 0) {
+		loader_err(l, l->line, "init: expected a number for %.*s, got '%.*s'",
+			   (int)klen, key, (int)(vlen > 40 ? 40 : vlen), v);
+		return -1;
+	}
+	return 0;
+}
+
 /* One "key=value" of an init line. */
 static void init_item(struct loader *l, const char *item, size_t len)
 {
@@ -143,10 +182,10 @@ static void init_item(struct loader *l, const char *item, size_t len)
 	const char *eq = memchr(item, '=', len), *end = item + len;
 	size_t klen, vlen;
 	const char *v;
-	int64_t value;
+	struct scenario_init in;
 
 	if (!eq) {
-		loader_err(l, l->line, "init: expected key=value (init = balance=100, stock=5), got '%.*s'",
+		loader_err(l, l->line, "init: expected key=value (init = balance=100, cart={apple}), got '%.*s'",
 			   (int)(len > 40 ? 40 : len), item);
 		return;
 	}
@@ -158,11 +197,9 @@ static void init_item(struct loader *l, const char *item, size_t len)
 			   (int)(klen > 40 ? 40 : klen), item, KEY_NAME_MAX - 1);
 		return;
 	}
-	if (cmd_int64(v, vlen, &value) < 0) {
-		loader_err(l, l->line, "init: expected a number for %.*s, got '%.*s'",
-			   (int)klen, item, (int)(vlen > 40 ? 40 : vlen), v);
+	memset(&in, 0, sizeof in);
+	if (init_value(l, &in, item, klen, v, vlen) < 0)
 		return;
-	}
 	for (int i = 0; i < s->ninit; i++)
 		if (strlen(s->init[i].key) == klen && memcmp(s->init[i].key, item, klen) == 0) {
 			loader_err(l, l->line, "init: %s is given twice", s->init[i].key);
@@ -172,23 +209,62 @@ static void init_item(struct loader *l, const char *item, size_t len)
 		loader_err(l, l->line, "init: too many keys (at most %d)", STORE_MAX_KEYS);
 		return;
 	}
-	memcpy(s->init[s->ninit].key, item, klen);
-	s->init[s->ninit].key[klen] = '\0';
-	s->init[s->ninit++].value = value;
+	memcpy(in.key, item, klen);
+	in.key[klen] = '\0';
+	in.line = l->line;
+	s->init[s->ninit++] = in;
 }
 
-static void scenario_init_list(struct loader *l, const char *value)
+/* One "balance>=0" of an invariant line, read by the command parser so the
+ * two spellings agree. */
+static void invariant_item(struct loader *l, const char *item, size_t len)
+{
+	struct scenario *s = l->s;
+	struct scenario_invariant *inv;
+	char line[SCENARIO_LINE_MAX + 16], err[CMD_ERR_MAX];
+	struct command c;
+
+	snprintf(line, sizeof line, "invariant %.*s", (int)len, item);
+	if (cmd_parse(line, 1, &c, err, sizeof err) < 0) {
+		loader_err(l, l->line, "%s", err);
+		return;
+	}
+	if (s->ninvariants == SCENARIO_MAX_INVARIANTS) {
+		loader_err(l, l->line, "invariant: too many invariants (at most %d)", SCENARIO_MAX_INVARIANTS);
+		return;
+	}
+	inv = &s->invariants[s->ninvariants++];
+	memcpy(inv->key, c.key, sizeof inv->key);
+	inv->op = c.inv;
+	inv->value = c.value;
+	inv->line = l->line;
+}
+
+/* The length of the comma-separated item at p: commas inside a set's braces
+ * belong to the set. */
+static size_t list_item_len(const char *p)
+{
+	int depth = 0;
+	size_t n = 0;
+
+	for (; p[n] && !(p[n] == ',' && depth == 0); n++)
+		depth += p[n] == '{' ? 1 : p[n] == '}' && depth > 0 ? -1 : 0;
+	return n;
+}
+
+/* init and invariant lines: items separated by commas, each read by fn. */
+static void scenario_list(struct loader *l, const char *value,
+			  void (*fn)(struct loader *l, const char *item, size_t len))
 {
 	const char *p = value;
 
 	for (;;) {
-		const char *comma = strchr(p, ',');
-		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		size_t n = list_item_len(p);
 
-		init_item(l, p, n);
-		if (!comma)
+		fn(l, p, n);
+		if (!p[n])
 			return;
-		p = comma + 1;
+		p += n + 1;
 	}
 }
 
@@ -216,20 +292,32 @@ static void scenario_number(struct loader *l, const char *key, const char *value
 	}
 }
 
+/* strategy = lww|crdt|merge */
+static void scenario_strategy(struct loader *l, const char *value)
+{
+	int st = cmd_strategy(value, strlen(value));
+
+	if (st < 0)
+		loader_err(l, l->line, "strategy must be lww, crdt or merge, got '%.40s'", value);
+	else
+		l->s->strategy = st;
+}
+
 static void scenario_key(struct loader *l, const char *key, const char *value)
 {
 	struct scenario *s = l->s;
 	int k = -1;
 
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < SCENARIO_NKEYS; i++)
 		if (strcasecmp(key, scenario_keys[i]) == 0)
 			k = i;
 	if (k < 0) {
 		loader_err(l, l->line, "unknown key '%.40s' in [scenario] (expected name, description, "
-			   "nodes, mode, seed, init)", key);
+			   "nodes, mode, seed, init, strategy, invariant)", key);
 		return;
 	}
-	if (l->key_line[k] && k != 5) {
+	/* init and invariant lines add up; the rest are said once. */
+	if (l->key_line[k] && k != KEY_INIT && k != KEY_INVARIANT) {
 		loader_err(l, l->line, "%s is given twice (first on line %d)", scenario_keys[k], l->key_line[k]);
 		return;
 	}
@@ -248,8 +336,12 @@ static void scenario_key(struct loader *l, const char *key, const char *value)
 		s->mode = MODE_STRICT;
 	else if (k == 3)
 		loader_err(l, l->line, "mode must be cp, ap or strict, got '%.40s'", value);
-	else if (k == 5)
-		scenario_init_list(l, value);
+	else if (k == KEY_INIT)
+		scenario_list(l, value, init_item);
+	else if (k == KEY_STRATEGY)
+		scenario_strategy(l, value);
+	else if (k == KEY_INVARIANT)
+		scenario_list(l, value, invariant_item);
 	else
 		scenario_number(l, scenario_keys[k], value);
 }
@@ -302,10 +394,12 @@ int scenario_load_buf(struct scenario *s, const char *name, const char *buf, siz
 {
 	struct loader l;
 	struct scenario_text_check chk;
-	int r;
+	char msg[CMD_ERR_MAX];
+	int r, line;
 
 	memset(s, 0, sizeof *s);
 	s->mode = -1;
+	s->strategy = -1;
 	snprintf(s->path, sizeof s->path, "%s", name);
 	memset(&l, 0, sizeof l);
 	l.s = s;
@@ -327,6 +421,8 @@ int scenario_load_buf(struct scenario *s, const char *name, const char *buf, siz
 	else if (r < 0)
 		loader_err(&l, 1, "out of memory");
 	loader_commands(&l, nodes_override);
+	if (!l.err_line && scenario_stage_check(s, &line, msg, sizeof msg) < 0)
+		loader_err(&l, line, "%s", msg);
 	/* Said only when nothing else is wrong: "[scenario" is a typo, and
 	 * saying that it is missing would hide it. */
 	if (!chk.has_scenario && !l.err_line)
@@ -353,6 +449,7 @@ int scenario_load_file(struct scenario *s, const char *path, int nodes_override,
 
 	memset(s, 0, sizeof *s);
 	s->mode = -1;
+	s->strategy = -1;
 	if (!f) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
@@ -387,6 +484,7 @@ void scenario_free(struct scenario *s)
 	free(s->steps);
 	memset(s, 0, sizeof *s);
 	s->mode = -1;
+	s->strategy = -1;
 }
 
 const char scenario_default_text[] =

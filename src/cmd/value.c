@@ -1,12 +1,15 @@
 /* value.c: the values of the command language: integers, durations,
- * percentages, decimals and key names. Every parser takes a token as pointer
+ * percentages, decimals, key names, set literals and strategy names. Every parser takes a token as pointer
  * and length (tokens are not NUL-terminated), reads digits by hand so that the
  * locale never matters, and checks for overflow before it can happen. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "capviz/cmd.h"
+#include "lex.h"
 
 static bool is_digit(char ch)
 {
@@ -200,4 +203,99 @@ bool cmd_key_valid(const char *s, size_t len)
 		if (!(s[i] == '_' || (s[i] >= 'a' && s[i] <= 'z') || is_digit(s[i])))
 			return false;
 	return true;
+}
+
+static bool set_space(char ch)
+{
+	return ch == ' ' || ch == '\t';
+}
+
+/* One element name of a set literal into out; fails when it is not a name
+ * or is already there. */
+static int set_elem(const char *name, size_t n, struct cmd_set *out, char *why, size_t whylen)
+{
+	struct lex_tok t = { name, n };
+	char show[32];
+
+	lex_show(&t, show, sizeof show);
+	if (!cmd_key_valid(name, n)) {
+		snprintf(why, whylen, "bad element name '%s' (lowercase letters, digits and _, "
+			 "not starting with a digit, at most %d characters)", show, KEY_NAME_MAX - 1);
+		return -1;
+	}
+	for (int i = 0; i < out->n; i++)
+		if (strlen(out->names[i]) == n && memcmp(out->names[i], name, n) == 0) {
+			snprintf(why, whylen, "element '%s' is listed twice", show);
+			return -1;
+		}
+	if (out->n == SET_MAX_ELEMS) {
+		snprintf(why, whylen, "too many elements in the set (at most %d)", SET_MAX_ELEMS);
+		return -1;
+	}
+	memcpy(out->names[out->n], name, n);
+	out->names[out->n++][n] = '\0';
+	return 0;
+}
+
+int cmd_set_literal(const char *s, size_t len, struct cmd_set *out, size_t *used, char *why,
+		    size_t whylen)
+{
+	size_t i = 1;
+
+	memset(out, 0, sizeof *out);
+	if (len == 0 || s[0] != '{') {
+		snprintf(why, whylen, "expected a set such as {apple, pear}");
+		return -1;
+	}
+	for (;;) {
+		size_t start;
+
+		while (i < len && set_space(s[i]))
+			i++;
+		if (i < len && s[i] == '}' && out->n == 0)
+			break;
+		start = i;
+		while (i < len && !set_space(s[i]) && s[i] != ',' && s[i] != '}' && s[i] != '{')
+			i++;
+		if (i == start && i < len && (s[i] == ',' || s[i] == '}')) {
+			snprintf(why, whylen, "an element of the set is missing (before '%c')", s[i]);
+			return -1;
+		}
+		if (i == start && i < len) {
+			snprintf(why, whylen, "unexpected '%c' in the set", s[i]);
+			return -1;
+		}
+		if (i == start)
+			break;
+		if (set_elem(s + start, i - start, out, why, whylen) < 0)
+			return -1;
+		while (i < len && set_space(s[i]))
+			i++;
+		if (i < len && s[i] == ',') {
+			i++;
+			continue;
+		}
+		if (i < len && s[i] != '}') {
+			snprintf(why, whylen, "expected ',' or '}' after '%s'", out->names[out->n - 1]);
+			return -1;
+		}
+		break;
+	}
+	if (i >= len) {
+		snprintf(why, whylen, "missing '}' at the end of the set");
+		return -1;
+	}
+	*used = i + 1;
+	return 0;
+}
+
+int cmd_strategy(const char *s, size_t len)
+{
+	static const char *const names[STRAT_COUNT] = { "lww", "crdt", "merge" };
+	struct lex_tok t = { s, len };
+
+	for (int i = 0; i < STRAT_COUNT; i++)
+		if (lex_is(&t, names[i]))
+			return i;
+	return -1;
 }

@@ -1,6 +1,7 @@
 /* compare.c: a deep copy of the world, and the same diverged state healed by
  * each strategy on such copies, so the outcomes can be shown side by side
  * without touching the world the user is looking at. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +146,61 @@ int world_compare_heals(const struct world *w, struct heal_outcome out[STRAT_COU
 			for (int i = 0; i < c.n; i++)
 				o->present[k][i] = world_value(&c, i, k, &o->value[k][i]);
 		world_free(&c);
+	}
+	return 0;
+}
+
+/* "balance=100 on A, B, C" or "balance=100 on A, B; 50 on C". */
+static size_t say_values(const struct world *w, const struct heal_outcome *o, int k, char *buf, size_t len)
+{
+	size_t used = (size_t)snprintf(buf, len, "%s", w->keys[k]);
+	int64_t last = 0;
+	bool have = false;
+	char val[96];
+
+	for (int i = 0; i < w->n && used < len; i++) {
+		if (!o->present[k][i])
+			continue;
+		if (!have || o->value[k][i] != last) {
+			world_format_value(w, k, o->value[k][i], val, sizeof val);
+			used += (size_t)snprintf(buf + used, len - used, "%s%s on %c", have ? "; " : "=", val, 'A' + i);
+		} else {
+			used += (size_t)snprintf(buf + used, len - used, ", %c", 'A' + i);
+		}
+		last = o->value[k][i];
+		have = true;
+	}
+	return used;
+}
+
+int world_compare_report(struct world *w)
+{
+	struct heal_outcome out[STRAT_COUNT];
+
+	if (world_compare_heals(w, out) < 0)
+		return -1;
+	for (int s = 0; s < STRAT_COUNT; s++) {
+		const struct heal_outcome *o = &out[s];
+		char text[1024];
+		size_t used = (size_t)snprintf(text, sizeof text, "heal by %s would give: ", strategy_name(o->strategy));
+		struct event e;
+
+		for (int k = 0; k < w->nkeys && used < sizeof text; k++) {
+			if (k)
+				used += (size_t)snprintf(text + used, sizeof text - used, "; ");
+			if (used < sizeof text)
+				used += say_values(w, o, k, text + used, sizeof text - used);
+		}
+		for (int i = 0; i < o->nlost && used < sizeof text; i++)
+			used += (size_t)snprintf(text + used, sizeof text - used, "%s#%" PRIu64,
+						 i ? ", " : "; LOST: request ", o->lost_ops[i]);
+		if (o->nbroken && used < sizeof text)
+			used += (size_t)snprintf(text + used, sizeof text - used, "; %s", o->broken);
+		if (used < sizeof text)
+			snprintf(text + used, sizeof text - used, " (%.3fs)", o->took_us / 1e6);
+		e = world_event(w, EV_COMPARE);
+		e.text = text;
+		world_emit(w, &e);
 	}
 	return 0;
 }

@@ -40,7 +40,7 @@ static int64_t counter_value(const struct kstate *k, int n)
 	int64_t v = k->base;
 
 	for (int i = 0; i < n; i++)
-		v += k->p[i] - k->n[i];
+		v = i64_add(v, i64_sub(k->p[i], k->n[i]));
 	return v;
 }
 
@@ -98,9 +98,9 @@ void kstate_assign(struct kstate *k, int type, const struct version *v, int n)
 static void count(struct kstate *k, int node, int64_t delta)
 {
 	if (delta >= 0)
-		k->p[node] += delta;
+		k->p[node] = i64_add(k->p[node], delta);
 	else
-		k->n[node] -= delta;
+		k->n[node] = i64_sub(k->n[node], delta);
 }
 
 /* The vector clock of everything k holds: a write at this replica follows
@@ -118,7 +118,7 @@ static void known_vc(const struct kstate *k, uint32_t *vc, int n)
 static void steer(struct kstate *k, int node, int64_t value, int n)
 {
 	if (k->type != KT_SET) {
-		count(k, node, value - counter_value(k, n));
+		count(k, node, i64_sub(value, counter_value(k, n)));
 		return;
 	}
 	uint32_t have = orset_members(k), want = (uint32_t)value;
@@ -162,7 +162,7 @@ void kstate_write(struct kstate *k, int node, int n, int type, enum op_kind kind
 	stamp->vc[node]++;
 	switch (kind) {
 	case OP_ADD:
-		stamp->value = k->v.value + arg;
+		stamp->value = i64_add(k->v.value, arg);
 		count(k, node, arg);
 		break;
 	case OP_SADD:
@@ -177,7 +177,7 @@ void kstate_write(struct kstate *k, int node, int n, int type, enum op_kind kind
 		break;
 	default:
 		stamp->value = arg;
-		count(k, node, arg - counter_value(k, n));
+		count(k, node, i64_sub(arg, counter_value(k, n)));
 		break;
 	}
 	/* Last-write-wins keeps the highest timestamp, even over the node's own

@@ -114,6 +114,7 @@ static const char *const event_names[EV_KIND_COUNT] = {
 	[EV_RESOLVE] = "resolve",
 	[EV_LOST] = "lost",
 	[EV_INVARIANT] = "invariant",
+	[EV_COMPARE] = "compare",
 };
 
 const char *event_kind_name(enum event_kind k)

@@ -88,7 +88,7 @@ int64_t op_value(int64_t cur, enum op_kind kind, int64_t arg)
 {
 	switch (kind) {
 	case OP_ADD:
-		return cur + arg;
+		return i64_add(cur, arg);
 	case OP_SADD:
 		return cur | (int64_t)(1ull << (arg & (SET_MAX_ELEMS - 1)));
 	case OP_SREMOVE:

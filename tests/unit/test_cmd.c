@@ -191,8 +191,14 @@ static void test_driver(void **state)
 	struct command c;
 
 	(void)state;
-	assert_int_equal(ok("heal", 3).kind, CMD_HEAL);
-	assert_int_equal(ok("heal LWW", 3).kind, CMD_HEAL);
+	c = ok("heal", 3);
+	assert_int_equal(c.kind, CMD_HEAL);
+	assert_int_equal(c.strategy, -1);
+	c = ok("heal LWW", 3);
+	assert_int_equal(c.kind, CMD_HEAL);
+	assert_int_equal(c.strategy, STRAT_LWW);
+	assert_int_equal(ok("heal crdt", 3).strategy, STRAT_CRDT);
+	assert_int_equal(ok("heal Merge", 3).strategy, STRAT_MERGE);
 	c = ok("say \"Three replicas agree: balance=100\"", 3);
 	assert_int_equal(c.kind, CMD_SAY);
 	assert_string_equal(c.text, "Three replicas agree: balance=100");
@@ -215,9 +221,12 @@ static void test_is_world(void **state)
 		"cut A B", "restore A B", "restore all", "isolate C", "partition A | B C", "crash B",
 		"recover B", "latency A B 1ms", "loss all 5%", "skew C 1s", "timeout 1s", "mode ap",
 		"level ONE", "write A k 1", "add A k 1", "read A k", "heal", "say hi",
+		"add A cart apple", "remove A cart apple", "strategy crdt", "heal merge",
+		"resolve C balance 300", "invariant balance>=0",
 	};
 	static const char *const driver[] = {
 		"pause", "resume", "step", "speed 2", "wait 1s", "quit", "expect last ok",
+		"expect C cart {apple}",
 	};
 
 	(void)state;
@@ -245,7 +254,7 @@ static void test_words(void **state)
 		if (cmd_parse(cmd_words[n], 3, &c, err, sizeof err) < 0)
 			assert_null(strstr(err, "unknown command"));
 	}
-	assert_int_equal(n, 24);
+	assert_int_equal(n, 28);
 }
 
 static void test_errors(void **state)
@@ -260,11 +269,11 @@ static void test_errors(void **state)
 	bad("write A balance 9223372036854775808", 3,
 	    "write: number '9223372036854775808' is out of range (64-bit integers)");
 	bad("frobnicate", 3, "frobnicate: unknown command (commands are cut, restore, isolate, partition, "
-	    "crash, recover, latency, loss, skew, timeout, mode, level, write, add, read, heal, say, "
-	    "pause, resume, step, speed, wait, expect, quit)");
+	    "crash, recover, latency, loss, skew, timeout, mode, level, write, add, remove, read, heal, "
+	    "strategy, resolve, invariant, say, pause, resume, step, speed, wait, expect, quit)");
 	bad("preset zookeeper", 3, "preset: unknown command (commands are cut, restore, isolate, partition, "
-	    "crash, recover, latency, loss, skew, timeout, mode, level, write, add, read, heal, say, "
-	    "pause, resume, step, speed, wait, expect, quit)");
+	    "crash, recover, latency, loss, skew, timeout, mode, level, write, add, remove, read, heal, "
+	    "strategy, resolve, invariant, say, pause, resume, step, speed, wait, expect, quit)");
 	bad("cut A", 3, "cut: expected two nodes (cut A B, or cut A>B for one way)");
 	bad("cut", 3, "cut: expected two nodes (cut A B, or cut A>B for one way)");
 	bad("cut A>", 3, "cut: expected two nodes (cut A B, or cut A>B for one way)");
@@ -273,7 +282,7 @@ static void test_errors(void **state)
 	bad("read C balance ONE foo", 3, "read: unexpected 'foo' after the level");
 	bad("cut A B C", 3, "cut: unexpected 'C' after the nodes");
 	bad("restore", 3, "restore: expected two nodes or 'all' (restore A B, restore A>B for one way, or restore all)");
-	bad("heal crdt", 3, "heal: strategy 'crdt' is not available (only lww)");
+	bad("heal fast", 3, "heal: expected lww, crdt or merge, got 'fast'");
 	bad("heal lww now", 3, "heal: unexpected 'now' after the strategy");
 	bad("latency A B", 3, "latency: expected two nodes or 'all' and a duration (latency A B 40ms [10ms], or latency all 40ms)");
 	bad("latency A B 40", 3, "latency: expected a duration such as 40ms or 1.5s, got '40'");
@@ -299,6 +308,127 @@ static void test_errors(void **state)
 	    "(expect C balance 500, expect last error)");
 	bad("skew C", 3, "skew: expected a node and a duration (skew C -5s)");
 	bad("cut \x1b[2J B", 3, "cut: unknown node '?[2J' (nodes are A, B, C)");
+}
+
+/* Operations on sets, strategies, resolve and invariants. */
+static void test_data(void **state)
+{
+	struct command c;
+
+	(void)state;
+	c = ok("add A cart apple", 3);
+	assert_int_equal(c.kind, CMD_ADD);
+	assert_true(c.is_elem);
+	assert_string_equal(c.elem, "apple");
+	assert_string_equal(c.key, "cart");
+	assert_int_equal(c.level, LEVEL_DEFAULT);
+	c = ok("ADD b cart _pear_2 quorum", 3);
+	assert_int_equal(c.a, 1);
+	assert_string_equal(c.elem, "_pear_2");
+	assert_int_equal(c.level, LEVEL_QUORUM);
+	c = ok("add A balance +7 ONE", 3);
+	assert_false(c.is_elem);
+	assert_int_equal(c.value, 7);
+	c = ok("remove C cart apple ALL", 3);
+	assert_int_equal(c.kind, CMD_REMOVE);
+	assert_int_equal(c.a, 2);
+	assert_true(c.is_elem);
+	assert_string_equal(c.elem, "apple");
+	assert_int_equal(c.level, LEVEL_ALL);
+	assert_int_equal(ok("strategy lww", 3).strategy, STRAT_LWW);
+	assert_int_equal(ok("Strategy CRDT", 3).strategy, STRAT_CRDT);
+	assert_int_equal(ok("strategy merge", 3).kind, CMD_STRATEGY);
+	c = ok("resolve C balance 300", 3);
+	assert_int_equal(c.kind, CMD_RESOLVE);
+	assert_int_equal(c.a, 2);
+	assert_false(c.is_set);
+	assert_int_equal(c.value, 300);
+	c = ok("resolve C cart {apple, pear}", 3);
+	assert_true(c.is_set);
+	assert_int_equal(c.set.n, 2);
+	assert_string_equal(c.set.names[0], "apple");
+	assert_string_equal(c.set.names[1], "pear");
+	assert_int_equal(ok("resolve C cart {}", 3).set.n, 0);
+	assert_int_equal(ok("resolve C cart { apple ,pear }", 3).set.n, 2);
+	c = ok("expect C cart {apple}", 3);
+	assert_int_equal(c.expect, EXPECT_VALUE);
+	assert_true(c.is_set);
+	assert_int_equal(c.set.n, 1);
+	assert_true(ok("expect C cart { }", 3).is_set);
+	assert_false(ok("expect C balance -3", 3).is_set);
+}
+
+static void test_invariant(void **state)
+{
+	static const char *const forms[] = {
+		"invariant balance>=0", "invariant balance>0", "invariant balance<=0",
+		"invariant balance<0", "invariant balance==0", "invariant balance!=0",
+	};
+	struct command c;
+
+	(void)state;
+	for (int i = 0; i < 6; i++) {
+		c = ok(forms[i], 3);
+		assert_int_equal(c.kind, CMD_INVARIANT);
+		assert_string_equal(c.key, "balance");
+		assert_int_equal(c.inv, INV_GE + i);
+		assert_int_equal(c.value, 0);
+	}
+	c = ok("INVARIANT balance >= -50", 3);
+	assert_int_equal(c.inv, INV_GE);
+	assert_int_equal(c.value, -50);
+	assert_int_equal(ok("invariant stock< 10", 3).inv, INV_LT);
+	assert_int_equal(ok("invariant stock !=5", 3).inv, INV_NE);
+}
+
+static void test_data_errors(void **state)
+{
+	(void)state;
+	bad("add A cart", 3, "add: expected a node, a key and a number or an element "
+	    "(add A balance -100 [ONE|QUORUM|ALL], add A cart apple)");
+	bad("add A cart Apple", 3, "add: expected a number or an element name, got 'Apple' "
+	    "(add A balance -100, add A cart apple)");
+	bad("add A cart 12ab", 3, "add: expected a number, got '12ab'");
+	bad("add A cart apple pear", 3, "add: unexpected 'pear' after the element (expected ONE, QUORUM or ALL)");
+	bad("add A cart aaaaaaaaaaaaaaaaaaaaaaaa", 3, "add: bad element name 'aaaaaaaaaaaaaaaaaaaaaaaa' "
+	    "(lowercase letters, digits and _, not starting with a digit, at most 23 characters)");
+	bad("remove B cart", 3, "remove: expected a node, a key and an element (remove A cart apple [ONE|QUORUM|ALL])");
+	bad("remove B cart 5", 3, "remove: expected an element name, got '5' (remove A cart apple)");
+	bad("remove B cart {apple}", 3, "remove: expected an element name, got '{apple}' (remove A cart apple)");
+	bad("strategy", 3, "strategy: expected lww, crdt or merge (strategy crdt)");
+	bad("strategy fast", 3, "strategy: expected lww, crdt or merge, got 'fast'");
+	bad("strategy lww now", 3, "strategy: unexpected 'now' after the strategy");
+	bad("resolve C", 3, "resolve: expected a node, a key and a value "
+	    "(resolve C balance 300, resolve C cart {apple, pear})");
+	bad("resolve C balance x", 3, "resolve: expected a number, got 'x'");
+	bad("resolve C cart {apple", 3, "resolve: missing '}' at the end of the set");
+	bad("resolve C cart {apple,}", 3, "resolve: an element of the set is missing (before '}')");
+	bad("resolve C cart {,}", 3, "resolve: an element of the set is missing (before ',')");
+	bad("resolve C cart {apple pear}", 3, "resolve: expected ',' or '}' after 'apple'");
+	bad("resolve C cart {apple, apple}", 3, "resolve: element 'apple' is listed twice");
+	bad("resolve C cart {Apple}", 3, "resolve: bad element name 'Apple' (lowercase letters, digits "
+	    "and _, not starting with a digit, at most 23 characters)");
+	bad("resolve C cart {{}", 3, "resolve: unexpected '{' in the set");
+	bad("resolve C cart {a}b", 3, "resolve: unexpected 'b' after the value");
+	bad("resolve C cart {a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q}", 3,
+	    "resolve: too many elements in the set (at most 16)");
+	bad("invariant", 3, "invariant: expected a key, a comparison and a number (invariant balance>=0)");
+	bad("invariant >=0", 3, "invariant: expected a key, a comparison and a number (invariant balance>=0)");
+	bad("invariant balance", 3, "invariant: expected a comparison (>=, >, <=, <, == or !=) after balance "
+	    "(invariant balance>=0)");
+	bad("invariant balance = 0", 3, "invariant: expected a comparison (>=, >, <=, <, == or !=) after "
+	    "balance, got '='");
+	bad("invariant balance=>0", 3, "invariant: expected a comparison (>=, >, <=, <, == or !=) after "
+	    "balance, got '=>0'");
+	bad("invariant balance 0", 3, "invariant: expected a comparison (>=, >, <=, <, == or !=) after "
+	    "balance, got '0'");
+	bad("invariant Balance>=0", 3, "invariant: bad key name 'Balance' (lowercase letters, digits and _, "
+	    "not starting with a digit, at most 23 characters)");
+	bad("invariant balance>=", 3, "invariant: expected a number after balance>= (invariant balance>=0)");
+	bad("invariant balance>=lots", 3, "invariant: expected a number, got 'lots'");
+	bad("invariant balance>=0 1", 3, "invariant: unexpected '1' after the number");
+	bad("expect C cart {", 3, "expect: missing '}' at the end of the set");
+	bad("expect C cart {apple} now", 3, "expect: unexpected 'now' after the value");
 }
 
 static void test_text_limits(void **state)
@@ -466,6 +596,135 @@ static void test_exec_ops(void **state)
 	assert_non_null(strstr(got, "last operation (read nothing at C) was ok"));
 }
 
+/* Runs a command that must fail, and checks its message. */
+static void run_bad(struct world *w, const char *line, const char *want)
+{
+	struct command c;
+	char err[CMD_ERR_MAX] = "";
+
+	if (cmd_parse(line, w->n, &c, err, sizeof err) < 0)
+		fail_msg("'%s': %s", line, err);
+	if (cmd_exec(w, &c, err, sizeof err) != -1)
+		fail_msg("'%s' ran, expected: %s", line, want);
+	assert_string_equal(err, want);
+}
+
+static void test_exec_sets(void **state)
+{
+	struct world *w = *state;
+	char got[CMD_ERR_MAX];
+	int key;
+
+	assert_int_equal(run(w, "add A cart apple"), 0);
+	key = world_key(w, "cart", false);
+	assert_true(key >= 0);
+	assert_int_equal(w->key_type[key], KT_SET);
+	assert_int_equal(w->hist.ops[0].kind, OP_SADD);
+	assert_int_equal(w->hist.ops[0].arg, world_elem(w, "apple", false));
+	world_run_until(w, 3000000);
+	assert_int_equal(check(w, "expect C cart {apple}", got, sizeof got), 1);
+	assert_string_equal(got, "C cart is {apple}");
+	assert_int_equal(check(w, "expect C cart {}", got, sizeof got), 0);
+	/* An element the world never met is in no set. */
+	assert_int_equal(check(w, "expect C cart {apple, kiwi}", got, sizeof got), 0);
+	assert_int_equal(check(w, "expect C cart 1", got, sizeof got), 0);
+	assert_int_equal(run(w, "remove B cart apple"), 0);
+	assert_int_equal(w->hist.ops[1].kind, OP_SREMOVE);
+	world_run_until(w, 6000000);
+	assert_int_equal(check(w, "expect last ok", got, sizeof got), 1);
+	assert_string_equal(got, "last operation (remove apple from cart at B) was ok: {}");
+	assert_int_equal(check(w, "expect A cart {}", got, sizeof got), 1);
+	assert_string_equal(got, "A cart is {}");
+	/* An integer key never equals a set, nor a set a number. */
+	assert_int_equal(world_init_value(w, "balance", 100), 0);
+	assert_int_equal(check(w, "expect A balance {}", got, sizeof got), 0);
+	assert_string_equal(got, "A balance is 100");
+}
+
+static void test_exec_types(void **state)
+{
+	struct world *w = *state;
+	char line[64];
+
+	assert_int_equal(run(w, "add A cart apple"), 0);
+	assert_int_equal(run(w, "add A balance -100"), 0);
+	run_bad(w, "add A cart 5", "add: cart is a set (add A cart apple)");
+	run_bad(w, "write C cart 5", "write: cart is a set (use add and remove)");
+	run_bad(w, "add B balance apple", "add: balance is a number (add B balance -100)");
+	run_bad(w, "remove A balance apple", "remove: balance is a number");
+	run_bad(w, "invariant cart>=0", "invariant: cart is a set (an invariant compares a number)");
+	/* A read asks about any key, whatever its type. */
+	assert_int_equal(run(w, "read C cart"), 0);
+	for (int i = 1; i < SET_MAX_ELEMS; i++) {
+		snprintf(line, sizeof line, "add A cart e%d", i);
+		assert_int_equal(run(w, line), 0);
+	}
+	run_bad(w, "add A cart one_more", "add: too many set elements (at most 16 in a world)");
+	run_bad(w, "remove A cart one_more", "remove: too many set elements (at most 16 in a world)");
+	assert_int_equal(run(w, "add A cart e3"), 0);
+}
+
+static void test_exec_heal(void **state)
+{
+	struct world *w = *state;
+	char got[CMD_ERR_MAX];
+
+	assert_int_equal(world_init_value(w, "balance", 500), 0);
+	assert_int_equal(run(w, "invariant balance >= 0"), 0);
+	assert_int_equal(w->ninvariants, 1);
+	assert_int_equal(w->invariants[0].op, INV_GE);
+	assert_int_equal(w->invariants[0].value, 0);
+	assert_int_equal(run(w, "strategy crdt"), 0);
+	assert_int_equal(w->strategy, STRAT_CRDT);
+	assert_int_equal(run(w, "partition A B | C"), 0);
+	assert_int_equal(run(w, "add A balance -400"), 0);
+	assert_int_equal(run(w, "add C balance -400"), 0);
+	world_run_until(w, 3000000);
+	assert_int_equal(check(w, "expect A balance 100", got, sizeof got), 1);
+	assert_int_equal(run(w, "heal lww"), 0);
+	assert_int_equal(w->heal_strategy, STRAT_LWW);
+	assert_true(w->links[0][2].up);
+	assert_int_equal(run(w, "heal"), 0);
+	assert_int_equal(w->heal_strategy, STRAT_CRDT);
+	world_run_until(w, 10000000);
+	assert_int_equal(check(w, "expect C balance -300", got, sizeof got), 1);
+	assert_string_equal(got, "C balance is -300");
+	assert_true(w->broken[2][0]);
+	for (int i = 1; i < WORLD_MAX_INVARIANTS; i++)
+		assert_int_equal(run(w, "invariant balance != 7"), 0);
+	run_bad(w, "invariant balance<9", "invariant: too many invariants (at most 8)");
+}
+
+static void test_exec_resolve(void **state)
+{
+	struct world *w = *state;
+	char got[CMD_ERR_MAX], err[CMD_ERR_MAX];
+	struct command c;
+
+	assert_int_equal(world_init_value(w, "balance", 500), 0);
+	assert_int_equal(run(w, "strategy merge"), 0);
+	assert_int_equal(run(w, "partition A B | C"), 0);
+	assert_int_equal(run(w, "write A balance 300"), 0);
+	assert_int_equal(run(w, "write C balance 200"), 0);
+	assert_int_equal(run(w, "add C cart apple"), 0);
+	world_run_until(w, 3000000);
+	assert_int_equal(run(w, "restore all"), 0);
+	world_run_until(w, 6000000);
+	assert_int_equal(w->nodes[2].store.keys[0].nsib, 2);
+	/* The world words the rest (the siblings, in its order). */
+	assert_int_equal(cmd_parse("resolve C balance 7", 3, &c, err, sizeof err), 0);
+	assert_int_equal(cmd_exec(w, &c, err, sizeof err), -1);
+	assert_non_null(strstr(err, "resolve: 7 is not one of C's versions of balance ("));
+	run_bad(w, "resolve C stock 1", "resolve: no key stock in this world");
+	run_bad(w, "resolve C balance {apple}", "resolve: balance is a number (resolve C balance 300)");
+	run_bad(w, "resolve C cart 1", "resolve: cart is a set (resolve C cart {apple, pear})");
+	run_bad(w, "resolve C cart {kiwi}", "resolve: no version of cart holds kiwi");
+	assert_int_equal(run(w, "resolve C balance 300"), 0);
+	world_run_until(w, 9000000);
+	assert_int_equal(check(w, "expect last ok", got, sizeof got), 1);
+	assert_int_equal(check(w, "expect A balance 300", got, sizeof got), 1);
+}
+
 static void test_exec_refusals(void **state)
 {
 	struct world *w = *state;
@@ -498,11 +757,18 @@ int main(void)
 		cmocka_unit_test(test_is_world),
 		cmocka_unit_test(test_words),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_data),
+		cmocka_unit_test(test_invariant),
+		cmocka_unit_test(test_data_errors),
 		cmocka_unit_test(test_text_limits),
 		cmocka_unit_test(test_robust),
 		cmocka_unit_test_setup_teardown(test_exec_links, world_setup, world_teardown),
 		cmocka_unit_test_setup_teardown(test_exec_ops, world_setup, world_teardown),
 		cmocka_unit_test_setup_teardown(test_exec_refusals, world_setup, world_teardown),
+		cmocka_unit_test_setup_teardown(test_exec_sets, world_setup, world_teardown),
+		cmocka_unit_test_setup_teardown(test_exec_types, world_setup, world_teardown),
+		cmocka_unit_test_setup_teardown(test_exec_heal, world_setup, world_teardown),
+		cmocka_unit_test_setup_teardown(test_exec_resolve, world_setup, world_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

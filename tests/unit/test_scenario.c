@@ -168,6 +168,136 @@ static void test_errors(void **state)
 		 "t.ini:3: indented line (a value must fit on its own line; remove the indentation)");
 }
 
+/* Sets, a strategy and invariants on the stage. */
+static void test_stage_fields(void **state)
+{
+	struct scenario s;
+
+	(void)state;
+	load_ok(&s, "[scenario]\n"
+		"init = balance=100, cart={apple, pear}, empty={ }\n"
+		"init = tags={}\n"
+		"strategy = CRDT\n"
+		"invariant = balance>=0, stock < 5\n"
+		"invariant = balance != -1\n"
+		"[timeline]\n"
+		"1s = expect C cart {apple, pear}\n", 0);
+	assert_int_equal(s.ninit, 4);
+	assert_false(s.init[0].is_set);
+	assert_int_equal(s.init[0].value, 100);
+	assert_int_equal(s.init[0].line, 2);
+	assert_string_equal(s.init[1].key, "cart");
+	assert_true(s.init[1].is_set);
+	assert_int_equal(s.init[1].set.n, 2);
+	assert_string_equal(s.init[1].set.names[0], "apple");
+	assert_string_equal(s.init[1].set.names[1], "pear");
+	assert_true(s.init[2].is_set);
+	assert_int_equal(s.init[2].set.n, 0);
+	assert_string_equal(s.init[3].key, "tags");
+	assert_int_equal(s.init[3].line, 3);
+	assert_int_equal(s.strategy, STRAT_CRDT);
+	assert_int_equal(s.ninvariants, 3);
+	assert_string_equal(s.invariants[0].key, "balance");
+	assert_int_equal(s.invariants[0].op, INV_GE);
+	assert_int_equal(s.invariants[0].value, 0);
+	assert_string_equal(s.invariants[1].key, "stock");
+	assert_int_equal(s.invariants[1].op, INV_LT);
+	assert_int_equal(s.invariants[1].value, 5);
+	assert_int_equal(s.invariants[2].op, INV_NE);
+	assert_int_equal(s.invariants[2].value, -1);
+	assert_int_equal(s.invariants[2].line, 6);
+	assert_true(s.steps[0].cmd.is_set);
+	scenario_free(&s);
+	/* Without them: no strategy, nothing to keep. */
+	load_ok(&s, scenario_default_text, 0);
+	assert_int_equal(s.strategy, -1);
+	assert_int_equal(s.ninvariants, 0);
+	assert_false(s.init[0].is_set);
+	scenario_free(&s);
+}
+
+static void test_stage_errors(void **state)
+{
+	(void)state;
+	load_bad("[scenario]\ninit = cart={apple, pear\n", 0, "t.ini:2: init: cart: missing '}' at the end of the set");
+	load_bad("[scenario]\ninit = cart={apple}x\n", 0, "t.ini:2: init: cart: unexpected 'x' after the set");
+	load_bad("[scenario]\ninit = cart={apple}}\n", 0, "t.ini:2: init: cart: unexpected '}' after the set");
+	load_bad("[scenario]\ninit = cart={apple, apple}\n", 0, "t.ini:2: init: cart: element 'apple' is listed twice");
+	load_bad("[scenario]\ninit = cart={Apple}\n", 0, "t.ini:2: init: cart: bad element name 'Apple' "
+		 "(lowercase letters, digits and _, not starting with a digit, at most 23 characters)");
+	load_bad("[scenario]\ninit = a={a,b,c,d,e,f,g,h}, b={i,j,k,l,m,n,o,p}\ninit = c={a, q}\n", 0,
+		 "t.ini:3: init: too many set elements (at most 16 in a world)");
+	load_bad("[scenario]\nstrategy = lvv\n", 0, "t.ini:2: strategy must be lww, crdt or merge, got 'lvv'");
+	load_bad("[scenario]\nstrategy = lww\nstrategy = crdt\n", 0, "t.ini:3: strategy is given twice (first on line 2)");
+	load_bad("[scenario]\ninvariant = balance=0\n", 0, "t.ini:2: invariant: expected a comparison "
+		 "(>=, >, <=, <, == or !=) after balance, got '=0'");
+	load_bad("[scenario]\ninvariant = balance>=0,\n", 0, "t.ini:2: invariant: expected a key, a comparison "
+		 "and a number (invariant balance>=0)");
+	load_bad("[scenario]\ninvariant = a>0,a>1,a>2,a>3,a>4,a>5,a>6,a>7,a>8\n", 0,
+		 "t.ini:2: invariant: too many invariants (at most 8)");
+	load_bad("[scenario]\ninit = a=1,b=1,c=1,d=1,e=1,f=1,g=1,h=1,i=1,j=1,k=1,l=1,m=1,n=1,o=1\n"
+		 "invariant = a>0, p>0, q>0\n", 0, "t.ini:3: invariant: too many keys (at most 16)");
+	/* The timeline meets keys as a run would, in order. */
+	load_bad("[scenario]\ninit = cart={}\n[timeline]\n0s = write A cart 5\n", 0,
+		 "t.ini:4: write: cart is a set (use add and remove)");
+	load_bad("[scenario]\n[timeline]\n0s = add A cart apple\n1s = add B cart 3\n", 0,
+		 "t.ini:4: add: cart is a set (add B cart apple)");
+	load_bad("[scenario]\n[timeline]\n0s = read A cart\n1s = add B cart apple\n", 0,
+		 "t.ini:4: add: cart is a number (add B cart -100)");
+	load_bad("[scenario]\ninvariant = cart > 1\n[timeline]\n0s = remove A cart x\n", 0,
+		 "t.ini:4: remove: cart is a number");
+	load_bad("[scenario]\ninit = cart={a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p}\n[timeline]\n0s = add A cart a\n"
+		 "1s = remove A cart q\n", 0, "t.ini:5: remove: too many set elements (at most 16 in a world)");
+	load_bad("[scenario]\ninit = a=1,b=1,c=1,d=1,e=1,f=1,g=1,h=1,i=1,j=1,k=1,l=1,m=1,n=1,o=1,p=1\n"
+		 "[timeline]\n0s = read A a\n1s = read A q\n", 0, "t.ini:5: read: too many keys (at most 16)");
+	/* Wherever the two lines are. */
+	load_bad("[scenario]\ninvariant = cart>=0\ninit = cart={}\n", 0,
+		 "t.ini:2: invariant: cart is a set (an invariant compares a number)");
+}
+
+/* scenario_apply_stage gives a fresh world the file's first values,
+ * strategy and invariants. */
+static void test_apply_stage(void **state)
+{
+	struct scenario s;
+	struct world w;
+	char err[CMD_ERR_MAX + 600] = "";
+	int64_t v;
+	int cart;
+
+	(void)state;
+	load_ok(&s, "[scenario]\n"
+		"init = balance=-5, cart={apple, pear}, tags={}\n"
+		"strategy = merge\n"
+		"invariant = balance>=0\n", 0);
+	assert_int_equal(world_init(&w, 3, 1, MODE_AP, err, sizeof err), 0);
+	assert_int_equal(scenario_apply_stage(&s, &w, err, sizeof err), 0);
+	assert_int_equal(w.strategy, STRAT_MERGE);
+	cart = world_key(&w, "cart", false);
+	assert_int_equal(w.key_type[cart], KT_SET);
+	assert_true(world_value(&w, 2, cart, &v));
+	assert_int_equal(v, (1 << world_elem(&w, "apple", false)) | (1 << world_elem(&w, "pear", false)));
+	assert_true(world_value(&w, 0, world_key(&w, "tags", false), &v));
+	assert_int_equal(v, 0);
+	assert_true(world_value(&w, 1, world_key(&w, "balance", false), &v));
+	assert_int_equal(v, -5);
+	assert_int_equal(w.ninvariants, 1);
+	assert_int_equal(w.invariants[0].op, INV_GE);
+	/* The init value already breaks it, on every replica. */
+	assert_true(w.broken[0][0] && w.broken[2][0]);
+	world_free(&w);
+	scenario_free(&s);
+
+	/* A world that disagrees: the message names the line. */
+	load_ok(&s, "[scenario]\nname = x\ninvariant = stock>0\n", 0);
+	assert_int_equal(world_init(&w, 3, 1, MODE_AP, err, sizeof err), 0);
+	assert_int_equal(world_init_set(&w, "stock", 0), 0);
+	assert_int_equal(scenario_apply_stage(&s, &w, err, sizeof err), -1);
+	assert_string_equal(err, "t.ini:3: invariant: stock is a set (an invariant compares a number)");
+	world_free(&w);
+	scenario_free(&s);
+}
+
 static void test_missing_file(void **state)
 {
 	struct scenario s;
@@ -276,6 +406,9 @@ int main(void)
 		cmocka_unit_test(test_nodes_override),
 		cmocka_unit_test(test_fields),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_stage_fields),
+		cmocka_unit_test(test_stage_errors),
+		cmocka_unit_test(test_apply_stage),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_robust),

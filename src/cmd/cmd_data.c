@@ -1,0 +1,223 @@
+/* cmd_data.c: the parsers of the commands on data: write, add, remove and
+ * read; heal and strategy; resolve; invariant; expect. Values may be numbers,
+ * set elements or set literals ({apple, pear}). The table that calls them is
+ * cmd.c's. */
+#include <stdio.h>
+#include <string.h>
+
+#include "capviz/cmd.h"
+#include "capviz/world.h"
+#include "cmd_data.h"
+#include "lex.h"
+
+/* The usage of write, add, remove and read, shown when arguments are
+ * missing. */
+static const char *op_usage(enum cmd_kind k)
+{
+	switch (k) {
+	case CMD_WRITE:
+		return "expected a node, a key and a value (write A balance 500 [ONE|QUORUM|ALL])";
+	case CMD_ADD:
+		return "expected a node, a key and a number or an element "
+		       "(add A balance -100 [ONE|QUORUM|ALL], add A cart apple)";
+	case CMD_REMOVE:
+		return "expected a node, a key and an element (remove A cart apple [ONE|QUORUM|ALL])";
+	default:
+		return "expected a node, a key (read C balance [ONE|QUORUM|ALL])";
+	}
+}
+
+/* The argument of write (a number), add (a number or an element) and remove
+ * (an element). A sign or a digit makes a number, so "12ab" is told it is a
+ * bad number rather than a bad name. */
+static int parse_op_arg(struct lex *c, struct command *out, const struct lex_tok *t)
+{
+	char ch = t->s[0], show[32];
+	bool number = (ch >= '0' && ch <= '9') || ch == '-' || ch == '+';
+	bool name = ch == '_' || (ch >= 'a' && ch <= 'z');
+
+	if (out->kind == CMD_WRITE || (out->kind == CMD_ADD && number))
+		return lex_want_value(c, t, &out->value);
+	lex_show(t, show, sizeof show);
+	if (out->kind == CMD_REMOVE && !name)
+		return lex_fail(c, "expected an element name, got '%s' (remove A cart apple)", show);
+	if (!name)
+		return lex_fail(c, "expected a number or an element name, got '%s' "
+			    "(add A balance -100, add A cart apple)", show);
+	out->is_elem = true;
+	return lex_want_elem(c, t, out->elem);
+}
+
+/* write, add, remove, read: node, key, (value or element,) optional level. */
+int cmd_data_op(struct lex *c, struct command *out)
+{
+	const char *usage = op_usage(out->kind);
+	struct lex_tok t;
+	bool value = out->kind != CMD_READ;
+
+	if (lex_want_node(c, &out->a, usage) < 0)
+		return -1;
+	if (!lex_next(c, &t))
+		return lex_fail(c, "%s", usage);
+	if (lex_want_key(c, &t, out->key) < 0)
+		return -1;
+	if (value) {
+		if (!lex_next(c, &t))
+			return lex_fail(c, "%s", usage);
+		if (parse_op_arg(c, out, &t) < 0)
+			return -1;
+	}
+	return lex_opt_level(c, out, !value ? "the key" : out->is_elem ? "the element" : "the value");
+}
+
+/* heal [lww|crdt|merge]: without a strategy, the world's own. */
+int cmd_data_heal(struct lex *c, struct command *out)
+{
+	struct lex_tok t;
+
+	if (!lex_next(c, &t))
+		return 0;
+	if (lex_want_strategy(c, &t, &out->strategy) < 0)
+		return -1;
+	return lex_want_end(c, "the strategy");
+}
+
+int cmd_data_strategy(struct lex *c, struct command *out)
+{
+	struct lex_tok t;
+
+	if (!lex_next(c, &t))
+		return lex_fail(c, "expected lww, crdt or merge (strategy crdt)");
+	if (lex_want_strategy(c, &t, &out->strategy) < 0)
+		return -1;
+	return lex_want_end(c, "the strategy");
+}
+
+/* The value of resolve and expect: a number, or a set literal. */
+static int parse_value_or_set(struct lex *c, struct command *out, const char *usage)
+{
+	struct lex_tok t;
+
+	if (lex_at_set(c)) {
+		out->is_set = true;
+		return lex_want_set(c, &out->set);
+	}
+	if (!lex_next(c, &t))
+		return lex_fail(c, "%s", usage);
+	return lex_want_value(c, &t, &out->value);
+}
+
+int cmd_data_resolve(struct lex *c, struct command *out)
+{
+	static const char usage[] = "expected a node, a key and a value "
+				    "(resolve C balance 300, resolve C cart {apple, pear})";
+	struct lex_tok t;
+
+	if (lex_want_node(c, &out->a, usage) < 0)
+		return -1;
+	if (!lex_next(c, &t))
+		return lex_fail(c, "%s", usage);
+	if (lex_want_key(c, &t, out->key) < 0)
+		return -1;
+	if (parse_value_or_set(c, out, usage) < 0)
+		return -1;
+	return lex_want_end(c, "the value");
+}
+
+static bool is_cmp_char(char ch)
+{
+	return ch == '<' || ch == '>' || ch == '=' || ch == '!';
+}
+
+/* The comparison of an invariant, in enum inv_op order. */
+static const char *const inv_ops[] = { ">=", ">", "<=", "<", "==", "!=" };
+
+/* The comparison at the cursor into out->inv. */
+static int parse_cmp(struct lex *c, struct command *out)
+{
+	const char *p = c->line + c->pos, *q;
+	struct lex_tok t;
+	char show[32];
+
+	while (*p && lex_is_space(*p))
+		p++;
+	for (q = p; *q && is_cmp_char(*q); q++)
+		;
+	for (int i = 0; i < (int)(sizeof inv_ops / sizeof inv_ops[0]); i++)
+		if ((size_t)(q - p) == strlen(inv_ops[i]) && memcmp(p, inv_ops[i], (size_t)(q - p)) == 0) {
+			out->inv = i;
+			c->pos = (size_t)(q - c->line);
+			return 0;
+		}
+	if (!*p)
+		return lex_fail(c, "expected a comparison (>=, >, <=, <, == or !=) after %s (invariant %s>=0)",
+			    out->key, out->key);
+	for (q = p; *q && !lex_is_space(*q); q++)
+		;
+	t = (struct lex_tok){ p, (size_t)(q - p) };
+	lex_show(&t, show, sizeof show);
+	return lex_fail(c, "expected a comparison (>=, >, <=, <, == or !=) after %s, got '%s'", out->key, show);
+}
+
+/* invariant KEY OP N, with or without spaces around OP: the lexer's
+ * tokens do not fit ('>' is one of its own), so the key and the comparison
+ * are read from the text. */
+int cmd_data_invariant(struct lex *c, struct command *out)
+{
+	static const char usage[] = "expected a key, a comparison and a number (invariant balance>=0)";
+	const char *p = c->line + c->pos, *q;
+	struct lex_tok t;
+
+	while (*p && lex_is_space(*p))
+		p++;
+	for (q = p; *q && !lex_is_space(*q) && !is_cmp_char(*q); q++)
+		;
+	if (q == p)
+		return lex_fail(c, "%s", usage);
+	t = (struct lex_tok){ p, (size_t)(q - p) };
+	if (lex_want_key(c, &t, out->key) < 0)
+		return -1;
+	c->pos = (size_t)(q - c->line);
+	if (parse_cmp(c, out) < 0)
+		return -1;
+	if (!lex_next(c, &t))
+		return lex_fail(c, "expected a number after %s%s (invariant %s%s0)", out->key,
+			    inv_ops[out->inv], out->key, inv_ops[out->inv]);
+	if (lex_want_value(c, &t, &out->value) < 0)
+		return -1;
+	return lex_want_end(c, "the number");
+}
+
+int cmd_data_expect(struct lex *c, struct command *out)
+{
+	static const char usage[] = "expected a node, a key and a value, or last ok|error|stale (expect C balance 500, expect last error)";
+	static const char *const outcomes[] = { "ok", "error", "stale" };
+	struct lex_tok t;
+	char show[32];
+
+	if (!lex_peek(c, &t))
+		return lex_fail(c, "%s", usage);
+	if (lex_is(&t, "last")) {
+		lex_next(c, &t);
+		out->expect = EXPECT_LAST;
+		if (!lex_next(c, &t))
+			return lex_fail(c, "expected ok, error or stale (expect last error)");
+		for (int i = 0; i < 3; i++)
+			if (lex_is(&t, outcomes[i])) {
+				out->outcome = (enum expect_outcome)i;
+				return lex_want_end(c, "the outcome");
+			}
+		lex_show(&t, show, sizeof show);
+		return lex_fail(c, "expected ok, error or stale, got '%s'", show);
+	}
+	out->expect = EXPECT_VALUE;
+	if (lex_want_node(c, &out->a, usage) < 0)
+		return -1;
+	if (!lex_next(c, &t))
+		return lex_fail(c, "%s", usage);
+	if (lex_want_key(c, &t, out->key) < 0)
+		return -1;
+	if (parse_value_or_set(c, out, usage) < 0)
+		return -1;
+	return lex_want_end(c, "the value");
+}
