@@ -42,6 +42,19 @@ check "ap: A holds a hint for C" has "$tmp/ap" "A holds a hint for C: balance=50
 check "strict: the write at A is refused" has "$tmp/strict" "#1 write balance=500 at A.*: error: refused"
 check "strict: C still reads 100 during the partition" has "$tmp/strict" "#2 read balance at C.*: ok, 100 "
 
+# Healing a partition: what each strategy keeps, loses and breaks.
+"$BIN" --headless scenarios/heal-strategies.ini > "$tmp/heal" 2>&1
+check "heal: lww would lose one withdrawal" has "$tmp/heal" "compare heal by lww would give: balance=100 on A, B, C; LOST: request #1"
+check "heal: crdt and merge would give -300" sh -c "[ \$(grep -c 'would give: balance=-300 on A, B, C; invariant balance>=0 broken' $tmp/heal) -eq 2 ]"
+check "heal: the crdt heal breaks balance>=0" has "$tmp/heal" "BROKEN  invariant balance>=0 broken at A: balance=-300"
+check "heal: the crdt heal explains its sum" has "$tmp/heal" "resolve balance by crdt: 500 -400 (at A) -400 (at C) = -300"
+"$BIN" --headless scenarios/clock-skew.ini > "$tmp/skew" 2>&1
+check "skew: C's later write is LOST to its slow clock" has "$tmp/skew" "LOST    write #3 (300 at C, timestamp -3.000s) lost: last-write-wins kept write #2 (500 at A"
+"$BIN" --headless scenarios/cart.ini > "$tmp/cart" 2>&1
+check "cart: merge brings the removed pear back" has "$tmp/cart" "resolve cart by merge: {apple, pear, milk}; union"
+"$BIN" --headless --mode ap --trace - scenarios/cart.ini > "$tmp/carttrace" 2>&1
+check "trace: a set is an array of names" has "$tmp/carttrace" '"ev":"op".*"op":"remove","key":"cart","arg":"pear".*"value":\["apple"\]'
+
 # The trace: every client operation is an op record with a result.
 "$BIN" --headless --mode ap --trace - > "$tmp/trace" 2>&1
 check "trace: three op records with results" sh -c "[ \$(grep -c '\"ev\":\"op\".*\"result\":\"' $tmp/trace) -eq 3 ]"

@@ -254,7 +254,7 @@ static void test_words(void **state)
 		if (cmd_parse(cmd_words[n], 3, &c, err, sizeof err) < 0)
 			assert_null(strstr(err, "unknown command"));
 	}
-	assert_int_equal(n, 28);
+	assert_int_equal(n, 29);
 }
 
 static void test_errors(void **state)
@@ -269,10 +269,10 @@ static void test_errors(void **state)
 	bad("write A balance 9223372036854775808", 3,
 	    "write: number '9223372036854775808' is out of range (64-bit integers)");
 	bad("frobnicate", 3, "frobnicate: unknown command (commands are cut, restore, isolate, partition, "
-	    "crash, recover, latency, loss, skew, timeout, mode, level, write, add, remove, read, heal, "
+	    "crash, recover, latency, loss, skew, timeout, mode, level, write, add, remove, read, heal, compare, "
 	    "strategy, resolve, invariant, say, pause, resume, step, speed, wait, expect, quit)");
 	bad("preset zookeeper", 3, "preset: unknown command (commands are cut, restore, isolate, partition, "
-	    "crash, recover, latency, loss, skew, timeout, mode, level, write, add, remove, read, heal, "
+	    "crash, recover, latency, loss, skew, timeout, mode, level, write, add, remove, read, heal, compare, "
 	    "strategy, resolve, invariant, say, pause, resume, step, speed, wait, expect, quit)");
 	bad("cut A", 3, "cut: expected two nodes (cut A B, or cut A>B for one way)");
 	bad("cut", 3, "cut: expected two nodes (cut A B, or cut A>B for one way)");
