@@ -44,6 +44,10 @@ enum ui_role {
 	UR_HINT,
 	UR_TITLE,
 	UR_BORDER,
+	UR_RESULT_LOST,         /* an acknowledged write a heal discarded */
+	UR_CONFLICT,            /* concurrent versions of a key */
+	UR_BROKEN,              /* an invariant broken */
+	UR_RESOLVE,             /* what a heal did to a key */
 	UR_COUNT
 };
 
@@ -57,6 +61,7 @@ struct ui_glyphs {
 	const char *drop;
 	const char *leader, *candidate, *refusing, *crashed, *sel;
 	const char *paused, *running, *ellipsis;
+	const char *conflict, *broken;          /* siblings; an invariant broken */
 };
 
 #define UI_LOG_MAX 400
@@ -81,7 +86,7 @@ struct ui_drop {
 };
 
 /* What the next keys answer: the ordinary keys, or a question. */
-enum ui_ask { ASK_NONE, ASK_CUT, ASK_ONEWAY, ASK_PROMPT, ASK_WRITE };
+enum ui_ask { ASK_NONE, ASK_CUT, ASK_ONEWAY, ASK_PROMPT, ASK_WRITE, ASK_HEAL, ASK_RESOLVE };
 
 struct ui_prompt {
 	char label[64];
@@ -90,6 +95,23 @@ struct ui_prompt {
 	char hist[UI_HIST_MAX][CMD_TEXT_MAX];
 	int nhist;
 	int hpos;               /* -1: editing a new line */
+};
+
+/* The fork overlay's snapshot: per strategy, paragraphs wrapped to the
+ * column width when drawn (the terminal may change size meanwhile). */
+#define UI_FORK_PARAS 48
+#define UI_FORK_TEXT 320
+
+struct ui_para {
+	char text[UI_FORK_TEXT];
+	enum ui_role role;
+	bool optional;          /* shown only when the column has room for it */
+};
+
+struct ui_fork {
+	int64_t at_us;          /* core time of the state healed */
+	int npara[STRAT_COUNT];
+	struct ui_para para[STRAT_COUNT][UI_FORK_PARAS];
 };
 
 /* Where the canvas put each node (cell of its centre, box size). */
@@ -108,9 +130,12 @@ struct ui {
 	attr_t attr[UR_COUNT];
 	int rows, cols;
 	bool small;
-	WINDOW *status, *caption, *canvas, *cards, *clients, *log, *msgline, *hint, *help;
+	WINDOW *status, *caption, *canvas, *cards, *clients, *log, *msgline, *hint, *help, *overlay;
 	bool dirty;             /* panels beyond the moving ones need painting */
 	bool show_help;
+	bool show_fork;         /* the fork overlay is open (any key closes it) */
+	int heal_pick;          /* the chooser's highlighted line */
+	int resolve_node, resolve_key;  /* what the resolve chooser resolves */
 	int sel;
 	int ops_scroll, log_scroll;
 	char caption_text[CMD_TEXT_MAX + 64];
@@ -123,6 +148,16 @@ struct ui {
 	int ask_a;              /* first node of a two-node question, -1 none yet */
 	struct ui_prompt prompt;
 	struct ui_geom geom;
+	/* The last link event logged, so its reverse joins it on one line. */
+	bool link_held;
+	int64_t link_t_us;
+	int link_node, link_peer;
+	bool link_up;
+	size_t link_at;         /* its index in the ring (nlogs - 1 then) */
+	/* The write each node last said it holds as a hint for each peer: a
+	 * hint kept while the peer is away is logged once, not at every retry. */
+	uint64_t hint_wid[WORLD_MAX_NODES][WORLD_MAX_NODES];
+	struct ui_fork fork;
 };
 
 /* theme.c */
@@ -142,6 +177,11 @@ int ui_printf(WINDOW *win, int y, int x, int maxw, attr_t a, const char *fmt, ..
 void ui_box(const struct ui *u, WINDOW *win, int y, int x, int h, int wd, attr_t a);
 void ui_frame_box(const struct ui *u, WINDOW *win, const char *title);
 size_t ui_cells(const char *s);
+/* Puts s from y, x in rows of wd cells (the rows after the first indented
+ * by indent), broken at spaces, at most maxrows of them (an ellipsis says
+ * when s was cut). With win NULL only counts. Returns the rows used. */
+int ui_wrap(const struct ui *u, WINDOW *win, int y, int x, int wd, int maxrows, attr_t a, const char *s,
+	    int indent);
 
 /* canvas.c */
 void ui_canvas_draw(struct ui *u, const struct ui_frame *f);
@@ -153,6 +193,12 @@ int ui_canvas_hit(const struct ui *u, const struct world *w, int y, int x, int *
 void ui_cards_draw(struct ui *u, const struct world *w);
 void ui_clients_draw(struct ui *u, const struct world *w);
 void ui_log_draw(struct ui *u);
+/* What a read at node sees of key now ("60", "{apple}"); false when the
+ * node has no value (buf then holds "-"). */
+bool ui_value(const struct world *w, int node, int key, char *buf, size_t len);
+/* Keys of node holding concurrent versions; invariants node breaks. */
+int ui_node_conflicts(const struct world *w, int node);
+int ui_node_broken(const struct world *w, int node);
 /* node is serving, refusing (no quorum) or down; and the word for it */
 enum ui_role ui_node_state(const struct world *w, int node, const char **word);
 
@@ -164,6 +210,19 @@ void ui_log_add(struct ui *u, enum ui_role r, const char *fmt, ...)
 void ui_key(struct ui *u, int ch, const struct ui_frame *f, struct ui_cmds *out);
 void ui_help_draw(struct ui *u);
 void ui_hint_draw(struct ui *u);
+
+/* heal.c: the choosers (heal strategy; a version to resolve by hand) and
+ * the fork overlay */
+void ui_heal_open(struct ui *u, const struct world *w);
+/* At the selected node; says so in the status line when it has no conflict. */
+void ui_resolve_open(struct ui *u, const struct world *w);
+/* A key while a chooser is open; out gets `heal X` or `resolve N K V`. */
+void ui_heal_key(struct ui *u, int ch, const struct world *w, struct ui_cmds *out);
+void ui_heal_draw(struct ui *u, const struct world *w);
+/* Heals copies of w each way and opens the overlay; false when memory ran out. */
+bool ui_fork_open(struct ui *u, const struct world *w);
+void ui_fork_draw(struct ui *u);
+void ui_overlay_close(struct ui *u);
 
 /* prompt.c */
 void ui_prompt_start(struct ui *u, const char *label, const char *init);

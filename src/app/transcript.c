@@ -34,10 +34,14 @@ static void op_head(char *buf, size_t len, const struct world *w, const struct o
 		snprintf(buf, len, "#%" PRIu64 " %s %s %s at %c [%s]", op->id, op->kind == OP_SADD ? "add" : "remove",
 			 key, world_elem_name(w, (int)op->arg), 'A' + op->node, level_name(op->level));
 		break;
-	default:
-		snprintf(buf, len, "#%" PRIu64 " write %s=%" PRId64 " at %c [%s]", op->id, key, op->arg,
-			 'A' + op->node, level_name(op->level));
+	default: {
+		char arg[96];
+
+		world_format_value(w, op->key, op->arg, arg, sizeof arg);
+		snprintf(buf, len, "#%" PRIu64 " write %s=%s at %c [%s]", op->id, key, arg, 'A' + op->node,
+			 level_name(op->level));
 		break;
+	}
 	}
 }
 

@@ -9,7 +9,7 @@
 
 #include "capviz/ui_impl.h"
 
-#define BOX_W 11
+#define BOX_W 13
 #define BOX_H 3
 #define PATH_MAX_CELLS 512
 
@@ -168,13 +168,26 @@ static void draw_drops(struct ui *u, uint64_t anim_ms)
 	}
 }
 
+/* What a box's bottom edge says of trouble at the node: a conflict, an
+ * invariant broken, both; in words and glyphs, so colour is not needed. */
+static void node_trouble(struct ui *u, const struct world *w, int i, int y, int x)
+{
+	int nc = ui_node_conflicts(w, i), nb = ui_node_broken(w, i);
+
+	if (nc)
+		x += ui_printf(u->canvas, y, x, -1, ui_attr(u, UR_CONFLICT), "%s%s", u->g->conflict,
+			       nb ? " " : "conflict");
+	if (nb)
+		ui_printf(u->canvas, y, x, -1, ui_attr(u, UR_BROKEN), "%sBROKEN", u->g->broken);
+}
+
 static void draw_node(struct ui *u, const struct world *w, int i)
 {
-	int x = u->geom.x[i] - BOX_W / 2, y = u->geom.y[i] - BOX_H / 2;
+	int x = u->geom.x[i] - BOX_W / 2, y = u->geom.y[i] - BOX_H / 2, room = BOX_W - 6;
 	const struct node *nd = &w->nodes[i];
 	const char *word, *mark = " ";
 	enum ui_role r = ui_node_state(w, i, &word);
-	char val[32] = "";
+	char val[96] = "";
 
 	if (nd->crashed)
 		mark = u->g->crashed;
@@ -184,20 +197,19 @@ static void draw_node(struct ui *u, const struct world *w, int i)
 		mark = u->g->leader, r = UR_NODE_LEADER;
 	else if (w->mode == MODE_CP && nd->ld.role == ROLE_CANDIDATE)
 		mark = u->g->candidate;
-	if (nd->crashed) {
+	if (nd->crashed)
 		snprintf(val, sizeof val, "down");
-	} else if (w->nkeys > 0) {
-		const struct version *v = store_get(&nd->store, 0);
-
-		if (v)
-			snprintf(val, sizeof val, "%lld", (long long)v->value);
-		else
-			snprintf(val, sizeof val, "-");
-	}
+	else if (w->nkeys > 0)
+		ui_value(w, i, 0, val, sizeof val);
 	for (int j = 1; j < BOX_W - 1; j++)
 		ui_put(u->canvas, y + 1, x + j, 1, A_NORMAL, " ");
 	ui_box(u, u->canvas, y, x, BOX_H, BOX_W, ui_attr(u, i == u->sel ? UR_SELECTED : r));
-	ui_printf(u->canvas, y + 1, x + 2, BOX_W - 3, ui_attr(u, r), "%c%s %s", 'A' + i, mark, val);
+	ui_printf(u->canvas, y + 1, x + 2, 3, ui_attr(u, r), "%c%s ", 'A' + i, mark);
+	ui_put(u->canvas, y + 1, x + 5, room, ui_attr(u, r), val);
+	if ((int)ui_cells(val) > room)  /* a long set: say it goes on */
+		ui_put(u->canvas, y + 1, x + 4 + room, 1, ui_attr(u, UR_HINT), u->g->ellipsis);
+	if (!nd->crashed)
+		node_trouble(u, w, i, y + BOX_H - 1, x + 1);
 	if (i == u->sel)
 		ui_put(u->canvas, y + 1, x - 1, 1, ui_attr(u, UR_SELECTED), u->g->sel);
 }

@@ -95,3 +95,52 @@ void ui_frame_box(const struct ui *u, WINDOW *win, const char *title)
 	if (title && *title)
 		ui_printf(win, 0, 2, cols - 4, ui_attr(u, UR_TITLE), " %s ", title);
 }
+
+/* Bytes of s to put on a row of wd cells: all that fit, broken after the
+ * last space that fits when s goes on; *cells gets their width. */
+static size_t wrap_cut(const char *s, int wd, int *cells)
+{
+	size_t i = 0, sp = 0;
+	int n = 0, sp_cells = 0;
+
+	while (s[i] && n < wd) {
+		size_t len = 1;
+
+		while (((unsigned char)s[i + len] & 0xC0) == 0x80)
+			len++;
+		if (s[i] == ' ' && n > wd / 3) {
+			sp = i;
+			sp_cells = n;
+		}
+		n++;
+		i += len;
+	}
+	if (s[i] && s[i] != ' ' && sp > 0) {
+		*cells = sp_cells;
+		return sp;
+	}
+	*cells = n;
+	return i;
+}
+
+int ui_wrap(const struct ui *u, WINDOW *win, int y, int x, int wd, int maxrows, attr_t a, const char *s, int indent)
+{
+	int rows = 0;
+
+	while (*s && wd > indent + 1) {
+		int cells, room = rows ? wd - indent : wd;
+		size_t nb = wrap_cut(s, room, &cells);
+
+		if (rows == maxrows) {
+			if (win)        /* the last row says the text goes on */
+				ui_put(win, y + rows - 1, x + wd - 1, 1, ui_attr(u, UR_HINT), u->g->ellipsis);
+			break;
+		}
+		if (win)
+			ui_put(win, y + rows, x + (rows ? indent : 0), cells, a, s);
+		rows++;
+		for (s += nb; *s == ' '; s++)
+			;
+	}
+	return rows;
+}

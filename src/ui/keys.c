@@ -19,6 +19,9 @@ enum key_act {
 	KA_OPS_SCROLL,          /* key: newer, key2: older */
 	KA_LOG_SCROLL,          /* key: older, key2: newer */
 	KA_MOUSE,
+	KA_HEAL,                /* the heal chooser; it runs `heal X` */
+	KA_RESOLVE,             /* the resolve chooser; it runs `resolve N K V` */
+	KA_FORK,                /* the fork overlay */
 };
 
 /* When alt replaces cmd. */
@@ -55,8 +58,14 @@ static const struct key_def keys[] = {
 	{ 'm', 0, "m", "CP/AP", "switch between CP and AP", KA_CMD, "mode ap", KW_NOT_CP, "mode cp" },
 	{ 'l', 0, "l", "levels", "cycle the read and write levels: ONE, QUORUM, ALL",
 	  KA_CMD, "level %l", KW_NEVER, NULL },
-	{ 'h', 0, "h", "heal", "heal: restore every link and let the replicas converge",
-	  KA_CMD, "heal", KW_NEVER, NULL },
+	{ 'h', 0, "h", "heal", "heal: pick lww, crdt or merge; links return, replicas converge",
+	  KA_HEAL, NULL, KW_NEVER, NULL },
+	{ 'y', 0, "y", "strategy", "cycle the strategy of reads and heals: lww, crdt, merge",
+	  KA_CMD, "strategy %y", KW_NEVER, NULL },
+	{ 'v', 0, "v", "resolve", "resolve a conflict at the selected node by hand: pick a version",
+	  KA_RESOLVE, NULL, KW_NEVER, NULL },
+	{ 'f', 0, "f", "fork", "fork: heal copies of this state each way, side by side",
+	  KA_FORK, NULL, KW_NEVER, NULL },
 	{ ' ', 0, "Space", "pause", "pause or resume", KA_CMD, "pause", KW_PAUSED, "resume" },
 	{ '.', 0, ".", "step", "step: run exactly one event (pauses first)", KA_CMD, "step", KW_NEVER, NULL },
 	{ '[', ']', "[ ]", "speed", "halve or double the speed (0.1 to 10)", KA_CMD, "speed %s", KW_NEVER, NULL },
@@ -151,6 +160,7 @@ static void fill_line(const char *tpl, const struct fill *x, char *out, size_t l
 		case 'p': snprintf(buf, sizeof buf, "%c", 'A' + x->peer); break;
 		case 'k': snprintf(buf, sizeof buf, "%s", w->nkeys > 0 ? world_key_name(w, 0) : "balance"); break;
 		case 'l': snprintf(buf, sizeof buf, "%s", level_name(next_level(w->read_level))); break;
+		case 'y': snprintf(buf, sizeof buf, "%s", strategy_name((w->strategy + 1) % STRAT_COUNT)); break;
 		case 's': snprintf(buf, sizeof buf, "%g", next_speed(x->f->speed, x->ch == '[')); break;
 		case 'v': snprintf(buf, sizeof buf, "%.24s", x->value ? x->value : ""); break;
 		default: snprintf(buf, sizeof buf, "%%%c", *p); break;
@@ -272,6 +282,11 @@ static bool answer_key(struct ui *u, int ch, const struct ui_frame *f, struct ui
 		u->dirty = true;
 		return true;
 	}
+	if (u->ask == ASK_HEAL || u->ask == ASK_RESOLVE) {
+		if (ch != KEY_MOUSE && ch != KEY_RESIZE)
+			ui_heal_key(u, ch, f->w, out);
+		return ch != KEY_MOUSE;
+	}
 	if (u->ask == ASK_CUT || u->ask == ASK_ONEWAY) {
 		if (ch == KEY_MOUSE)
 			return false;
@@ -321,6 +336,14 @@ static void act(struct ui *u, const struct key_def *k, int ch, const struct ui_f
 	case KA_OPS_SCROLL: u->ops_scroll += ch == k->key ? -page : page; break;
 	case KA_LOG_SCROLL: u->log_scroll += ch == k->key ? 1 : -1; break;
 	case KA_MOUSE: mouse_key(u, k, f, out); break;
+	case KA_HEAL: ui_heal_open(u, f->w); break;
+	case KA_RESOLVE: ui_resolve_open(u, f->w); break;
+	case KA_FORK:
+		if (!ui_fork_open(u, f->w))
+			ui_status(u, true, "fork: out of memory");
+		else if (f->w->mode != MODE_AP)
+			ui_status(u, false, "fork: strategies reconcile leaderless replicas; in CP the leader's log decides");
+		break;
 	}
 	u->dirty = true;
 }
@@ -337,6 +360,11 @@ void ui_key(struct ui *u, int ch, const struct ui_frame *f, struct ui_cmds *out)
 			delwin(u->help);
 			u->help = NULL;
 		}
+		return;
+	}
+	if (u->show_fork && ch != KEY_MOUSE && ch != KEY_RESIZE) {
+		u->show_fork = false;
+		ui_overlay_close(u);
 		return;
 	}
 	if (answer_key(u, ch, f, out))
@@ -380,7 +408,7 @@ void ui_keys_text(char *buf, size_t len)
 /* The hint line: the most useful keys that fit, shown in table order. */
 void ui_hint_draw(struct ui *u)
 {
-	static const char prio[] = "?qwrimhc ox.l:[1";
+	static const char prio[] = "?qwrimhfc yvox.l:[1";
 	bool shown[NKEYS] = { false };
 	int x = 1, cols = getmaxx(u->hint), need = 1;
 
@@ -405,7 +433,8 @@ void ui_hint_draw(struct ui *u)
 /* The help overlay: every key of the table, then what the glyphs mean. */
 void ui_help_draw(struct ui *u)
 {
-	int h = (int)NKEYS + 4, wd = 78, y0, x0;
+	int h = (int)NKEYS + 3, wd = 78, y0, x0;
+	bool legend = u->rows >= h;
 
 	if (h > u->rows)
 		h = u->rows;
@@ -418,14 +447,15 @@ void ui_help_draw(struct ui *u)
 	if (!u->help)
 		return;
 	werase(u->help);
-	ui_frame_box(u, u->help, "capviz keys");
-	for (size_t i = 0; i < NKEYS && (int)i + 1 < h - 3; i++) {
+	ui_frame_box(u, u->help, "capviz keys (any key closes this help)");
+	for (size_t i = 0; i < NKEYS && (int)i + 1 < h - (legend ? 2 : 1); i++) {
 		ui_put(u->help, 1 + (int)i, 2, 10, ui_attr(u, UR_TITLE), keys[i].name);
 		ui_put(u->help, 1 + (int)i, 12, wd - 14, A_NORMAL, keys[i].help);
 	}
-	ui_printf(u->help, h - 3, 2, wd - 4, A_NORMAL, "%s leader  %s refusing (no quorum)  %s crashed  %s cut link  %s dropped",
-		  u->g->leader, u->g->refusing, u->g->crashed, u->g->cut, u->g->drop);
-	ui_put(u->help, h - 2, 2, wd - 4, ui_attr(u, UR_HINT), "Any key closes this help.");
+	if (legend)
+		ui_printf(u->help, h - 2, 2, wd - 4, ui_attr(u, UR_HINT),
+			  "%s leader %s refusing %s crashed %s cut %s dropped %s conflict %s broken",
+			  u->g->leader, u->g->refusing, u->g->crashed, u->g->cut, u->g->drop, u->g->conflict, u->g->broken);
 	touchwin(u->help);
 	wnoutrefresh(u->help);
 }

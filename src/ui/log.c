@@ -56,10 +56,65 @@ static void log_op(struct ui *u, const struct event *e)
 {
 	char buf[UI_LOG_LINE];
 	enum ui_role r = e->op->result == RES_ERROR ? UR_RESULT_ERROR :
-			 e->op->stale ? UR_RESULT_STALE : UR_RESULT_OK;
+			 e->op->stale ? UR_RESULT_STALE : e->op->conflict ? UR_CONFLICT : UR_RESULT_OK;
 
 	report_op(buf, sizeof buf, u->w, e->op);
 	ui_log_add(u, r, "%7.3f %s", e->t_us / 1e6, buf);
+}
+
+/* A cut or restore of both directions comes as two events at one instant:
+ * the second turns the first's line into "link A-C cut". */
+static void log_link(struct ui *u, const struct event *e)
+{
+	double t = e->t_us / 1e6;
+
+	if (u->link_held && u->link_t_us == e->t_us && u->link_node == e->peer && u->link_peer == e->node &&
+	    u->link_up == e->up && u->nlogs - 1 == u->link_at) {
+		struct ui_log_line *l = &u->logs[u->link_at % UI_LOG_MAX];
+		int a = e->node < e->peer ? e->node : e->peer, b = e->node < e->peer ? e->peer : e->node;
+
+		snprintf(l->text, sizeof l->text, "%7.3f link %c-%c %s", t, 'A' + a, 'A' + b,
+			 e->up ? "restored" : "cut");
+		u->link_held = false;
+		u->dirty = true;
+		return;
+	}
+	ui_log_add(u, e->up ? UR_LINK_UP : UR_LINK_CUT, "%7.3f link %c>%c %s", t, 'A' + e->node, 'A' + e->peer,
+		   e->up ? "restored" : "cut");
+	u->link_held = true;
+	u->link_t_us = e->t_us;
+	u->link_node = e->node;
+	u->link_peer = e->peer;
+	u->link_up = e->up;
+	u->link_at = u->nlogs - 1;
+}
+
+/* What a heal did, in words first: the colour only repeats them. */
+static void log_heal(struct ui *u, const struct event *e)
+{
+	double t = e->t_us / 1e6;
+
+	switch (e->kind) {
+	case EV_HEAL:
+		ui_log_add(u, UR_RESOLVE, "%7.3f heal by %s: every link restored, replicas converge", t, e->text);
+		break;
+	case EV_CONFLICT:
+		ui_log_add(u, UR_CONFLICT, "%7.3f %s CONFLICT: %s", t, u->g->conflict, e->text);
+		break;
+	case EV_RESOLVE:
+		ui_log_add(u, UR_RESOLVE, "%7.3f resolve %s", t, e->text);
+		break;
+	case EV_LOST:
+		ui_log_add(u, UR_RESULT_LOST, "%7.3f LOST #%" PRIu64 " at %c: %s", t, e->op ? e->op->id : 0,
+			   'A' + (e->node >= 0 ? e->node : 0), e->text);
+		break;
+	default:        /* EV_INVARIANT */
+		if (e->up)
+			ui_log_add(u, UR_RESULT_OK, "%7.3f %s", t, e->text);
+		else
+			ui_log_add(u, UR_BROKEN, "%7.3f %s BROKEN: %s", t, u->g->broken, e->text);
+		break;
+	}
 }
 
 static void log_text(struct ui *u, const struct event *e)
@@ -69,8 +124,14 @@ static void log_text(struct ui *u, const struct event *e)
 
 	switch (e->kind) {
 	case EV_LINK:
-		ui_log_add(u, e->up ? UR_LINK_UP : UR_LINK_CUT, "%7.3f link %c>%c %s", t, 'A' + e->node,
-			   'A' + e->peer, e->up ? "restored" : "cut");
+		log_link(u, e);
+		break;
+	case EV_HEAL:
+	case EV_CONFLICT:
+	case EV_RESOLVE:
+	case EV_LOST:
+	case EV_INVARIANT:
+		log_heal(u, e);
 		break;
 	case EV_CRASH:
 	case EV_RECOVER:
@@ -87,6 +148,9 @@ static void log_text(struct ui *u, const struct event *e)
 		ui_log_add(u, UR_NORMAL, "%7.3f %c stores %s", t, 'A' + e->node, v);
 		break;
 	case EV_HINT:
+		if (e->node < 0 || e->peer < 0 || u->hint_wid[e->node][e->peer] == e->v.wid)
+			break;
+		u->hint_wid[e->node][e->peer] = e->v.wid;
 		report_version(v, sizeof v, u->w, e->key, &e->v);
 		ui_log_add(u, UR_NORMAL, "%7.3f %c holds a hint for %c: %s", t, 'A' + e->node,
 			   'A' + e->peer, v);

@@ -14,7 +14,7 @@
 static void drop_windows(struct ui *u)
 {
 	WINDOW **all[] = { &u->status, &u->caption, &u->canvas, &u->cards, &u->clients,
-			   &u->log, &u->msgline, &u->hint, &u->help };
+			   &u->log, &u->msgline, &u->hint, &u->help, &u->overlay };
 
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
 		if (*all[i])
@@ -139,51 +139,74 @@ static void draw_small(struct ui *u)
 	wnoutrefresh(stdscr);
 }
 
-static const char *mode_title(int mode)
+static const char *mode_title(int mode, bool brief)
 {
 	switch (mode) {
 	case MODE_CP:
-		return "CP (leader-based)";
+		return brief ? "CP" : "CP (leader-based)";
 	case MODE_AP:
-		return "AP (leaderless)";
+		return brief ? "AP" : "AP (leaderless)";
 	default:
-		return "STRICT (every replica)";
+		return brief ? "STRICT" : "STRICT (every replica)";
 	}
 }
 
 /* What each request needs in the current mode: only the leaderless protocol
  * has tunable levels; the others always need a majority or every replica. */
-static const char *levels_text(const struct world *w, char *buf, size_t len)
+static const char *levels_text(const struct world *w, bool brief, char *buf, size_t len)
 {
 	switch (w->mode) {
 	case MODE_CP:
-		return "reads, writes: majority";
+		return brief ? "majority" : "reads, writes: majority";
 	case MODE_STRICT:
-		return "writes ALL, reads local";
+		return brief ? "W:ALL R:local" : "writes ALL, reads local";
 	default:
-		snprintf(buf, len, "read %s  write %s", level_name(w->read_level), level_name(w->write_level));
+		snprintf(buf, len, brief ? "R:%s W:%s" : "read %s  write %s", level_name(w->read_level),
+			 level_name(w->write_level));
 		return buf;
 	}
 }
 
-static void draw_status(struct ui *u, const struct ui_frame *f)
+/* The status bar's text, fuller or briefer (level 0, 1, 2). Only the
+ * leaderless protocol reconciles replicas, so only AP shows the strategy. */
+static void status_parts(const struct ui_frame *f, const struct ui *u, int brief, char *buf, size_t len,
+			char *tail, size_t tlen)
 {
 	const struct world *w = f->w;
-	char levels[48];
-	attr_t st = ui_attr(u, UR_STATUS);
-	int x;
+	char levels[48], heal[32] = "";
+	const char *v = u->g->v;
 
+	if (w->mode == MODE_AP)
+		snprintf(heal, sizeof heal, brief > 1 ? "%s %s " : "%s heal: %s  ", v, strategy_name(w->strategy));
+	if (brief > 1)
+		snprintf(buf, len, "%s %s %s%s %gx %s t=%.1fs ", v, levels_text(w, true, levels, sizeof levels),
+			 heal, v, f->speed, v, f->now_us / 1e6);
+	else
+		snprintf(buf, len, "%s %s  %s%s speed %gx  %s t=%.3fs  ", v,
+			 levels_text(w, brief > 0, levels, sizeof levels), heal, v, f->speed, v, f->now_us / 1e6);
+	if (f->paused)
+		snprintf(tail, tlen, brief ? " %s PAUSED " : " %s PAUSED (space resumes) ", u->g->paused);
+	else
+		snprintf(tail, tlen, "%s running", u->g->running);
+}
+
+static void draw_status(struct ui *u, const struct ui_frame *f)
+{
+	char title[32], text[192], tail[64];
+	attr_t st = ui_attr(u, UR_STATUS);
+	int x, brief;
+
+	for (brief = 0;; brief++) {
+		snprintf(title, sizeof title, " %s ", mode_title(f->w->mode, brief > 0));
+		status_parts(f, u, brief, text, sizeof text, tail, sizeof tail);
+		if ((int)(ui_cells(title) + ui_cells(text) + ui_cells(tail)) <= u->cols || brief == 2)
+			break;
+	}
 	wbkgdset(u->status, st);
 	werase(u->status);
-	x = ui_printf(u->status, 0, 0, -1, st | A_BOLD, " %s ", mode_title(w->mode));
-	x += ui_printf(u->status, 0, x, -1, st, "%s %s  %s speed %gx  %s t=%.3fs  ",
-		       u->g->v, levels_text(w, levels, sizeof levels), u->g->v,
-		       f->speed, u->g->v, f->now_us / 1e6);
-	if (f->paused)
-		ui_printf(u->status, 0, x, -1, ui_attr(u, UR_PAUSED), " %s PAUSED (space resumes) ",
-			  u->g->paused);
-	else
-		ui_printf(u->status, 0, x, -1, st, "%s running", u->g->running);
+	x = ui_put(u->status, 0, 0, -1, st | A_BOLD, title);
+	x += ui_put(u->status, 0, x, -1, st, text);
+	ui_put(u->status, 0, x, -1, f->paused ? ui_attr(u, UR_PAUSED) : st, tail);
 	wbkgdset(u->status, A_NORMAL);
 	wnoutrefresh(u->status);
 }
@@ -251,6 +274,10 @@ void ui_draw(struct ui *u, const struct ui_frame *f)
 	u->dirty = false;
 	if (u->show_help)
 		ui_help_draw(u);
+	else if (u->show_fork)
+		ui_fork_draw(u);
+	else if (u->ask == ASK_HEAL || u->ask == ASK_RESOLVE)
+		ui_heal_draw(u, f->w);
 	else if (u->ask == ASK_PROMPT || u->ask == ASK_WRITE)
 		wnoutrefresh(u->msgline);       /* the cursor goes where the typing is */
 	doupdate();

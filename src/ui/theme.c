@@ -40,6 +40,10 @@ static const struct role_def roles[UR_COUNT] = {
 	[UR_HINT] = { "hint", -1, -1, A_DIM, A_DIM },
 	[UR_TITLE] = { "title", -1, -1, A_BOLD, A_BOLD },
 	[UR_BORDER] = { "border", COLOR_BLUE, -1, A_NORMAL, A_NORMAL },
+	[UR_RESULT_LOST] = { "result.lost", COLOR_RED, -1, A_BOLD | A_REVERSE, A_BOLD | A_REVERSE },
+	[UR_CONFLICT] = { "conflict", COLOR_MAGENTA, -1, A_BOLD, A_BOLD | A_UNDERLINE },
+	[UR_BROKEN] = { "invariant.broken", COLOR_RED, -1, A_BOLD, A_BOLD | A_UNDERLINE },
+	[UR_RESOLVE] = { "resolve", COLOR_CYAN, -1, A_NORMAL, A_NORMAL },
 };
 
 const char *ui_role_name(enum ui_role r)
@@ -77,6 +81,7 @@ static const struct ui_glyphs utf8_glyphs = {
 	"×",
 	"★", "?", "⊘", "✗", "▸",
 	"❚❚", "▶", "…",
+	"≠", "↯",
 };
 
 static const struct ui_glyphs ascii_glyphs = {
@@ -89,6 +94,7 @@ static const struct ui_glyphs ascii_glyphs = {
 	"x",
 	"*", "?", "!", "X", ">",
 	"||", ">", "~",
+	"%", "#",
 };
 
 const struct ui_glyphs *ui_glyphs_get(bool utf8)

@@ -26,7 +26,7 @@ opening() {
 }
 
 isolate_write_read() {
-	keys 3 i && wait_for "link C>B cut" && keys 1 w && wait_for "write at A: balance = 500" &&
+	keys 3 i && wait_for "link B-C cut" && keys 1 w && wait_for "write at A: balance = 500" &&
 		keys Enter && wait_for "ok, wrote 500" && keys 3 r && wait_for "ERROR: no quorum" 150
 }
 
@@ -34,8 +34,71 @@ ap_stale() {
 	keys m && wait_for "AP (leaderless)" && keys r && wait_for "STALE 100"
 }
 
+# Diverge again and heal by last-write-wins: one withdrawal is LOST, and
+# the client panel says so beside the request.
+heal_lww_lost() {
+	keys : "partition A B | C" Enter && wait_for "> partition A B | C" &&
+		keys : "add A balance -40" Enter && wait_for "#6  A  add -40" &&
+		keys : "add C balance -40" Enter && wait_for "#7  C  add -40" &&
+		keys h && wait_for "1 lww" && keys 1 && wait_for "LOST: wrote 380" 100 &&
+		wait_for "C  380" && until_true 50 links_up
+}
+
+# v at a node in conflict lists its versions; a digit resolves by hand.
+resolve_by_hand() {
+	keys 1 v && wait_for "A holds no concurrent versions" &&
+		keys : "partition A B | C" Enter && wait_for "> partition A B | C" &&
+		keys : "add A balance -30" Enter && wait_for "A  add -30" &&
+		keys : "add C balance -20" Enter && wait_for "C  add -20" &&
+		keys : "restore all" Enter && wait_for "≠conflict" 100 &&
+		keys 3 v && wait_for "keep which version?" && wait_for "balance=360: write #" &&
+		keys 1 && wait_gone "keep which version?" && wait_for "> resolve C balance 3" &&
+		wait_gone "≠conflict" 100
+}
+
+# No cut link left on the canvas (the legend's own glyph aside).
+links_up() {
+	! screen | grep -v -F '╳cut' | grep -q -F '╳'
+}
+
+# h opens the chooser; 1 picks last-write-wins, and the heal runs.
 heal() {
-	keys h && wait_for "link C>A restored" && wait_for "C  500" 100
+	keys h && wait_for "heal: restore every link" && wait_for "2 crdt  CRDT: counters add up" &&
+		keys 1 && wait_gone "heal: restore every link" && wait_for "heal by lww" &&
+		wait_for "C  500" 100 && until_true 50 links_up
+}
+
+strategy_key() {
+	keys y && wait_for "heal: crdt" && keys y && wait_for "heal: merge" && keys y && wait_for "heal: lww"
+}
+
+# A divergence typed at the prompt: both sides withdraw 40 from 500; once
+# the links are back the replicas hold both versions, a conflict.
+diverge() {
+	keys : "partition A B | C" Enter && wait_for "> partition A B | C" &&
+		keys : "add A balance -40" Enter && wait_for "#4  A  add -40" &&
+		keys : "add C balance -40" Enter && wait_for "#5  C  add -40" &&
+		keys : "invariant balance>=0" Enter && wait_for "> invariant balance>=0" &&
+		keys : "restore all" Enter && wait_for "conflict: 460 #" 100 && wait_for "≠conflict"
+}
+
+fork_fits() {
+	s=$(screen) && echo "$s" | grep -q -F "1 LWW" && echo "$s" | grep -q -F "2 CRDT" &&
+		echo "$s" | grep -q -F "3 MERGE" && echo "$s" | grep -q -F "LOST 1 write" &&
+		echo "$s" | grep -q -F "balance=420 on every"
+}
+
+# f heals copies each way: lww loses a withdrawal, crdt and merge keep both.
+fork() {
+	keys f && wait_for "fork at t=" && until_true 30 fork_fits &&
+		$TMUX_CMD resize-window -t "$SESS" -x 80 -y 24 && wait_for "on copies" && until_true 30 fork_fits &&
+		$TMUX_CMD resize-window -t "$SESS" -x 100 -y 30 && keys x && wait_gone "fork at t=" &&
+		screen | grep -q -F "conflict: 460 #"
+}
+
+heal_merge() {
+	keys h && wait_for "3 merge" && keys 3 && wait_for "C  420" 100 && wait_for "B  420" &&
+		wait_gone "≠conflict" 100 && [ "$(screen | grep -c -F 'balance=420 #')" -eq 3 ]
 }
 
 prompt_open() {
@@ -43,7 +106,7 @@ prompt_open() {
 }
 
 prompt_cut() {
-	keys Escape : && until_true 50 prompt_open && keys "cut A B" Enter && wait_for "> cut A B" && wait_for "link A>B cut"
+	keys Escape : && until_true 50 prompt_open && keys "cut A B" Enter && wait_for "> cut A B" && wait_for "link A-B cut"
 }
 
 bad_command() {
@@ -79,7 +142,13 @@ start "$BIN --speed 10"
 check opening-screen opening
 check cp-write-ok-read-error isolate_write_read
 check ap-read-is-stale ap_stale
-check heal-converges heal
+check heal-chooser-lww-converges heal
+check strategy-key-cycles strategy_key
+check divergence-shows-conflict diverge
+check fork-side-by-side fork
+check heal-merge-three-way heal_merge
+check heal-lww-marks-lost heal_lww_lost
+check resolve-chooser resolve_by_hand
 check prompt-cut prompt_cut
 check bad-command-changes-nothing bad_command
 check help-overlay help_overlay
