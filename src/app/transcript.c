@@ -62,7 +62,7 @@ static void read_notes(char *buf, size_t len, const struct world *w, const struc
 
 void report_op(char *buf, size_t len, const struct world *w, const struct op *op)
 {
-	char head[96], val[96];
+	char head[192], val[96];
 	double ms = op->done_us >= 0 ? (op->done_us - op->invoke_us) / 1000.0 : 0;
 	int n;
 
