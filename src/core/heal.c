@@ -83,6 +83,10 @@ static void report_resolution(struct world *w, int c, int key, const struct ksta
 			 r->strategy == STRAT_CRDT ? "OR-set: an add wins over a concurrent remove" :
 			 "union of the siblings: a removed element comes back");
 	}
+	used = strlen(text);
+	for (int i = 0; i < r->nmerged && used < sizeof text; i++)
+		used += (size_t)snprintf(text + used, sizeof text - used, "%s#%" PRIu64,
+					 i ? ", " : "; merged writes ", r->merged[i]);
 	e = world_event(w, EV_RESOLVE);
 	e.node = c;
 	e.key = key;
