@@ -138,6 +138,37 @@ restored() {
 	wait_file "$TMP/stty" && tty_sane "$TMP/stty" && cursor_visible
 }
 
+# click COL ROW (1-based): a left click as an xterm reports it (X10 mouse
+# protocol), which ncurses turns into a mouse event.
+click() {
+	press=$(printf '\033[M%b%b%b' "\\0$(printf %o 32)" "\\0$(printf %o $(($1 + 32)))" "\\0$(printf %o $(($2 + 32)))")
+	release=$(printf '\033[M%b%b%b' "\\0$(printf %o 35)" "\\0$(printf %o $(($1 + 32)))" "\\0$(printf %o $(($2 + 32)))")
+	keys -l "$press$release"
+}
+
+# Where TEXT starts on the pane: "COL ROW", 1-based, counting characters
+# (the box drawing is multibyte UTF-8).
+where() {
+	row=$(screen | grep -n -F -- "$1" | head -n 1 | cut -d: -f1)
+	[ -n "$row" ] || return 1
+	prefix=$(screen | sed -n "${row}p" | awk -v t="$1" '{ print substr($0, 1, index($0, t) - 1) }')
+	col=$(printf '%s' "$prefix" | LC_ALL=C.UTF-8 wc -m)
+	echo $((col + 1)) "$row"
+}
+
+mouse() {
+	start "$BIN --speed 10"
+	wait_for "balance=100 #1" || return 1
+	set -- $(where "│ C ")
+	[ -n "$2" ] || return 1
+	click $(($1 + 2)) "$2" && wait_for "│▸ C " || return 1
+	# Between C's box and B's box runs the C-B link, on the same row.
+	row=$2
+	set -- $(where "─│ B")
+	[ -n "$1" ] || return 1
+	click $(($1 - 8)) "$row" && wait_for "> cut B C" && wait_for "C⊘"
+}
+
 start "$BIN --speed 10"
 check opening-screen opening
 check cp-write-ok-read-error isolate_write_read
@@ -153,6 +184,7 @@ check prompt-cut prompt_cut
 check bad-command-changes-nothing bad_command
 check help-overlay help_overlay
 check too-small-and-back too_small
+check mouse-selects-and-cuts mouse
 
 check quit-restores-terminal restored q
 check sigterm-restores-terminal restored TERM
