@@ -39,6 +39,8 @@ void kstate_write(struct kstate *k, int node, int n, int type, enum op_kind kind
 /* Joins from into into. Returns true when into changed. */
 bool kstate_merge(struct kstate *into, const struct kstate *from, int n);
 bool kstate_equal(const struct kstate *a, const struct kstate *b);
+/* Does a already hold everything b holds (joining b would change nothing)? */
+bool kstate_covers(const struct kstate *a, const struct kstate *b, int n);
 /* The value a read returns under strategy s. */
 int64_t kstate_value(const struct kstate *k, enum strategy s, int n);
 /* Resolves the divergence by strategy s at node (clock ts_us); wid is the id

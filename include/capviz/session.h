@@ -39,6 +39,7 @@ struct session {
 	double speed_request;   /* a `speed` step ran: the factor, else 0 */
 	int expects;
 	int failed;
+	int cmd_errors;         /* timeline commands the world refused */
 	struct session_failure *failures;
 	size_t nfailures;
 	struct session_reader readers[SESSION_MAX_READERS];

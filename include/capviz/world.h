@@ -97,6 +97,7 @@ struct world {
 	int nelems;
 	enum strategy strategy;         /* how replicas reconcile (leaderless) */
 	enum strategy heal_strategy;    /* the strategy of the heal just asked for */
+	bool heal_pending;              /* a heal was asked for and has not begun */
 	struct ll_heal heal;            /* the leaderless protocol's heal under way */
 	struct invariant invariants[WORLD_MAX_INVARIANTS];
 	int ninvariants;
@@ -159,6 +160,8 @@ int world_init_value(struct world *w, const char *key, int64_t value);
 int world_init_set(struct world *w, const char *key, uint32_t members);
 /* How replicas reconcile: read views and the default heal. */
 void world_set_strategy(struct world *w, enum strategy s);
+/* The strategy reconciling right now: a heal's own while it runs. */
+enum strategy world_strategy_now(const struct world *w);
 /* Declares a rule every replica must keep; checked whenever a value
  * changes. Returns -1 when no more fit. */
 int world_add_invariant(struct world *w, int key, enum inv_op op, int64_t value);
@@ -230,6 +233,9 @@ uint64_t world_system_write(struct world *w, int key, int64_t value);
 /* After a protocol changed node's state of key in place: the events
  * (EV_APPLY, EV_CONFLICT, invariants); before is its sibling count then. */
 void world_state_changed(struct world *w, int node, int key, int siblings_before);
+/* Marks LOST every acknowledged write that node's state of key holds but
+ * last-write-wins will never show again (ap mode, lww strategy). */
+void world_lww_check(struct world *w, int node, int key);
 /* Marks the acknowledged write wid as discarded by a heal (its op LOST). */
 void world_mark_lost(struct world *w, uint64_t wid, const char *why);
 /* Finishes a client operation. error is NULL on success. For reads, found

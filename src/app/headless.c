@@ -1,6 +1,7 @@
 /* headless.c: the headless driver. It runs a session on virtual time, as
  * fast as the machine allows, until the timeline is over and every client
  * operation has finished, printing the transcript (and the trace if asked). */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 /* A run that is still busy after an hour of virtual time is stuck. */
 #define HEADLESS_LIMIT_US (3600LL * 1000000)
+#define HEADLESS_SETTLE_US 1000000
 
 static FILE *open_trace(const char *path)
 {
@@ -21,12 +23,34 @@ static FILE *open_trace(const char *path)
 	return fopen(path, "w");
 }
 
+/* A heal whose result has not reached every replica yet. */
+static bool heal_busy(const struct world *w)
+{
+	return w->mode == MODE_AP && w->heal.token && (!w->heal.resolved || w->heal.unconfirmed);
+}
+
+/* Runs the timeline and its requests, then lets the replicas settle: one
+ * second more, longer while a heal is still spreading (up to ten), so the
+ * final state is what the run led to, not a snapshot halfway through. */
 static void run(struct session *s)
 {
+	int64_t settle, limit;
+
 	while (!session_done(s)) {
 		int64_t next = session_next_at(s);
 
 		if (next < 0 || next > HEADLESS_LIMIT_US)
+			break;
+		session_step(s);
+	}
+	if (s->quit)
+		return;
+	settle = s->w.now_us + HEADLESS_SETTLE_US;
+	limit = s->w.now_us + 10 * HEADLESS_SETTLE_US;
+	for (;;) {
+		int64_t next = session_next_at(s);
+
+		if (next < 0 || next > limit || (next > settle && !heal_busy(&s->w)))
 			break;
 		session_step(s);
 	}
@@ -41,6 +65,8 @@ static int finish(struct session *s, struct transcript *t, bool quiet)
 	}
 	for (size_t i = 0; i < s->nfailures; i++)
 		fprintf(stderr, "capviz: %s:%d: %s\n", s->label, s->failures[i].line, s->failures[i].text);
+	if (s->cmd_errors)
+		return EXIT_USAGE;
 	return s->failed ? EXIT_EXPECT : EXIT_OK;
 }
 
@@ -56,6 +82,11 @@ int app_headless(const struct options *o)
 	bool quiet;
 	int rc;
 
+	if (!o->scenario && o->nodes > 0 && o->nodes < 3) {
+		fprintf(stderr, "capviz: the built-in scenario cuts off node C, so it needs at least 3 nodes; "
+			"give a scenario of your own for --nodes %d\n", o->nodes);
+		return EXIT_USAGE;
+	}
 	if (app_load_scenario(&sc, o->scenario, o->nodes, label, sizeof label, err, sizeof err) < 0) {
 		fprintf(stderr, "capviz: %s\n", err);
 		return EXIT_USAGE;
@@ -66,7 +97,7 @@ int app_headless(const struct options *o)
 	}
 	trace_out = open_trace(o->trace);
 	if (o->trace && !trace_out) {
-		fprintf(stderr, "capviz: cannot write the trace to %s\n", o->trace);
+		fprintf(stderr, "capviz: cannot write the trace to %s: %s\n", o->trace, strerror(errno));
 		session_free(&s);
 		return EXIT_USAGE;
 	}

@@ -47,8 +47,11 @@ int app_load_scenario(struct scenario *sc, const char *what, int nodes, char *la
 	int ndirs;
 
 	if (!what) {
+		/* The built-in scene cuts off C: it is checked for three nodes; the
+		 * headless driver refuses fewer, the screen drops its timeline. */
 		snprintf(label, labellen, "balance");
-		return scenario_load_text(sc, "balance", scenario_default_text, nodes, err, errlen);
+		return scenario_load_text(sc, "balance", scenario_default_text, nodes >= 3 ? nodes : 0, err,
+					  errlen);
 	}
 	if (is_path(what) || access(what, R_OK) == 0) {
 		snprintf(label, labellen, "%s", what);

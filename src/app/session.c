@@ -170,8 +170,13 @@ static void run_step(struct session *s)
 		run_driver_cmd(s, &st->cmd, st->line);
 		return;
 	}
-	if (cmd_exec(&s->w, &st->cmd, err, sizeof err) < 0)
+	if (cmd_exec(&s->w, &st->cmd, err, sizeof err) < 0) {
+		/* A step that parsed but that the world refused (resolve of a
+		 * value no replica holds...): the run goes on, and fails. */
 		world_note(&s->w, -1, "%s:%d: %s", s->label, st->line, err);
+		s->cmd_errors++;
+		record_failure(s, st->line, err);
+	}
 }
 
 /* A held expectation is checked again after every world event. */

@@ -56,7 +56,8 @@ static void read_notes(char *buf, size_t len, const struct world *w, const struc
 		snprintf(buf, len, " STALE: write #%" PRIu64 " (%s=%s) finished at %.3fs, before this read began",
 			 m->wid, world_key_name(w, m->key), val, m->done_us / 1e6);
 	} else if (op->conflict) {
-		snprintf(buf, len, " (concurrent versions, merged by %s)", strategy_name(w->strategy));
+		snprintf(buf, len, w->strategy == STRAT_LWW ? " (concurrent versions: the latest timestamp is read)" :
+			 " (concurrent versions, merged by %s)", strategy_name(w->strategy));
 	}
 }
 
@@ -206,10 +207,16 @@ void transcript_event(void *ctx, const struct event *e)
 		int64_t value;
 		struct version shown = e->v;
 
-		/* What a read there would now see, under the world's strategy. */
-		if (world_value(t->w, e->node, e->key, &value))
-			shown.value = value;
-		report_version(v, sizeof v, t->w, e->key, &shown);
+		/* What a read there would now see, under the world's strategy;
+		 * a value no single write produced is "merged", not a write's. */
+		if (world_value(t->w, e->node, e->key, &value) && value != shown.value) {
+			char val[96];
+
+			world_format_value(t->w, e->key, value, val, sizeof val);
+			snprintf(v, sizeof v, "%s=%s (merged)", world_key_name(t->w, e->key), val);
+		} else {
+			report_version(v, sizeof v, t->w, e->key, &shown);
+		}
 		snprintf(buf, sizeof buf, "%c stores %s", 'A' + e->node, v);
 		line(t, e->t_us, "apply", buf);
 		break;

@@ -78,6 +78,36 @@ int world_clone(struct world *c, const struct world *w)
 	return 0;
 }
 
+static void add_lost(struct heal_outcome *o, uint64_t op)
+{
+	for (int i = 0; i < o->nlost; i++)
+		if (o->lost_ops[i] == op)
+			return;
+	if (o->nlost < COMPARE_MAX_LOST)
+		o->lost_ops[o->nlost++] = op;
+}
+
+/* The writes last-write-wins discards in this divergence: every version the
+ * replicas hold together that is not the newest by timestamp. (Some may be
+ * flagged LOST already, when the versions met before the heal.) */
+static void lww_victims(const struct world *w, struct heal_outcome *o)
+{
+	for (int k = 0; k < w->nkeys; k++) {
+		struct kstate joined;
+
+		kstate_clear(&joined);
+		for (int i = 0; i < w->n; i++)
+			kstate_merge(&joined, &w->nodes[i].store.keys[k], w->n);
+		for (int i = 0; i < joined.nsib; i++) {
+			const struct write_rec *wr = history_write(&w->hist, joined.sib[i].wid);
+			const struct op *op = wr && wr->op ? history_op(&w->hist, wr->op) : NULL;
+
+			if (joined.sib[i].wid != joined.v.wid && op && op->result == RES_OK)
+				add_lost(o, op->id);
+		}
+	}
+}
+
 struct collect {
 	struct heal_outcome *o;
 	int nkeys;
@@ -94,8 +124,8 @@ static void collect_event(void *ctx, const struct event *e)
 			snprintf(o->resolve[e->key], COMPARE_TEXT_MAX, "%s", e->text);
 		break;
 	case EV_LOST:
-		if (o->nlost < COMPARE_MAX_LOST && e->op)
-			o->lost_ops[o->nlost++] = e->op->id;
+		if (e->op)
+			add_lost(o, e->op->id);
 		break;
 	case EV_INVARIANT:
 		if (!e->up) {
@@ -138,6 +168,8 @@ int world_compare_heals(const struct world *w, struct heal_outcome out[STRAT_COU
 		o->strategy = (enum strategy)s;
 		if (world_clone(&c, w) < 0)
 			return -1;
+		if (s == STRAT_LWW)
+			lww_victims(w, o);
 		/* Breaches already flagged before the heal are not its doing. */
 		world_set_sink(&c, collect_event, &col);
 		heal_copy(&c, (enum strategy)s, o);

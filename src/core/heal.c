@@ -70,7 +70,7 @@ static void report_resolution(struct world *w, int c, int key, const struct ksta
 	used = (size_t)snprintf(text, sizeof text, "%s by %s: ", w->keys[key], strategy_name(r->strategy));
 	if (r->strategy == STRAT_LWW) {
 		say_version(w, key, &before->v, a, sizeof a);
-		snprintf(text + used, sizeof text - used, "%s wins; %d concurrent write%s lost; every replica gets %s",
+		snprintf(text + used, sizeof text - used, "%s wins; %d write%s lost; every replica gets %s",
 			 a, r->nlost, r->nlost == 1 ? "" : "s", val);
 	} else if (before->type != KT_SET) {
 		used += say_counts(w, before, text + used, sizeof text - used);
@@ -122,7 +122,7 @@ static void converged(struct world *w)
 {
 	struct ll_heal *h = &w->heal;
 
-	world_note(w, h->coordinator, "heal by %s done: every replica holds the resolved state, %.3fs after the heal began",
+	world_note(w, h->coordinator, "heal by %s: every replica has taken the resolved state, %.3fs after the heal began",
 		   strategy_name(h->strategy), (w->now_us - h->started_us) / 1e6);
 }
 

@@ -155,6 +155,13 @@ int world_add_invariant(struct world *w, int key, enum inv_op op, int64_t value)
 	return 0;
 }
 
+enum strategy world_strategy_now(const struct world *w)
+{
+	if (w->heal_pending || (w->heal.token && !w->heal.resolved))
+		return w->heal_strategy;
+	return w->strategy;
+}
+
 void world_set_strategy(struct world *w, enum strategy s)
 {
 	struct event e;
@@ -174,6 +181,42 @@ void world_set_strategy(struct world *w, enum strategy s)
 
 /* The events after node's state of key changed; siblings_before is how many
  * concurrent versions it held before. */
+/* Under last-write-wins a version that is not the newest by timestamp, and
+ * not before it, will never be read again: its write is LOST the moment any
+ * replica holds both. (The heal reports the same losses; each only once.) */
+static void lww_losses(struct world *w, int node, int key)
+{
+	const struct kstate *k = &w->nodes[node].store.keys[key];
+	char why[320], a[96], b[96];
+
+	if (world_strategy_now(w) != STRAT_LWW)
+		return;
+	for (int i = 0; i < k->nsib; i++) {
+		const struct version *s = &k->sib[i];
+		const struct op *op;
+
+		if (s->wid == k->v.wid)
+			continue;
+		op = world_op(w, history_write(&w->hist, s->wid) ? history_write(&w->hist, s->wid)->op : 0);
+		if (!op || op->lost || op->result != RES_OK)
+			continue;
+		world_format_value(w, key, s->value, a, sizeof a);
+		world_format_value(w, key, k->v.value, b, sizeof b);
+		snprintf(why, sizeof why,
+			 "write #%" PRIu64 " (%s=%s at %c, timestamp %.3fs) lost at %c: last-write-wins keeps write #%"
+			 PRIu64 " (%s, timestamp %.3fs)%s",
+			 s->wid, w->keys[key], a, 'A' + s->node, s->ts_us / 1e6, 'A' + node, k->v.wid, b,
+			 k->v.ts_us / 1e6, w->nodes[s->node].skew_us || w->nodes[k->v.node].skew_us ?
+			 "; a skewed clock stamped them" : "");
+		world_mark_lost(w, s->wid, why);
+	}
+}
+
+void world_lww_check(struct world *w, int node, int key)
+{
+	lww_losses(w, node, key);
+}
+
 void world_state_changed(struct world *w, int node, int key, int siblings_before)
 {
 	const struct kstate *k = &w->nodes[node].store.keys[key];
@@ -201,6 +244,7 @@ void world_state_changed(struct world *w, int node, int key, int siblings_before
 		world_emit(w, &e);
 	}
 	check_invariants(w, node, key);
+	lww_losses(w, node, key);
 }
 
 bool world_apply(struct world *w, int node, int key, const struct version *v)

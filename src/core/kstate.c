@@ -350,3 +350,11 @@ void kstate_resolve(struct kstate *k, enum strategy s, int node, int64_t ts_us, 
 	k->sib[0] = nv;
 	k->nsib = 1;
 }
+
+bool kstate_covers(const struct kstate *a, const struct kstate *b, int n)
+{
+	struct kstate j = *a;
+
+	kstate_merge(&j, b, n);
+	return kstate_equal(&j, a);
+}

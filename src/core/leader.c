@@ -112,6 +112,39 @@ static void send_votes(struct world *w, int node, bool pre)
 			net_send(w, node, i, &m);
 }
 
+/* After its no-op a new leader records the value of every key as its log
+ * makes it, so that replicas whose stores drifted (writes taken in another
+ * mode) converge on the log's state; replicas that agree change nothing. */
+static void append_sync(struct world *w, int node)
+{
+	struct leader_node *ld = &w->nodes[node].ld;
+
+	for (int k = 0; k < w->nkeys; k++) {
+		const struct version *cur = store_get(&w->nodes[node].store, k);
+		struct log_entry e;
+
+		if (!cur)
+			continue;
+		memset(&e, 0, sizeof e);
+		e.term = ld->term;
+		e.key = k;
+		e.kind = OP_WRITE;
+		e.v = *cur;
+		/* The store lags the log by the entries not yet applied. */
+		for (size_t i = ld->applied; i < ld->log_len; i++) {
+			const struct log_entry *l = &ld->log[i];
+			int64_t value = e.v.value;
+
+			if (l->key != k || l->op == 0)
+				continue;
+			e.v = l->v;
+			e.v.value = l->kind == OP_WRITE ? l->v.value : op_value(value, l->kind, l->arg);
+		}
+		if (leader_log_append(w, node, &e) < 0)
+			return;
+	}
+}
+
 static void become_leader(struct world *w, int node)
 {
 	struct leader_node *ld = &w->nodes[node].ld;
@@ -134,6 +167,7 @@ static void become_leader(struct world *w, int node)
 	noop.kind = OP_WRITE;
 	if (leader_log_append(w, node, &noop) < 0)
 		return;
+	append_sync(w, node);
 	leader_broadcast(w, node);
 	arm_heartbeat(w, node);
 	leader_take_over(w, node);

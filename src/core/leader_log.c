@@ -3,6 +3,7 @@
  * commit at a majority for entries of the leader's term, and applying
  * committed entries in order to the node's store. */
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "capviz/array.h"
@@ -67,6 +68,28 @@ void leader_broadcast(struct world *w, int node)
 			leader_send_append(w, node, i);
 }
 
+/* A new leader's record of a key's value (op 0): replicas that hold another
+ * value take it. A version not causally before it was written outside the
+ * log (in another mode) and is LOST now; an older one was just behind. */
+static void apply_sync(struct world *w, int node, const struct log_entry *e)
+{
+	const struct version *cur = store_get(&w->nodes[node].store, e->key);
+	char why[256];
+
+	if (cur && cur->wid == e->v.wid && cur->value == e->v.value)
+		return;
+	if (cur && cur->wid != e->v.wid && vc_compare(cur->vc, e->v.vc, w->n) != VC_BEFORE) {
+		char val[96];
+
+		world_format_value(w, e->key, cur->value, val, sizeof val);
+		snprintf(why, sizeof why, "write #%llu (%s=%s at %c) lost: the leader's log replaced it at %c (it was "
+			 "written outside the log, in another mode)", (unsigned long long)cur->wid,
+			 world_key_name(w, e->key), val, 'A' + cur->node, 'A' + node);
+		world_mark_lost(w, cur->wid, why);
+	}
+	world_put(w, node, e->key, &e->v);
+}
+
 /* Applies committed entries in order. An add's value (a delta, or a set
  * element added or removed) is worked out from the current value; the entry
  * remembers what it became. */
@@ -77,8 +100,12 @@ static void apply_committed(struct world *w, int node)
 	while (ld->applied < ld->commit && ld->applied < ld->log_len) {
 		struct log_entry *e = &ld->log[ld->applied++];
 
-		if (e->op == 0 || e->key < 0)
+		if (e->key < 0)
 			continue;
+		if (e->op == 0) {
+			apply_sync(w, node, e);
+			continue;
+		}
 		if (e->kind != OP_WRITE) {
 			const struct version *cur = store_get(&w->nodes[node].store, e->key);
 

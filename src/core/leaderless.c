@@ -104,6 +104,8 @@ void leaderless_hint_add(struct world *w, int holder, int to, int key, const str
 		h->ks = *ks;
 	}
 	h->heal = heal;
+	if (heal)
+		return;         /* a heal's result travels as a hint: not news */
 	e = world_event(w, EV_HINT);
 	e.node = holder;
 	e.peer = to;
@@ -155,7 +157,7 @@ static void ll_hint_acked(struct world *w, int holder, const struct msg *m)
 	for (size_t i = 0; i < ln->nhints; i++) {
 		const struct ll_hint *h = &ln->hints[i];
 
-		if (h->to == m->from && h->key == m->key && kstate_equal(&h->ks, &m->u.ks))
+		if (h->to == m->from && h->key == m->key && kstate_covers(&m->u.ks, &h->ks, w->n))
 			continue;
 		ln->hints[j++] = *h;
 	}
@@ -219,8 +221,11 @@ static void ll_write_start(struct world *w, struct op *op)
 	r->key = op->key;
 	r->need = world_level_need(w, op->level);
 	r->v = ll_stamp(w, c, op);
-	/* The client learns what the write made of the key at c. */
-	world_value(w, c, r->key, &r->v.value);
+	/* The client learns what its write made of the key: under
+	 * last-write-wins the value it wrote (even when a version with a later
+	 * timestamp hides it at once), otherwise what the merged view reads. */
+	if (w->strategy != STRAT_LWW)
+		world_value(w, c, r->key, &r->v.value);
 	r->deadline_us = w->now_us + w->timing.request_timeout_us;
 	r->answered = 1u << c;
 	memset(&m, 0, sizeof m);
@@ -487,6 +492,20 @@ static void ll_on_sync(struct world *w, const struct msg *m)
 	net_send(w, m->to, m->from, &r);
 }
 
+/* node learned something about key from peer: every other replica gets it
+ * as a hint (delivered now where the link is up, later where it is not). */
+static void ll_spread(struct world *w, int node, int peer, int key)
+{
+	const struct kstate *ks = store_state(&w->nodes[node].store, key);
+
+	for (int j = 0; j < w->n; j++) {
+		if (j == node || j == peer)
+			continue;
+		leaderless_hint_add(w, node, j, key, ks, 0);
+		leaderless_hints_send(w, node, j);
+	}
+}
+
 static void ll_deliver(struct world *w, const struct msg *m)
 {
 	switch (m->kind) {
@@ -502,13 +521,17 @@ static void ll_deliver(struct world *w, const struct msg *m)
 		ll_on_reply(w, m);
 		break;
 	case MSG_HINT:
+		/* The ack carries what the replica holds now: the holder learns
+		 * whatever the replica knew that the hint did not. */
 		world_merge(w, m->to, m->key, &m->u.ks);
-		ll_reply(w, m, MSG_HINT_ACK, &m->u.ks);
+		ll_reply(w, m, MSG_HINT_ACK, store_state(&w->nodes[m->to].store, m->key));
 		break;
 	case MSG_HINT_ACK:
 		ll_hint_acked(w, m->to, m);
 		if (m->req)
 			leaderless_heal_confirmed(w, m->req, m->from);
+		if (world_merge(w, m->to, m->key, &m->u.ks))
+			ll_spread(w, m->to, m->from, m->key);
 		break;
 	case MSG_REPAIR:
 		world_merge(w, m->to, m->key, &m->u.ks);

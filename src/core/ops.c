@@ -1,6 +1,7 @@
 /* ops.c: client operations. A request enters the history when a client sends
  * it, goes to the active protocol, and leaves when the protocol (or a crash,
  * or a mode switch) finishes it; each step is an event. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -59,8 +60,22 @@ uint64_t world_resolve(struct world *w, int node, int key, int64_t value, char *
 		snprintf(err, errlen, "%c has no %s", 'A' + node, world_key_name(w, key));
 		return 0;
 	}
-	if (sibling_value(k, value))
-		return request(w, node, OP_WRITE, key, value, LEVEL_DEFAULT, true);
+	if (sibling_value(k, value)) {
+		struct kstate before = *k;
+		uint64_t id = request(w, node, OP_WRITE, key, value, LEVEL_DEFAULT, true);
+		char why[200];
+
+		/* The versions not chosen are gone: the application dropped them. */
+		for (int i = 0; i < before.nsib; i++) {
+			if (before.sib[i].value == value)
+				continue;
+			world_format_value(w, key, before.sib[i].value, v, sizeof v);
+			snprintf(why, sizeof why, "write #%" PRIu64 " (%s=%s) lost: resolve at %c chose another version",
+				 before.sib[i].wid, world_key_name(w, key), v, 'A' + node);
+			world_mark_lost(w, before.sib[i].wid, why);
+		}
+		return id;
+	}
 	list[0] = '\0';
 	for (int i = 0; i < k->nsib && used < sizeof list; i++) {
 		world_format_value(w, key, k->sib[i].value, v, sizeof v);
@@ -169,6 +184,9 @@ void world_op_finish(struct world *w, uint64_t id, const char *error, bool found
 		history_check_read(&w->hist, op);
 	}
 	op_event(w, EV_OP, op);
+	/* A write acknowledged after its version was already outdone. */
+	if (op->result == RES_OK && op->kind != OP_READ && op->key >= 0)
+		world_lww_check(w, op->node, op->key);
 }
 
 /* Ends every pending request sent to node (node -1: all) with why. */

@@ -388,9 +388,9 @@ static void st_link_up(struct world *w, int from, int to)
 static void st_heal(struct world *w)
 {
 	st_reconfirm_all(w);
-	for (int i = 0; i < w->n; i++)
-		for (int j = 0; j < w->n; j++)
-			leaderless_sync(w, i, j);
+	/* Stores may have diverged in another mode: the leaderless heal
+	 * gathers, resolves by the strategy and reports what was lost. */
+	leaderless_heal_start(w, w->heal_strategy);
 }
 
 const struct proto strict_proto = {

@@ -247,10 +247,12 @@ void world_heal_with(struct world *w, enum strategy s)
 	if ((unsigned)s >= STRAT_COUNT)
 		s = w->strategy;
 	w->heal_strategy = s;
+	w->heal_pending = true;
 	e.text = strategy_name(s);
 	world_emit(w, &e);
 	world_restore_all(w);
 	world_proto(w)->heal(w);
+	w->heal_pending = false;
 }
 
 void world_heal(struct world *w)

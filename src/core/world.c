@@ -155,6 +155,11 @@ static bool item_stale(const struct world *w, const struct sched_item *it)
 		int node = (int)(it->a >> 16);
 		enum proto_id p = (enum proto_id)((it->a >> 8) & 0xff);
 
+		int sub = (int)(it->a & 0xff);
+
+		/* The strict protocol heals through the leaderless heal. */
+		if (p == PROTO_LEADERLESS && sub == LEADERLESS_SUB_HEAL)
+			return w->nodes[node].crashed;
 		return w->nodes[node].crashed || p != active_proto(w);
 	}
 	return true;

@@ -374,7 +374,8 @@ void ui_key(struct ui *u, int ch, const struct ui_frame *f, struct ui_cmds *out)
 		return;         /* only quitting makes sense in a window too small */
 	if (k) {
 		act(u, k, ch, f, out);
-	} else if (ch != KEY_RESIZE && ch != 27) {
+	} else if (ch != KEY_RESIZE && ch != 27 && ch != '\n' && ch != '\r' && ch != KEY_ENTER) {
+		/* Enter and Esc with nothing open are habits, not mistakes. */
 		char buf[96];
 
 		snprintf(buf, sizeof buf, "%s: no such key (press ? for the list of keys)", keyname(ch));

@@ -49,7 +49,7 @@ check "heal: crdt and merge would give -300" sh -c "[ \$(grep -c 'would give: ba
 check "heal: the crdt heal breaks balance>=0" has "$tmp/heal" "BROKEN  invariant balance>=0 broken at A: balance=-300"
 check "heal: the crdt heal explains its sum" has "$tmp/heal" "resolve balance by crdt: 500 -400 (at A) -400 (at C) = -300"
 "$BIN" --headless scenarios/clock-skew.ini > "$tmp/skew" 2>&1
-check "skew: C's later write is LOST to its slow clock" has "$tmp/skew" "LOST    write #3 (300 at C, timestamp -3.000s) lost: last-write-wins kept write #2 (500 at A"
+check "skew: C's later write is LOST to its slow clock" has "$tmp/skew" "LOST    write #3 (balance=300 at C, timestamp -3.000s) lost at .: last-write-wins keeps write #2 (500, timestamp 1.000s); a skewed clock"
 "$BIN" --headless scenarios/cart.ini > "$tmp/cart" 2>&1
 check "cart: merge brings the removed pear back" has "$tmp/cart" "resolve cart by merge: {apple, pear, milk}; union"
 "$BIN" --headless --mode ap --trace - scenarios/cart.ini > "$tmp/carttrace" 2>&1

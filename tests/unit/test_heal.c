@@ -93,7 +93,7 @@ static void test_withdrawals_lww(void **state)
 	key = withdrawals(&w, &s, STRAT_LWW);
 	assert_int_equal(agreed(&w, key), 100);
 	assert_int_equal(s.lost, 1);                /* one withdrawal lost */
-	assert_non_null(strstr(s.last_lost, "lost: last-write-wins kept"));
+	assert_non_null(strstr(s.last_lost, "last-write-wins keeps"));
 	assert_true(w.hist.ops[0].lost);             /* A's was earlier */
 	assert_int_equal(s.broken, 0);
 	world_free(&w);
