@@ -55,6 +55,18 @@ check "cart: merge brings the removed pear back" has "$tmp/cart" "resolve cart b
 "$BIN" --headless --mode ap --trace - scenarios/cart.ini > "$tmp/carttrace" 2>&1
 check "trace: a set is an array of names" has "$tmp/carttrace" '"ev":"op".*"op":"remove","key":"cart","arg":"pear".*"value":\["apple"\]'
 
+# A run that ends on a heal shows the replicas after it, not halfway.
+printf '[scenario]\nnodes = 3\ninit = balance=100\n[timeline]\n1s = isolate C\n+0.5s = write A balance 500\n+1.5s = heal\n' > "$tmp/endheal.ini"
+for m in cp ap strict; do
+	"$BIN" --headless --mode $m "$tmp/endheal.ini" > "$tmp/endheal.$m" 2>&1
+done
+check "a run ending on heal settles (cp)" has "$tmp/endheal.cp" "final   A balance=500 | B balance=500 | C balance=500"
+check "a run ending on heal settles (ap)" has "$tmp/endheal.ap" "final   A balance=500 | B balance=500 | C balance=500"
+check "a refused strict write leaves every replica at 100" has "$tmp/endheal.strict" "final   A balance=100 | B balance=100 | C balance=100"
+printf '[scenario]\nnodes = 3\nmode = ap\ninit = balance=1\n[timeline]\n1s = resolve C balance 999\n' > "$tmp/refused.ini"
+"$BIN" --headless "$tmp/refused.ini" > "$tmp/refused.out" 2>&1; rc=$?
+check "a refused timeline command fails the run with FILE:LINE" sh -c "[ $rc -eq 2 ] && grep -q 'refused.ini:6: resolve: 999 is not one of' $tmp/refused.out"
+
 # The trace: every client operation is an op record with a result.
 "$BIN" --headless --mode ap --trace - > "$tmp/trace" 2>&1
 check "trace: three op records with results" sh -c "[ \$(grep -c '\"ev\":\"op\".*\"result\":\"' $tmp/trace) -eq 3 ]"

@@ -275,6 +275,109 @@ static void test_compare(void **state)
 	world_free(&w);
 }
 
+/* A restore without a heal still lets last-write-wins discard a write. */
+static void test_lost_without_heal(void **state)
+{
+	struct world w;
+	struct seen s;
+	int group[3] = { 0, 0, 1 }, key;
+
+	(void)state;
+	start(&w, &s);
+	world_init_value(&w, "balance", 100);
+	key = world_key(&w, "balance", false);
+	world_partition(&w, group);
+	world_request(&w, 0, OP_WRITE, key, 500, LEVEL_DEFAULT);
+	run(&w, 0.5);
+	world_request(&w, 2, OP_WRITE, key, 300, LEVEL_DEFAULT);
+	run(&w, 1.5);
+	world_restore_all(&w);
+	run(&w, 2);
+	assert_int_equal(s.lost, 1);
+	assert_true(w.hist.ops[0].lost);           /* the earlier-stamped 500 */
+	world_free(&w);
+}
+
+/* A clock running ahead shadows a later write at once: the write reports
+ * what it wrote, and is LOST. */
+static void test_shadowed_at_once(void **state)
+{
+	struct world w;
+	struct seen s;
+	int key;
+
+	(void)state;
+	start(&w, &s);
+	world_init_value(&w, "balance", 100);
+	key = world_key(&w, "balance", false);
+	world_set_skew(&w, 2, 5000000);
+	world_request(&w, 2, OP_WRITE, key, 1, LEVEL_DEFAULT);
+	run(&w, 0.5);
+	world_request(&w, 0, OP_WRITE, key, 2, LEVEL_DEFAULT);
+	run(&w, 1.5);
+	assert_int_equal(w.hist.ops[1].value, 2);
+	assert_true(w.hist.ops[1].lost);
+	assert_int_equal(agreed(&w, key), 1);
+	world_free(&w);
+}
+
+/* A replica down during the heal brings its writes back when it returns. */
+static void test_crashed_during_heal(void **state)
+{
+	struct world w;
+	struct seen s;
+	int group[3] = { 0, 0, 1 }, key;
+
+	(void)state;
+	start(&w, &s);
+	world_init_value(&w, "balance", 100);
+	key = world_key(&w, "balance", false);
+	world_partition(&w, group);
+	world_request(&w, 0, OP_WRITE, key, 500, LEVEL_DEFAULT);
+	run(&w, 0.5);
+	world_request(&w, 2, OP_WRITE, key, 300, LEVEL_DEFAULT);
+	run(&w, 0.2);
+	world_crash(&w, 2);                          /* before its hints exist */
+	world_heal(&w);
+	run(&w, 2);
+	world_recover(&w, 2);
+	run(&w, 2);
+	for (int i = 0; i < 3; i++) {               /* the later write wins */
+		int64_t v;
+
+		assert_true(world_value(&w, i, key, &v));
+		assert_int_equal(v, 300);
+	}
+	assert_true(w.hist.ops[0].lost);
+	world_free(&w);
+}
+
+/* Writes taken in ap on both sides, then cp: the log's state wins
+ * everywhere and the write it replaced is LOST. */
+static void test_mode_switch_converges(void **state)
+{
+	struct world w;
+	struct seen s;
+	int group[3] = { 0, 0, 1 }, key;
+
+	(void)state;
+	start(&w, &s);
+	world_init_value(&w, "balance", 100);
+	key = world_key(&w, "balance", false);
+	world_partition(&w, group);
+	world_request(&w, 0, OP_WRITE, key, 500, LEVEL_DEFAULT);
+	run(&w, 0.5);
+	world_request(&w, 2, OP_WRITE, key, 300, LEVEL_DEFAULT);
+	run(&w, 0.5);
+	world_set_mode(&w, MODE_CP);
+	run(&w, 2);
+	world_heal(&w);
+	run(&w, 3);
+	assert_int_equal(agreed(&w, key), 500);
+	assert_true(w.hist.ops[1].lost);
+	world_free(&w);
+}
+
 static void test_type_errors(void **state)
 {
 	struct world w;
@@ -301,6 +404,10 @@ int main(void)
 		cmocka_unit_test(test_clock_skew),
 		cmocka_unit_test(test_cart),
 		cmocka_unit_test(test_compare),
+		cmocka_unit_test(test_lost_without_heal),
+		cmocka_unit_test(test_shadowed_at_once),
+		cmocka_unit_test(test_crashed_during_heal),
+		cmocka_unit_test(test_mode_switch_converges),
 		cmocka_unit_test(test_type_errors),
 	};
 
