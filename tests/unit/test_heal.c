@@ -275,21 +275,29 @@ static void test_compare(void **state)
 	world_free(&w);
 }
 
+/* balance=100; {A,B} | {C}; A writes a, C writes c half a second later. */
+static int split_writes(struct world *w, struct seen *s, int64_t a, int64_t c)
+{
+	int group[3] = { 0, 0, 1 }, key;
+
+	start(w, s);
+	world_init_value(w, "balance", 100);
+	key = world_key(w, "balance", false);
+	world_partition(w, group);
+	world_request(w, 0, OP_WRITE, key, a, LEVEL_DEFAULT);
+	run(w, 0.5);
+	world_request(w, 2, OP_WRITE, key, c, LEVEL_DEFAULT);
+	return key;
+}
+
 /* A restore without a heal still lets last-write-wins discard a write. */
 static void test_lost_without_heal(void **state)
 {
 	struct world w;
 	struct seen s;
-	int group[3] = { 0, 0, 1 }, key;
 
 	(void)state;
-	start(&w, &s);
-	world_init_value(&w, "balance", 100);
-	key = world_key(&w, "balance", false);
-	world_partition(&w, group);
-	world_request(&w, 0, OP_WRITE, key, 500, LEVEL_DEFAULT);
-	run(&w, 0.5);
-	world_request(&w, 2, OP_WRITE, key, 300, LEVEL_DEFAULT);
+	split_writes(&w, &s, 500, 300);
 	run(&w, 1.5);
 	world_restore_all(&w);
 	run(&w, 2);
@@ -326,16 +334,10 @@ static void test_crashed_during_heal(void **state)
 {
 	struct world w;
 	struct seen s;
-	int group[3] = { 0, 0, 1 }, key;
+	int key;
 
 	(void)state;
-	start(&w, &s);
-	world_init_value(&w, "balance", 100);
-	key = world_key(&w, "balance", false);
-	world_partition(&w, group);
-	world_request(&w, 0, OP_WRITE, key, 500, LEVEL_DEFAULT);
-	run(&w, 0.5);
-	world_request(&w, 2, OP_WRITE, key, 300, LEVEL_DEFAULT);
+	key = split_writes(&w, &s, 500, 300);
 	run(&w, 0.2);
 	world_crash(&w, 2);                          /* before its hints exist */
 	world_heal(&w);
@@ -358,16 +360,10 @@ static void test_mode_switch_converges(void **state)
 {
 	struct world w;
 	struct seen s;
-	int group[3] = { 0, 0, 1 }, key;
+	int key;
 
 	(void)state;
-	start(&w, &s);
-	world_init_value(&w, "balance", 100);
-	key = world_key(&w, "balance", false);
-	world_partition(&w, group);
-	world_request(&w, 0, OP_WRITE, key, 500, LEVEL_DEFAULT);
-	run(&w, 0.5);
-	world_request(&w, 2, OP_WRITE, key, 300, LEVEL_DEFAULT);
+	key = split_writes(&w, &s, 500, 300);
 	run(&w, 0.5);
 	world_set_mode(&w, MODE_CP);
 	run(&w, 2);
