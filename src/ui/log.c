@@ -156,7 +156,7 @@ static void log_text(struct ui *u, const struct event *e)
 			   'A' + e->peer, v);
 		break;
 	case EV_EXPECT:
-		ui_log_add(u, e->up ? UR_RESULT_OK : UR_RESULT_ERROR, "%7.3f expect %s", t, e->text);
+		ui_log_add(u, e->up ? UR_RESULT_OK : UR_RESULT_ERROR, "%7.3f %s %s", t, e->up ? "check" : "FAILED", e->text);
 		break;
 	default:
 		ui_log_add(u, UR_NORMAL, "%7.3f %s %s", t, event_kind_name(e->kind), e->text);
