@@ -247,6 +247,9 @@ void world_fail_pending(struct world *w, int node, const char *why);
 void world_emit(struct world *w, struct event *e);
 void world_note(struct world *w, int node, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Emits an event of kind whose text is formatted from fmt. */
+void world_vtext(struct world *w, enum event_kind kind, int node, int peer, const char *fmt, va_list ap)
+	__attribute__((format(printf, 5, 0)));
 struct event world_event(const struct world *w, enum event_kind kind);
 
 #endif

@@ -109,17 +109,11 @@ static void config_event(struct world *w, int node, int peer, const char *fmt, .
 
 static void config_event(struct world *w, int node, int peer, const char *fmt, ...)
 {
-	char buf[160];
-	struct event e = world_event(w, EV_CONFIG);
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	world_vtext(w, EV_CONFIG, node, peer, fmt, ap);
 	va_end(ap);
-	e.node = node;
-	e.peer = peer;
-	e.text = buf;
-	world_emit(w, &e);
 }
 
 /* Calls fn on every directed link between a and b (-1: any node). */

@@ -121,18 +121,25 @@ void world_emit(struct world *w, struct event *e)
 		w->sink(w->sink_ctx, e);
 }
 
-void world_note(struct world *w, int node, const char *fmt, ...)
+void world_vtext(struct world *w, enum event_kind kind, int node, int peer, const char *fmt, va_list ap)
 {
 	char buf[256];
-	struct event e = world_event(w, EV_NOTE);
+	struct event e = world_event(w, kind);
+
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	e.node = node;
+	e.peer = peer;
+	e.text = buf;
+	world_emit(w, &e);
+}
+
+void world_note(struct world *w, int node, const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	world_vtext(w, EV_NOTE, node, -1, fmt, ap);
 	va_end(ap);
-	e.node = node;
-	e.text = buf;
-	world_emit(w, &e);
 }
 
 void world_say(struct world *w, const char *text, int line)
