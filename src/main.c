@@ -62,6 +62,10 @@ int main(int argc, char **argv)
 		fputs(keys, stdout);
 		return EXIT_OK;
 	}
+	if (o.list_presets) {
+		options_list_presets(stdout);
+		return EXIT_OK;
+	}
 	if (o.list_options) {
 		options_list(stdout);
 		return EXIT_OK;

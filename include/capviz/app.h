@@ -21,6 +21,7 @@ struct options {
 	uint64_t seed;
 	int nodes;              /* 0: the scenario's */
 	int mode;               /* -1: the scenario's */
+	int preset;             /* enum preset; -1: the scenario's */
 	double speed;
 	bool ascii;
 	bool no_color;
@@ -29,6 +30,7 @@ struct options {
 	bool list_commands;
 	bool list_options;
 	bool list_keys;
+	bool list_presets;
 	bool help;
 	bool version;
 	char *const *files;     /* further file arguments (for --check) */
@@ -40,6 +42,8 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 void options_usage(FILE *f);
 /* Every long option, one a line (the docs test checks the man page has them). */
 void options_list(FILE *f);
+/* Every preset with its PACELC class and what it promises in a partition. */
+void options_list_presets(FILE *f);
 
 /* Finds a scenario by path or name and loads it; label receives what error
  * messages call it. Returns 0 or -1 with err ("FILE:LINE: ..."). */

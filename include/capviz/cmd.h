@@ -32,6 +32,7 @@ enum cmd_kind {
 	CMD_TIMEOUT,        /* dur_us */
 	CMD_MODE,           /* mode */
 	CMD_LEVEL,          /* read (bool), level */
+	CMD_PRESET,         /* preset */
 	CMD_WRITE,          /* a, key, value, level */
 	CMD_ADD,            /* a, key, value (delta) or elem (is_elem), level */
 	CMD_REMOVE,         /* a, key, elem (is_elem always), level */
@@ -76,6 +77,7 @@ struct command {
 	int group[WORLD_MAX_NODES]; /* CMD_PARTITION: side of each node, -1 none */
 	int mode;               /* enum mode */
 	int level;              /* enum level; LEVEL_DEFAULT when not given */
+	int preset;             /* CMD_PRESET: enum preset */
 	char key[KEY_NAME_MAX];
 	int64_t value;
 	bool is_elem;           /* CMD_ADD, CMD_REMOVE: elem, not value */

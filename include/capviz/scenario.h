@@ -51,6 +51,7 @@ struct scenario {
 	char description[512];
 	int nodes;              /* 0 when the file does not say */
 	int mode;               /* enum mode; -1 when the file does not say */
+	int preset;             /* enum preset; PRESET_NONE when the file does not say */
 	uint64_t seed;
 	bool has_seed;
 	struct scenario_init init[STORE_MAX_KEYS];

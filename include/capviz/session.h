@@ -51,6 +51,7 @@ struct session_options {
 	int mode;               /* -1: the scenario's, else cp */
 	bool has_seed;
 	uint64_t seed;
+	int preset;             /* enum preset; PRESET_NONE: the scenario's (none with a mode) */
 };
 
 /* Takes ownership of sc (also on failure). Returns 0 or -1 with err. */

@@ -24,6 +24,15 @@
 
 enum mode { MODE_CP, MODE_AP, MODE_STRICT, MODE_COUNT };
 enum level { LEVEL_DEFAULT, LEVEL_ONE, LEVEL_QUORUM, LEVEL_ALL };
+/* A real system's settings (src/core/preset.c): a mode and its levels. */
+enum preset {
+	PRESET_NONE,
+	PRESET_CASSANDRA_ONE,
+	PRESET_CASSANDRA_QUORUM,
+	PRESET_CASSANDRA_ALL,
+	PRESET_SINGLE,
+	PRESET_COUNT
+};
 
 /* What the world's queue holds (struct sched_item.kind). */
 enum world_item { ITEM_DELIVER = 1, ITEM_TIMER };
@@ -108,6 +117,7 @@ struct world {
 	enum mode mode;
 	int read_level;         /* enum level, never LEVEL_DEFAULT */
 	int write_level;
+	enum preset preset;     /* PRESET_NONE once mode or level is set by hand */
 	struct world_timing timing;
 	uint64_t next_token;
 	size_t pending_ops;
@@ -181,7 +191,25 @@ void world_set_loss(struct world *w, int a, int b, int pct);
 void world_set_skew(struct world *w, int node, int64_t skew_us);
 void world_set_mode(struct world *w, enum mode m);
 void world_set_level(struct world *w, bool read, int level);
+/* Sets the read and the write level at once (one EV_LEVEL). */
+void world_set_levels(struct world *w, int level);
 void world_set_timeout(struct world *w, int64_t timeout_us);
+/* Switches the running cluster to preset p: its mode and levels. Returns 0,
+ * or -1 with err filled (single needs a world of one node). */
+int world_set_preset(struct world *w, enum preset p, char *err, size_t errlen);
+/* The preset's name ("cassandra-quorum"; "none"), its PACELC class as the
+ * seed's table gives it ("PA/EL"), and what it promises in a partition. */
+const char *preset_name(enum preset p);
+const char *preset_class(enum preset p);
+const char *preset_promise(enum preset p);
+/* The preset called name (any case); -1 for anything else. */
+int preset_by_name(const char *name);
+/* "cassandra-one, cassandra-quorum, cassandra-all, single". */
+const char *preset_names(void);
+/* R + W > N for the current levels ("R=2 W=2 N=3: R+W>N, reads overlap the
+ * latest write"); false (buf empty) outside ap mode. brief gives "R+W>N"
+ * or "R+W<=N" alone. */
+bool world_rule_text(const struct world *w, bool brief, char *buf, size_t len);
 /* Restores every link and lets the replicas converge, reconciling by the
  * world's strategy (world_heal) or by s (world_heal_with). */
 void world_heal(struct world *w);

@@ -72,7 +72,7 @@ static int finish(struct session *s, struct transcript *t, bool quiet)
 
 int app_headless(const struct options *o)
 {
-	struct session_options so = { o->nodes, o->mode, o->has_seed, o->seed };
+	struct session_options so = { o->nodes, o->mode, o->has_seed, o->seed, o->preset > 0 ? o->preset : 0 };
 	struct scenario sc;
 	struct session s;
 	struct transcript t;
@@ -82,6 +82,11 @@ int app_headless(const struct options *o)
 	bool quiet;
 	int rc;
 
+	if (!o->scenario && o->preset == PRESET_SINGLE) {
+		fprintf(stderr, "capviz: preset single: a single node has no links: no partition is possible, and "
+			"the built-in scenario cuts off node C; try -s single-node\n");
+		return EXIT_USAGE;
+	}
 	if (!o->scenario && o->nodes > 0 && o->nodes < 3) {
 		fprintf(stderr, "capviz: the built-in scenario cuts off node C, so it needs at least 3 nodes; "
 			"give a scenario of your own for --nodes %d\n", o->nodes);
@@ -106,8 +111,14 @@ int app_headless(const struct options *o)
 	t = (struct transcript){ .out = stdout, .w = &s.w };
 	tr = (struct trace){ trace_out, &s.w };
 	if (!quiet) {
-		fprintf(stdout, "capviz %s: %s (%d nodes, mode %s, seed %" PRIu64 ")\n", CAPVIZ_VERSION,
-			s.sc.name[0] ? s.sc.name : label, s.w.n, mode_name(s.w.mode), s.w.seed);
+		char preset[64] = "";
+
+		if (s.w.preset != PRESET_NONE)
+			snprintf(preset, sizeof preset, ", preset %s %s", preset_name(s.w.preset),
+				 preset_class(s.w.preset));
+		fprintf(stdout, "capviz %s: %s (%d node%s, mode %s%s, seed %" PRIu64 ")\n", CAPVIZ_VERSION,
+			s.sc.name[0] ? s.sc.name : label, s.w.n, s.w.n == 1 ? "" : "s", mode_name(s.w.mode),
+			preset, s.w.seed);
 		session_add_reader(&s, transcript_event, &t);
 	}
 	if (trace_out)

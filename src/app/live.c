@@ -301,7 +301,7 @@ static void end_loop(struct live *l)
 
 static int open_session(struct live *l, const struct options *o)
 {
-	struct session_options so = { o->nodes, o->mode, o->has_seed, o->seed };
+	struct session_options so = { o->nodes, o->mode, o->has_seed, o->seed, o->preset > 0 ? o->preset : 0 };
 	struct scenario sc;
 	char err[512], label[512];
 

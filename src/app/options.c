@@ -21,6 +21,7 @@ enum {
 	OPT_LIST_COMMANDS,
 	OPT_LIST_OPTIONS,
 	OPT_LIST_KEYS,
+	OPT_LIST_PRESETS,
 };
 
 static const struct option long_opts[] = {
@@ -30,6 +31,7 @@ static const struct option long_opts[] = {
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "nodes", required_argument, NULL, 'n' },
 	{ "mode", required_argument, NULL, 'm' },
+	{ "preset", required_argument, NULL, 'p' },
 	{ "speed", required_argument, NULL, OPT_SPEED },
 	{ "ascii", no_argument, NULL, OPT_ASCII },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
@@ -38,6 +40,7 @@ static const struct option long_opts[] = {
 	{ "list-commands", no_argument, NULL, OPT_LIST_COMMANDS },
 	{ "list-options", no_argument, NULL, OPT_LIST_OPTIONS },
 	{ "list-keys", no_argument, NULL, OPT_LIST_KEYS },
+	{ "list-presets", no_argument, NULL, OPT_LIST_PRESETS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -52,6 +55,8 @@ void options_usage(FILE *f)
 	      "      --seed N              seed of the pseudo-random generator (default 1)\n"
 	      "  -n, --nodes N             number of replicas, 1..7 (default 3)\n"
 	      "  -m, --mode MODE           cp, ap or strict (default: the scenario's, else cp)\n"
+	      "  -p, --preset NAME         a real system: cassandra-one, cassandra-quorum,\n"
+	      "                            cassandra-all or single (single: one node)\n"
 	      "      --speed X             live speed factor, 0.1..10\n"
 	      "      --ascii               ASCII glyphs only\n"
 	      "      --no-color            no colours\n"
@@ -60,6 +65,7 @@ void options_usage(FILE *f)
 	      "      --list-commands       list the words of the command language\n"
 	      "      --list-options        list the long options\n"
 	      "      --list-keys           list the keys of the live screen\n"
+	      "      --list-presets        list the presets, their PACELC class and promise\n"
 	      "  -h, --help                this help\n"
 	      "  -V, --version             the version\n"
 	      "exit status: 0 done, 1 an expectation failed, 2 a usage or input error\n", f);
@@ -114,6 +120,11 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 		if (o->mode < 0)
 			goto bad;
 		return 0;
+	case 'p':
+		o->preset = preset_by_name(arg);
+		if (o->preset < 0)
+			goto bad;
+		return 0;
 	case OPT_SPEED:
 		o->speed = strtod(arg, &end);
 		if (*end || !(o->speed >= 0.1 && o->speed <= 10))
@@ -140,6 +151,9 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 	case OPT_LIST_KEYS:
 		o->list_keys = true;
 		return 0;
+	case OPT_LIST_PRESETS:
+		o->list_presets = true;
+		return 0;
 	case 'h':
 		o->help = true;
 		return 0;
@@ -160,6 +174,9 @@ bad:
 	case 'm':
 		snprintf(err, errlen, "--mode: expected cp, ap or strict, got '%s'", arg);
 		break;
+	case 'p':
+		snprintf(err, errlen, "--preset: unknown preset '%.40s' (presets are %s)", arg, preset_names());
+		break;
 	default:
 		snprintf(err, errlen, "--speed: expected a factor from 0.1 to 10, got '%s'", arg);
 		break;
@@ -173,16 +190,43 @@ void options_list(FILE *f)
 		fprintf(f, "--%s\n", opt->name);
 }
 
+void options_list_presets(FILE *f)
+{
+	for (int p = PRESET_NONE + 1; p < PRESET_COUNT; p++)
+		fprintf(f, "%-17s %-6s %s\n", preset_name((enum preset)p), preset_class((enum preset)p),
+			preset_promise((enum preset)p));
+}
+
+/* A preset sets the mode, and single sets the node count too. */
+static int check_preset(struct options *o, char *err, size_t errlen)
+{
+	if (o->preset < 0)
+		return 0;
+	if (o->mode >= 0) {
+		snprintf(err, errlen, "--mode and --preset together: the preset sets the mode");
+		return -1;
+	}
+	if (o->preset != PRESET_SINGLE)
+		return 0;
+	if (o->nodes > 1) {
+		snprintf(err, errlen, "--preset single is one node; --nodes %d does not fit it", o->nodes);
+		return -1;
+	}
+	o->nodes = 1;
+	return 0;
+}
+
 int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen)
 {
 	int c;
 
 	memset(o, 0, sizeof *o);
 	o->mode = -1;
+	o->preset = -1;
 	o->speed = 0;          /* unset: the live driver picks its own default */
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":s:Hn:m:hV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":s:Hn:m:p:hV", long_opts, NULL)) != -1) {
 		if (c == '?') {
 			if (optopt)
 				snprintf(err, errlen, "unknown option '-%c'", optopt);
@@ -197,6 +241,8 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 		if (parse_one(o, c, optarg, err, errlen) < 0)
 			return -1;
 	}
+	if (check_preset(o, err, errlen) < 0)
+		return -1;
 	if (optind < argc && !o->scenario)
 		o->scenario = argv[optind++];
 	o->files = argv + optind;

@@ -18,7 +18,9 @@ static void session_sink(void *ctx, const struct event *e)
 int session_init(struct session *s, struct scenario *sc, const char *label,
 		 const struct session_options *o, char *err, size_t errlen)
 {
-	int nodes = o->nodes > 0 ? o->nodes : sc->nodes > 0 ? sc->nodes : 3;
+	/* The command line wins: its mode replaces the file's preset too. */
+	int preset = o->preset > PRESET_NONE ? o->preset : o->mode >= 0 ? PRESET_NONE : sc->preset;
+	int nodes = o->nodes > 0 ? o->nodes : sc->nodes > 0 ? sc->nodes : preset == PRESET_SINGLE ? 1 : 3;
 	int mode = o->mode >= 0 ? o->mode : sc->mode >= 0 ? sc->mode : MODE_CP;
 	uint64_t seed = o->has_seed ? o->seed : sc->has_seed ? sc->seed : 1;
 
@@ -28,6 +30,10 @@ int session_init(struct session *s, struct scenario *sc, const char *label,
 	snprintf(s->label, sizeof s->label, "%s", label);
 	if (world_init(&s->w, nodes, seed, (enum mode)mode, err, errlen) < 0) {
 		scenario_free(&s->sc);
+		return -1;
+	}
+	if (preset > PRESET_NONE && world_set_preset(&s->w, (enum preset)preset, err, errlen) < 0) {
+		session_free(s);
 		return -1;
 	}
 	world_set_sink(&s->w, session_sink, s);

@@ -188,8 +188,12 @@ void transcript_event(void *ctx, const struct event *e)
 			line(t, e->t_us, "leader", buf);
 		}
 		break;
-	case EV_MODE:
 	case EV_LEVEL:
+		line(t, e->t_us, event_kind_name(e->kind), e->text);
+		if (world_rule_text(t->w, false, buf, sizeof buf))
+			line(t, e->t_us, "rule", buf);
+		break;
+	case EV_MODE:
 	case EV_CONFIG:
 	case EV_NOTE:
 		line(t, e->t_us, event_kind_name(e->kind), e->text);

@@ -36,8 +36,18 @@ static int parse_link(struct lex *c, struct command *out, const char *usage, con
 	return lex_want_end(c, "the nodes");
 }
 
+/* One node has no links: say why no partition can happen rather than
+ * complain of a missing node B. */
+static int no_links(struct lex *c)
+{
+	return lex_fail(c, "a single node has no links: no partition is possible (this is the 'CA' "
+			"system: it gives up partition tolerance, not C or A)");
+}
+
 static int parse_cut(struct lex *c, struct command *out)
 {
+	if (c->nnodes == 1)
+		return no_links(c);
 	return parse_link(c, out, "expected two nodes (cut A B, or cut A>B for one way)",
 			  "a node cannot be cut from itself");
 }
@@ -52,6 +62,8 @@ static int parse_node(struct lex *c, struct command *out)
 {
 	char usage[64];
 
+	if (out->kind == CMD_ISOLATE && c->nnodes == 1)
+		return no_links(c);
 	snprintf(usage, sizeof usage, "expected a node (%s C)", c->name);
 	if (lex_want_node(c, &out->a, usage) < 0)
 		return -1;
@@ -76,7 +88,7 @@ static int parse_partition(struct lex *c, struct command *out)
 
 	partition_example(c->nnodes, eg, sizeof eg);
 	if (c->nnodes < 2)
-		return lex_fail(c, "needs at least two nodes");
+		return no_links(c);
 	while (lex_next(c, &t)) {
 		int node;
 
@@ -227,6 +239,20 @@ static int parse_level(struct lex *c, struct command *out)
 	return lex_want_end(c, "the level");
 }
 
+static int parse_preset(struct lex *c, struct command *out)
+{
+	struct lex_tok t;
+	char show[32];
+
+	if (!lex_next(c, &t))
+		return lex_fail(c, "expected a preset (%s)", preset_names());
+	lex_show(&t, show, sizeof show);
+	out->preset = t.len < sizeof show ? preset_by_name(show) : -1;
+	if (out->preset < 0)
+		return lex_fail(c, "unknown preset '%s' (presets are %s)", show, preset_names());
+	return lex_want_end(c, "the preset");
+}
+
 /* The text of say and pause: a quoted string with \" and \\, or the rest of
  * the line as it is. Control characters are refused: they would reach the
  * screen. */
@@ -315,6 +341,7 @@ static const struct cmd_entry cmd_table[] = {
 	{ "timeout", CMD_TIMEOUT, parse_duration_cmd },
 	{ "mode", CMD_MODE, parse_mode },
 	{ "level", CMD_LEVEL, parse_level },
+	{ "preset", CMD_PRESET, parse_preset },
 	{ "write", CMD_WRITE, cmd_data_op },
 	{ "add", CMD_ADD, cmd_data_op },
 	{ "remove", CMD_REMOVE, cmd_data_op },
@@ -338,7 +365,7 @@ static const struct cmd_entry cmd_table[] = {
 
 const char *const cmd_words[] = {
 	"cut", "restore", "isolate", "partition", "crash", "recover", "latency", "loss",
-	"skew", "timeout", "mode", "level", "write", "add", "remove", "read", "heal",
+	"skew", "timeout", "mode", "level", "preset", "write", "add", "remove", "read", "heal",
 	"compare", "strategy", "resolve", "invariant", "say", "pause", "resume", "step", "speed",
 	"wait", "expect", "quit", NULL,
 };

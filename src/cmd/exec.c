@@ -17,7 +17,7 @@ static const char *kind_name(enum cmd_kind k)
 		[CMD_ISOLATE] = "isolate", [CMD_PARTITION] = "partition", [CMD_CRASH] = "crash",
 		[CMD_RECOVER] = "recover", [CMD_LATENCY] = "latency", [CMD_LOSS] = "loss",
 		[CMD_SKEW] = "skew", [CMD_TIMEOUT] = "timeout", [CMD_MODE] = "mode",
-		[CMD_LEVEL] = "level", [CMD_WRITE] = "write", [CMD_ADD] = "add",
+		[CMD_LEVEL] = "level", [CMD_PRESET] = "preset", [CMD_WRITE] = "write", [CMD_ADD] = "add",
 		[CMD_REMOVE] = "remove", [CMD_READ] = "read", [CMD_HEAL] = "heal",
 		[CMD_STRATEGY] = "strategy", [CMD_RESOLVE] = "resolve",
 		[CMD_INVARIANT] = "invariant", [CMD_PAUSE] = "pause", [CMD_RESUME] = "resume",
@@ -311,11 +311,13 @@ int cmd_exec(struct world *w, const struct command *c, char *err, size_t errlen)
 		world_set_mode(w, (enum mode)c->mode);
 		break;
 	case CMD_LEVEL:
-		if (c->both || c->read)
-			world_set_level(w, true, c->level);
-		if (c->both || !c->read)
-			world_set_level(w, false, c->level);
+		if (c->both)
+			world_set_levels(w, c->level);
+		else
+			world_set_level(w, c->read, c->level);
 		break;
+	case CMD_PRESET:
+		return world_set_preset(w, (enum preset)c->preset, err, errlen);
 	case CMD_SAY:
 		world_say(w, c->text, c->line);
 		break;

@@ -29,7 +29,7 @@ struct loader {
 	size_t line_len;
 	int err_line;           /* the earliest error so far; 0: none */
 	char err[CMD_ERR_MAX + 64];
-	int key_line[8];        /* where each [scenario] key was set */
+	int key_line[9];        /* where each [scenario] key was set */
 	bool nodes_bad;
 	bool have_prev;
 	int64_t prev_us;
@@ -38,12 +38,15 @@ struct loader {
 
 static const char *const scenario_keys[] = {
 	"name", "description", "nodes", "mode", "seed", "init", "strategy", "invariant",
+	"preset",
 };
 
 #define SCENARIO_NKEYS ((int)(sizeof scenario_keys / sizeof scenario_keys[0]))
 #define KEY_INIT 5
 #define KEY_STRATEGY 6
 #define KEY_INVARIANT 7
+#define KEY_MODE 3
+#define KEY_PRESET 8
 
 _Static_assert(SCENARIO_MAX_INVARIANTS == WORLD_MAX_INVARIANTS, "a scenario's invariants fit a world");
 
@@ -303,6 +306,20 @@ static void scenario_strategy(struct loader *l, const char *value)
 		l->s->strategy = st;
 }
 
+/* preset = NAME: it sets the mode, so the file cannot set both. */
+static void scenario_preset(struct loader *l, const char *value)
+{
+	int p = preset_by_name(value);
+
+	if (p < 0)
+		loader_err(l, l->line, "preset must be one of %s, got '%.40s'", preset_names(), value);
+	else if (l->key_line[KEY_MODE])
+		loader_err(l, l->line, "mode (line %d) and preset together: the preset sets the mode",
+			   l->key_line[KEY_MODE]);
+	else
+		l->s->preset = p;
+}
+
 static void scenario_key(struct loader *l, const char *key, const char *value)
 {
 	struct scenario *s = l->s;
@@ -313,7 +330,7 @@ static void scenario_key(struct loader *l, const char *key, const char *value)
 			k = i;
 	if (k < 0) {
 		loader_err(l, l->line, "unknown key '%.40s' in [scenario] (expected name, description, "
-			   "nodes, mode, seed, init, strategy, invariant)", key);
+			   "nodes, mode, preset, seed, init, strategy, invariant)", key);
 		return;
 	}
 	/* init and invariant lines add up; the rest are said once. */
@@ -328,6 +345,9 @@ static void scenario_key(struct loader *l, const char *key, const char *value)
 		memcpy(s->name, value, strlen(value) + 1);
 	else if (k == 1)
 		snprintf(s->description, sizeof s->description, "%s", value);
+	else if (k == KEY_MODE && l->key_line[KEY_PRESET])
+		loader_err(l, l->line, "mode and preset (line %d) together: the preset sets the mode",
+			   l->key_line[KEY_PRESET]);
 	else if (k == 3 && strcasecmp(value, "cp") == 0)
 		s->mode = MODE_CP;
 	else if (k == 3 && strcasecmp(value, "ap") == 0)
@@ -336,6 +356,8 @@ static void scenario_key(struct loader *l, const char *key, const char *value)
 		s->mode = MODE_STRICT;
 	else if (k == 3)
 		loader_err(l, l->line, "mode must be cp, ap or strict, got '%.40s'", value);
+	else if (k == KEY_PRESET)
+		scenario_preset(l, value);
 	else if (k == KEY_INIT)
 		scenario_list(l, value, init_item);
 	else if (k == KEY_STRATEGY)
@@ -371,6 +393,12 @@ static void loader_commands(struct loader *l, int nodes_override)
 	int nn = nodes_override > 0 ? nodes_override : s->nodes > 0 ? s->nodes : 3;
 	char err[CMD_ERR_MAX];
 
+	/* single is one node: the default count, and the only one that fits. */
+	if (s->preset == PRESET_SINGLE && s->nodes > 1 && !l->nodes_bad)
+		loader_err(l, l->key_line[KEY_PRESET], "preset single is one node, but nodes = %d", s->nodes);
+	else if (s->preset == PRESET_SINGLE && s->nodes == 0)
+		s->nodes = 1;
+	nn = nodes_override > 0 ? nodes_override : s->nodes > 0 ? s->nodes : 3;
 	if (nodes_override > 0)
 		s->nodes = nodes_override;
 	/* A wrong node count would only make every step look wrong. */

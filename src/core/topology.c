@@ -206,7 +206,11 @@ void world_set_mode(struct world *w, enum mode m)
 	struct event e;
 	char why[64];
 
-	if ((unsigned)m >= MODE_COUNT || m == w->mode)
+	if ((unsigned)m >= MODE_COUNT)
+		return;
+	/* Set by hand, the cluster is no longer the preset's. */
+	w->preset = PRESET_NONE;
+	if (m == w->mode)
 		return;
 	snprintf(why, sizeof why, "aborted: switched to %s", mode_name(m));
 	world_fail_pending(w, -1, why);
@@ -227,11 +231,59 @@ void world_set_level(struct world *w, bool read, int level)
 {
 	if (level < LEVEL_ONE || level > LEVEL_ALL)
 		return;
+	w->preset = PRESET_NONE;
 	if (read)
 		w->read_level = level;
 	else
 		w->write_level = level;
 	level_event(w);
+}
+
+/* Both levels with one event, so readers never see a half set pair
+ * (QUORUM reads with ONE writes) nobody asked for. */
+static void both_levels(struct world *w, int level)
+{
+	if (w->read_level == level && w->write_level == level)
+		return;
+	w->read_level = level;
+	w->write_level = level;
+	level_event(w);
+}
+
+void world_set_levels(struct world *w, int level)
+{
+	if (level < LEVEL_ONE || level > LEVEL_ALL)
+		return;
+	w->preset = PRESET_NONE;
+	w->read_level = level;
+	w->write_level = level;
+	level_event(w);
+}
+
+int world_set_preset(struct world *w, enum preset p, char *err, size_t errlen)
+{
+	static const int levels[PRESET_COUNT] = {
+		[PRESET_CASSANDRA_ONE] = LEVEL_ONE,
+		[PRESET_CASSANDRA_QUORUM] = LEVEL_QUORUM,
+		[PRESET_CASSANDRA_ALL] = LEVEL_ALL,
+	};
+
+	if (p <= PRESET_NONE || p >= PRESET_COUNT) {
+		snprintf(err, errlen, "preset: unknown preset (presets are %s)", preset_names());
+		return -1;
+	}
+	if (p == PRESET_SINGLE && w->n != 1) {
+		snprintf(err, errlen, "preset single: the cluster has %d nodes; start with --nodes 1 or -p single",
+			 w->n);
+		return -1;
+	}
+	/* One node is its own majority: cp gives the single node's behaviour. */
+	world_set_mode(w, p == PRESET_SINGLE ? MODE_CP : MODE_AP);
+	if (levels[p])
+		both_levels(w, levels[p]);
+	w->preset = p;
+	config_event(w, -1, -1, "preset %s (%s): %s", preset_name(p), preset_class(p), preset_promise(p));
+	return 0;
 }
 
 void world_heal_with(struct world *w, enum strategy s)

@@ -178,7 +178,11 @@ static void status_parts(const struct ui_frame *f, const struct ui *u, int brief
 
 	if (w->mode == MODE_AP)
 		snprintf(heal, sizeof heal, brief > 1 ? "%s %s " : "%s heal: %s  ", v, strategy_name(w->strategy));
-	if (brief > 1)
+	/* Briefest, a preset's name stands for its levels (setting a level by
+	 * hand clears the preset). */
+	if (brief > 1 && w->preset != PRESET_NONE)
+		snprintf(buf, len, "%s%s %gx %s t=%.1fs ", heal, v, f->speed, v, f->now_us / 1e6);
+	else if (brief > 1)
 		snprintf(buf, len, "%s %s %s%s %gx %s t=%.1fs ", v, levels_text(w, true, levels, sizeof levels),
 			 heal, v, f->speed, v, f->now_us / 1e6);
 	else
@@ -190,14 +194,30 @@ static void status_parts(const struct ui_frame *f, const struct ui *u, int brief
 		snprintf(tail, tlen, "%s running", u->g->running);
 }
 
+/* The title: the mode, and the preset with its PACELC class when one is
+ * set; in ap mode the R + W > N verdict too, in a few words. */
+static void status_title(const struct world *w, int brief, char *buf, size_t len)
+{
+	char rule[32] = "";
+
+	if (w->preset == PRESET_NONE) {
+		snprintf(buf, len, " %s ", mode_title(w->mode, brief > 0));
+		return;
+	}
+	if (world_rule_text(w, true, rule, sizeof rule) && brief == 0)
+		snprintf(rule, sizeof rule, "%s", strcmp(rule, "R+W>N") == 0 ? "R+W>N overlap" : "R+W<=N may be stale");
+	snprintf(buf, len, " %s %s %s%s%s ", mode_title(w->mode, true), preset_name(w->preset),
+		 preset_class(w->preset), rule[0] ? " " : "", rule);
+}
+
 static void draw_status(struct ui *u, const struct ui_frame *f)
 {
-	char title[32], text[192], tail[64];
+	char title[64], text[192], tail[64];
 	attr_t st = ui_attr(u, UR_STATUS);
 	int x, brief;
 
 	for (brief = 0;; brief++) {
-		snprintf(title, sizeof title, " %s ", mode_title(f->w->mode, brief > 0));
+		status_title(f->w, brief, title, sizeof title);
 		status_parts(f, u, brief, text, sizeof text, tail, sizeof tail);
 		if ((int)(ui_cells(title) + ui_cells(text) + ui_cells(tail)) <= u->cols || brief == 2)
 			break;

@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct session_options o = { 0, -1, false, 0 };
+	struct session_options o = { 0, -1, false, 0, PRESET_NONE };
 	struct scenario sc;
 	struct session s;
 	char err[CMD_ERR_MAX + 600];

@@ -16,6 +16,12 @@ check() {   # check NAME COMMAND...: passes when the command succeeds
 
 has() { grep -q -- "$2" "$1" || { echo "missing: $2"; cat "$1"; return 1; }; }
 
+status() {  # status WANT COMMAND...: the command exits with WANT
+	want=$1; shift
+	"$@"; rc=$?
+	[ "$rc" -eq "$want" ] || { echo "exit status $rc, expected $want"; return 1; }
+}
+
 for f in scenarios/*.ini; do
 	n=$(basename "$f" .ini)
 	check "scenario $n runs and its expectations hold" "$BIN" --headless "$f"
@@ -41,6 +47,33 @@ check "ap: A holds a hint for C" has "$tmp/ap" "A holds a hint for C: balance=50
 "$BIN" --headless --mode strict > "$tmp/strict" 2>&1
 check "strict: the write at A is refused" has "$tmp/strict" "#1 write balance=500 at A.*: error: refused"
 check "strict: C still reads 100 during the partition" has "$tmp/strict" "#2 read balance at C.*: ok, 100 "
+
+# Presets (issue 5): the balance scenario as each real system runs it.
+"$BIN" --headless -p cassandra-one > "$tmp/c1" 2>&1
+check "cassandra-one: the header names the preset" has "$tmp/c1" "^capviz .*(3 nodes, mode ap, preset cassandra-one PA/EL, seed 1)"
+check "cassandra-one: the read at C answers the stale 100" has "$tmp/c1" "#2 read balance at C \[ONE\]: ok, 100 (write #1).*STALE"
+"$BIN" --headless --preset cassandra-quorum > "$tmp/cq" 2>&1
+check "cassandra-quorum: the write at A succeeds" has "$tmp/cq" "#1 write balance=500 at A \[QUORUM\]: ok"
+check "cassandra-quorum: the read at C errs" has "$tmp/cq" "#2 read balance at C \[QUORUM\]: error"
+check "cassandra-quorum: no stale read" sh -c "! grep -q STALE $tmp/cq"
+"$BIN" --headless -p cassandra-all > "$tmp/ca" 2>&1
+check "cassandra-all: the write at A errs" has "$tmp/ca" "#1 write balance=500 at A \[ALL\]: error"
+printf '[scenario]\nnodes = 3\npreset = cassandra-one\n[timeline]\n1s = level QUORUM\n+1s = preset cassandra-all\n' > "$tmp/rule.ini"
+"$BIN" --headless "$tmp/rule.ini" > "$tmp/rule" 2>&1
+check "rule: QUORUM levels overlap" has "$tmp/rule" "rule    R=2 W=2 N=3: R+W>N, reads overlap the latest write"
+check "rule: a preset names itself, class and promise" has "$tmp/rule" "config  preset cassandra-all (PA/EL): "
+check "--list-presets lists the four presets" sh -c "[ \$($BIN --list-presets | grep -c -E '^(cassandra-(one|quorum|all)|single) ') -eq 4 ]"
+"$BIN" --headless -p single > "$tmp/single" 2>&1; rc=$?
+check "single: the built-in scenario is refused (exit 2), no partition possible" sh -c "[ $rc -eq 2 ] && grep -q 'no partition is possible' $tmp/single"
+check "single: -p single with --nodes 3 exits 2" status 2 "$BIN" --headless -p single -n 3
+"$BIN" --headless scenarios/single-node.ini > "$tmp/sn" 2>&1
+check "single: the scenario runs on one node" has "$tmp/sn" "^capviz .*(1 node, mode cp, preset single -/EC, seed 7)"
+check "single: a crashed node answers A is down" has "$tmp/sn" "#3 read balance at A \[QUORUM\]: error: A is down"
+printf '[scenario]\npreset = single\n[timeline]\n1s = isolate A\n' > "$tmp/scut.ini"
+"$BIN" --headless "$tmp/scut.ini" > "$tmp/scut" 2>&1; rc=$?
+check "single: isolate on one node exits 2 and says why" sh -c "[ $rc -eq 2 ] && grep -q \"scut.ini:4: isolate: a single node has no links: no partition is possible (this is the 'CA' system\" $tmp/scut"
+"$BIN" --headless -p cassandra-one -s single-node > "$tmp/sn1" 2>&1; rc=$?
+check "-p overrides a scenario's preset" sh -c "[ $rc -eq 0 ] && grep -q 'preset cassandra-one' $tmp/sn1"
 
 # Healing a partition: what each strategy keeps, loses and breaks.
 "$BIN" --headless scenarios/heal-strategies.ini > "$tmp/heal" 2>&1
@@ -78,11 +111,6 @@ check "trace: the same seed gives the same bytes" cmp "$tmp/s9a" "$tmp/s9b"
 check "trace: another seed gives other jitter" sh -c "! cmp -s $tmp/s9a $tmp/s10"
 
 # Bad input: a clear message naming the file and line, exit status 2.
-status() {  # status WANT COMMAND...: the command exits with WANT
-	want=$1; shift
-	"$@"; rc=$?
-	[ "$rc" -eq "$want" ] || { echo "exit status $rc, expected $want"; return 1; }
-}
 check "--help exits 0" status 0 "$BIN" --help
 check "--version exits 0" status 0 "$BIN" --version
 check "an unknown option exits 2" status 2 "$BIN" --frobnicate

@@ -254,7 +254,30 @@ static void test_words(void **state)
 		if (cmd_parse(cmd_words[n], 3, &c, err, sizeof err) < 0)
 			assert_null(strstr(err, "unknown command"));
 	}
-	assert_int_equal(n, 29);
+	assert_int_equal(n, 30);
+}
+
+/* One node has no links: every command that cuts says why, not "no node B". */
+static void test_single_node(void **state)
+{
+	static const char why[] = "a single node has no links: no partition is possible (this is the 'CA' "
+				  "system: it gives up partition tolerance, not C or A)";
+	char want[256];
+	struct command c;
+
+	(void)state;
+	snprintf(want, sizeof want, "cut: %s", why);
+	bad("cut A B", 1, want);
+	snprintf(want, sizeof want, "isolate: %s", why);
+	bad("isolate A", 1, want);
+	snprintf(want, sizeof want, "partition: %s", why);
+	bad("partition A | B", 1, want);
+	c = ok("preset cassandra-quorum", 3);
+	assert_int_equal(c.kind, CMD_PRESET);
+	assert_int_equal(c.preset, PRESET_CASSANDRA_QUORUM);
+	c = ok("preset SINGLE", 1);
+	assert_int_equal(c.preset, PRESET_SINGLE);
+	assert_true(cmd_is_world(&c));
 }
 
 static void test_errors(void **state)
@@ -264,16 +287,17 @@ static void test_errors(void **state)
 	bad(" \t ", 3, "empty command");
 	bad("cut A Q", 3, "cut: unknown node 'Q' (nodes are A, B, C)");
 	bad("cut A D", 3, "cut: unknown node 'D' (nodes are A, B, C)");
-	bad("isolate B", 1, "isolate: unknown node 'B' (the only node is A)");
+	bad("crash B", 1, "crash: unknown node 'B' (the only node is A)");
 	bad("write A balance abc", 3, "write: expected a number, got 'abc'");
 	bad("write A balance 9223372036854775808", 3,
 	    "write: number '9223372036854775808' is out of range (64-bit integers)");
 	bad("frobnicate", 3, "frobnicate: unknown command (commands are cut, restore, isolate, partition, "
-	    "crash, recover, latency, loss, skew, timeout, mode, level, write, add, remove, read, heal, compare, "
-	    "strategy, resolve, invariant, say, pause, resume, step, speed, wait, expect, quit)");
-	bad("preset zookeeper", 3, "preset: unknown command (commands are cut, restore, isolate, partition, "
-	    "crash, recover, latency, loss, skew, timeout, mode, level, write, add, remove, read, heal, compare, "
-	    "strategy, resolve, invariant, say, pause, resume, step, speed, wait, expect, quit)");
+	    "crash, recover, latency, loss, skew, timeout, mode, level, preset, write, add, remove, read, heal, "
+	    "compare, strategy, resolve, invariant, say, pause, resume, step, speed, wait, expect, quit)");
+	bad("preset zookeeper", 3, "preset: unknown preset 'zookeeper' (presets are cassandra-one, "
+	    "cassandra-quorum, cassandra-all, single)");
+	bad("preset", 3, "preset: expected a preset (cassandra-one, cassandra-quorum, cassandra-all, single)");
+	bad("preset single now", 1, "preset: unexpected 'now' after the preset");
 	bad("cut A", 3, "cut: expected two nodes (cut A B, or cut A>B for one way)");
 	bad("cut", 3, "cut: expected two nodes (cut A B, or cut A>B for one way)");
 	bad("cut A>", 3, "cut: expected two nodes (cut A B, or cut A>B for one way)");
@@ -766,6 +790,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_exec_ops, world_setup, world_teardown),
 		cmocka_unit_test_setup_teardown(test_exec_refusals, world_setup, world_teardown),
 		cmocka_unit_test_setup_teardown(test_exec_sets, world_setup, world_teardown),
+		cmocka_unit_test(test_single_node),
 		cmocka_unit_test_setup_teardown(test_exec_types, world_setup, world_teardown),
 		cmocka_unit_test_setup_teardown(test_exec_heal, world_setup, world_teardown),
 		cmocka_unit_test_setup_teardown(test_exec_resolve, world_setup, world_teardown),

@@ -35,7 +35,7 @@ static void sink(void *ctx, const struct event *e)
 /* Loads text, runs it to the end like the headless driver. */
 static void run(struct session *s, struct seen *seen, const char *text, int mode)
 {
-	struct session_options o = { 0, mode, false, 0 };
+	struct session_options o = { 0, mode, false, 0, PRESET_NONE };
 	struct scenario sc;
 	char err[256];
 

@@ -1,0 +1,74 @@
+/* preset.c: the real systems capviz can play (issue 5): each preset's name,
+ * its PACELC class as the seed's table gives it, and what it promises during
+ * a partition; and the R + W > N rule for the levels in force. Switching a
+ * world to a preset is topology.c's (world_set_preset), beside mode and level. */
+#include <stdio.h>
+#include <strings.h>
+
+#include "capviz/world.h"
+
+struct preset_info {
+	const char *name;
+	const char *pacelc;
+	const char *promise;
+};
+
+static const struct preset_info presets[PRESET_COUNT] = {
+	[PRESET_NONE] = { "none", "", "" },
+	[PRESET_CASSANDRA_ONE] = { "cassandra-one", "PA/EL",
+		"every side answers; R+W<=N: reads may be stale, writes may conflict" },
+	[PRESET_CASSANDRA_QUORUM] = { "cassandra-quorum", "PA/EL",
+		"a majority side answers; the minority errs; R+W>N: reads see the latest write" },
+	[PRESET_CASSANDRA_ALL] = { "cassandra-all", "PA/EL",
+		"any cut replica makes every request err; reads see the latest write" },
+	[PRESET_SINGLE] = { "single", "-/EC",
+		"no partition is possible: one node; if it is down, nothing answers" },
+};
+
+const char *preset_name(enum preset p)
+{
+	return (unsigned)p < PRESET_COUNT ? presets[p].name : "?";
+}
+
+const char *preset_class(enum preset p)
+{
+	return (unsigned)p < PRESET_COUNT ? presets[p].pacelc : "";
+}
+
+const char *preset_promise(enum preset p)
+{
+	return (unsigned)p < PRESET_COUNT ? presets[p].promise : "";
+}
+
+int preset_by_name(const char *name)
+{
+	for (int p = PRESET_NONE + 1; p < PRESET_COUNT; p++)
+		if (strcasecmp(name, presets[p].name) == 0)
+			return p;
+	return -1;
+}
+
+const char *preset_names(void)
+{
+	return "cassandra-one, cassandra-quorum, cassandra-all, single";
+}
+
+bool world_rule_text(const struct world *w, bool brief, char *buf, size_t len)
+{
+	int r, wr;
+	bool overlap;
+
+	if (len > 0)
+		buf[0] = '\0';
+	if (w->mode != MODE_AP)
+		return false;
+	r = world_level_need(w, w->read_level);
+	wr = world_level_need(w, w->write_level);
+	overlap = r + wr > w->n;
+	if (brief)
+		snprintf(buf, len, "%s", overlap ? "R+W>N" : "R+W<=N");
+	else
+		snprintf(buf, len, "R=%d W=%d N=%d: %s", r, wr, w->n,
+			 overlap ? "R+W>N, reads overlap the latest write" : "R+W<=N, reads may be stale");
+	return true;
+}

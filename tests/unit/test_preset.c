@@ -1,0 +1,172 @@
+/* test_preset.c: presets (issue 5, first slice): each sets its mode and
+ * levels on a running cluster, says its class and promise, the R + W > N
+ * rule reads the levels in force, setting mode or level by hand clears the
+ * preset, and single needs a world of one node. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "capviz/cmd.h"
+#include "capviz/world.h"
+
+struct seen {
+	int config;
+	int levels;
+	char text[256];
+};
+
+static void seen_sink(void *ctx, const struct event *e)
+{
+	struct seen *s = ctx;
+
+	if (e->kind == EV_CONFIG) {
+		s->config++;
+		snprintf(s->text, sizeof s->text, "%s", e->text);
+	} else if (e->kind == EV_LEVEL) {
+		s->levels++;
+	}
+}
+
+static void init(struct world *w, int n, enum mode m, struct seen *s)
+{
+	char err[WORLD_ERR_MAX];
+
+	assert_int_equal(world_init(w, n, 1, m, err, sizeof err), 0);
+	memset(s, 0, sizeof *s);
+	world_set_sink(w, seen_sink, s);
+}
+
+static void test_names(void **state)
+{
+	(void)state;
+	assert_int_equal(preset_by_name("cassandra-one"), PRESET_CASSANDRA_ONE);
+	assert_int_equal(preset_by_name("Cassandra-Quorum"), PRESET_CASSANDRA_QUORUM);
+	assert_int_equal(preset_by_name("cassandra-all"), PRESET_CASSANDRA_ALL);
+	assert_int_equal(preset_by_name("single"), PRESET_SINGLE);
+	assert_int_equal(preset_by_name("none"), -1);
+	assert_int_equal(preset_by_name("zookeeper"), -1);
+	for (int p = PRESET_NONE + 1; p < PRESET_COUNT; p++)
+		assert_int_equal(preset_by_name(preset_name((enum preset)p)), p);
+	assert_string_equal(preset_class(PRESET_CASSANDRA_ONE), "PA/EL");
+	assert_string_equal(preset_class(PRESET_CASSANDRA_QUORUM), "PA/EL");
+	assert_string_equal(preset_class(PRESET_CASSANDRA_ALL), "PA/EL");
+	assert_string_equal(preset_class(PRESET_SINGLE), "-/EC");
+	assert_non_null(strstr(preset_promise(PRESET_CASSANDRA_QUORUM), "the minority errs"));
+	assert_non_null(strstr(preset_promise(PRESET_SINGLE), "no partition is possible"));
+}
+
+/* Each Cassandra preset switches a running cp cluster to ap and its levels. */
+static void test_levels(void **state)
+{
+	static const int want[] = { 0, LEVEL_ONE, LEVEL_QUORUM, LEVEL_ALL };
+	struct world w;
+	struct seen s;
+	char err[WORLD_ERR_MAX];
+
+	(void)state;
+	for (int p = PRESET_CASSANDRA_ONE; p <= PRESET_CASSANDRA_ALL; p++) {
+		init(&w, 3, MODE_CP, &s);
+		assert_int_equal(world_set_preset(&w, (enum preset)p, err, sizeof err), 0);
+		assert_int_equal(w.preset, p);
+		assert_int_equal(w.mode, MODE_AP);
+		assert_int_equal(w.read_level, want[p]);
+		assert_int_equal(w.write_level, want[p]);
+		assert_true(s.levels <= 2);   /* ap's reset to ONE, then the pair at once */
+		assert_int_equal(s.config, 1);
+		assert_non_null(strstr(s.text, preset_name((enum preset)p)));
+		assert_non_null(strstr(s.text, "PA/EL"));
+		world_free(&w);
+	}
+}
+
+static void test_rule(void **state)
+{
+	struct world w;
+	struct seen s;
+	char err[WORLD_ERR_MAX], buf[128];
+
+	(void)state;
+	init(&w, 3, MODE_AP, &s);
+	assert_int_equal(world_set_preset(&w, PRESET_CASSANDRA_QUORUM, err, sizeof err), 0);
+	assert_true(world_rule_text(&w, false, buf, sizeof buf));
+	assert_string_equal(buf, "R=2 W=2 N=3: R+W>N, reads overlap the latest write");
+	assert_true(world_rule_text(&w, true, buf, sizeof buf));
+	assert_string_equal(buf, "R+W>N");
+	assert_int_equal(world_set_preset(&w, PRESET_CASSANDRA_ONE, err, sizeof err), 0);
+	assert_true(world_rule_text(&w, false, buf, sizeof buf));
+	assert_string_equal(buf, "R=1 W=1 N=3: R+W<=N, reads may be stale");
+	assert_int_equal(world_set_preset(&w, PRESET_CASSANDRA_ALL, err, sizeof err), 0);
+	assert_true(world_rule_text(&w, false, buf, sizeof buf));
+	assert_string_equal(buf, "R=3 W=3 N=3: R+W>N, reads overlap the latest write");
+	/* Only ap has the rule: cp and strict have no read and write levels. */
+	world_set_mode(&w, MODE_CP);
+	assert_false(world_rule_text(&w, false, buf, sizeof buf));
+	assert_string_equal(buf, "");
+	world_free(&w);
+}
+
+/* By hand, the cluster is no longer the preset's. */
+static void test_hand_clears(void **state)
+{
+	struct world w;
+	struct seen s;
+	char err[WORLD_ERR_MAX];
+
+	(void)state;
+	init(&w, 3, MODE_AP, &s);
+	assert_int_equal(world_set_preset(&w, PRESET_CASSANDRA_QUORUM, err, sizeof err), 0);
+	world_set_level(&w, true, LEVEL_ONE);
+	assert_int_equal(w.preset, PRESET_NONE);
+	assert_int_equal(world_set_preset(&w, PRESET_CASSANDRA_QUORUM, err, sizeof err), 0);
+	world_set_mode(&w, MODE_CP);
+	assert_int_equal(w.preset, PRESET_NONE);
+	assert_int_equal(world_set_preset(&w, PRESET_CASSANDRA_ONE, err, sizeof err), 0);
+	world_set_mode(&w, MODE_AP);
+	assert_int_equal(w.preset, PRESET_NONE);
+	world_free(&w);
+}
+
+static void test_single(void **state)
+{
+	struct world w;
+	struct seen s;
+	struct command c;
+	char err[CMD_ERR_MAX];
+
+	(void)state;
+	init(&w, 3, MODE_AP, &s);
+	assert_int_equal(world_set_preset(&w, PRESET_SINGLE, err, sizeof err), -1);
+	assert_string_equal(err, "preset single: the cluster has 3 nodes; start with --nodes 1 or -p single");
+	assert_int_equal(w.preset, PRESET_NONE);
+	assert_int_equal(w.mode, MODE_AP);
+	/* The same through the command language. */
+	assert_int_equal(cmd_parse("preset single", 3, &c, err, sizeof err), 0);
+	assert_int_equal(cmd_exec(&w, &c, err, sizeof err), -1);
+	assert_string_equal(err, "preset single: the cluster has 3 nodes; start with --nodes 1 or -p single");
+	world_free(&w);
+
+	init(&w, 1, MODE_AP, &s);
+	assert_int_equal(cmd_parse("preset single", 1, &c, err, sizeof err), 0);
+	assert_int_equal(cmd_exec(&w, &c, err, sizeof err), 0);
+	assert_int_equal(w.preset, PRESET_SINGLE);
+	assert_int_equal(w.mode, MODE_CP);
+	assert_non_null(strstr(s.text, "single (-/EC)"));
+	world_free(&w);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_levels),
+		cmocka_unit_test(test_rule),
+		cmocka_unit_test(test_hand_clears),
+		cmocka_unit_test(test_single),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
