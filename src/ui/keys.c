@@ -35,7 +35,8 @@ struct key_def {
 	const char *help;
 	enum key_act act;
 	const char *cmd;        /* %n node, %k key, %v value, %a %b asked nodes,
-	                         * %p each other node, %l next level, %s speed */
+	                         * %p each other node, %l next level, %s speed,
+	                         * %y next strategy, %P next preset */
 	enum key_when when;
 	const char *alt;
 };
@@ -62,6 +63,8 @@ static const struct key_def keys[] = {
 	  KA_HEAL, NULL, KW_NEVER, NULL },
 	{ 'y', 0, "y", "strategy", "cycle the strategy of reads and heals: lww, crdt, merge",
 	  KA_CMD, "strategy %y", KW_NEVER, NULL },
+	{ 'p', 0, "p", "preset", "cycle the presets: cassandra-one, -quorum, -all",
+	  KA_CMD, "preset %P", KW_NEVER, NULL },
 	{ 'v', 0, "v", "resolve", "resolve a conflict at the selected node by hand: pick a version",
 	  KA_RESOLVE, NULL, KW_NEVER, NULL },
 	{ 'f', 0, "f", "fork", "fork: heal copies of this state each way, side by side",
@@ -120,6 +123,21 @@ static bool holds(const struct key_def *k, const struct ui *u, const struct ui_f
 	}
 }
 
+/* The preset after the current one (one node: the single node). */
+static const char *next_preset(const struct world *w)
+{
+	if (w->n == 1)
+		return preset_name(PRESET_SINGLE);
+	switch (w->preset) {
+	case PRESET_CASSANDRA_ONE:
+		return preset_name(PRESET_CASSANDRA_QUORUM);
+	case PRESET_CASSANDRA_QUORUM:
+		return preset_name(PRESET_CASSANDRA_ALL);
+	default:
+		return preset_name(PRESET_CASSANDRA_ONE);
+	}
+}
+
 static int next_level(int level)
 {
 	return level == LEVEL_ONE ? LEVEL_QUORUM : level == LEVEL_QUORUM ? LEVEL_ALL : LEVEL_ONE;
@@ -161,6 +179,7 @@ static void fill_line(const char *tpl, const struct fill *x, char *out, size_t l
 		case 'k': snprintf(buf, sizeof buf, "%s", w->nkeys > 0 ? world_key_name(w, 0) : "balance"); break;
 		case 'l': snprintf(buf, sizeof buf, "%s", level_name(next_level(w->read_level))); break;
 		case 'y': snprintf(buf, sizeof buf, "%s", strategy_name((w->strategy + 1) % STRAT_COUNT)); break;
+		case 'P': snprintf(buf, sizeof buf, "%s", next_preset(w)); break;
 		case 's': snprintf(buf, sizeof buf, "%g", next_speed(x->f->speed, x->ch == '[')); break;
 		case 'v': snprintf(buf, sizeof buf, "%.24s", x->value ? x->value : ""); break;
 		default: snprintf(buf, sizeof buf, "%%%c", *p); break;
@@ -437,8 +456,8 @@ void ui_help_draw(struct ui *u)
 	int h = (int)NKEYS + 3, wd = 78, y0, x0;
 	bool legend = u->rows >= h;
 
-	if (h > u->rows)
-		h = u->rows;
+	if (h > u->rows)    /* two columns then: half the rows, and a border */
+		h = (int)NKEYS + 2 > u->rows ? ((int)NKEYS + 1) / 2 + 2 : u->rows;
 	if (wd > u->cols)
 		wd = u->cols;
 	y0 = (u->rows - h) / 2;
@@ -449,9 +468,20 @@ void ui_help_draw(struct ui *u)
 		return;
 	werase(u->help);
 	ui_frame_box(u, u->help, "capviz keys (any key closes this help)");
-	for (size_t i = 0; i < NKEYS && (int)i + 1 < h - (legend ? 2 : 1); i++) {
-		ui_put(u->help, 1 + (int)i, 2, 10, ui_attr(u, UR_TITLE), keys[i].name);
-		ui_put(u->help, 1 + (int)i, 12, wd - 14, A_NORMAL, keys[i].help);
+	{
+		/* Every key must be there: when one column is too tall for the
+		 * window, two columns with the help cut short. */
+		int rows = h - (legend ? 3 : 2), cols = (int)NKEYS > rows ? 2 : 1;
+		int per = ((int)NKEYS + cols - 1) / cols, cw = (wd - 4) / cols;
+
+		for (size_t i = 0; i < NKEYS; i++) {
+			int r = 1 + (int)i % per, x = 2 + (int)i / per * cw;
+
+			if (r > rows)
+				continue;
+			ui_put(u->help, r, x, 10, ui_attr(u, UR_TITLE), keys[i].name);
+			ui_put(u->help, r, x + 10, cw - 12, A_NORMAL, keys[i].help);
+		}
 	}
 	if (legend)
 		ui_printf(u->help, h - 2, 2, wd - 4, ui_attr(u, UR_HINT),

@@ -169,6 +169,14 @@ mouse() {
 	click $(($1 - 8)) "$row" && wait_for "> cut B C" && wait_for "C⊘"
 }
 
+# p cycles the presets; the status bar names the preset and its class.
+presets() {
+	start "$BIN --speed 10"
+	wait_for "balance=100 #1" || return 1
+	keys p && wait_for "cassandra-one" && keys p && wait_for "cassandra-quorum" &&
+		wait_for "PA/EL" && wait_for "R+W>N"
+}
+
 start "$BIN --speed 10"
 check opening-screen opening
 check cp-write-ok-read-error isolate_write_read
@@ -185,6 +193,7 @@ check bad-command-changes-nothing bad_command
 check help-overlay help_overlay
 check too-small-and-back too_small
 check mouse-selects-and-cuts mouse
+check preset-key-cycles presets
 
 check quit-restores-terminal restored q
 check sigterm-restores-terminal restored TERM
