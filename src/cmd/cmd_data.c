@@ -107,10 +107,9 @@ static int parse_value_or_set(struct lex *c, struct command *out, const char *us
 	return lex_want_value(c, &t, &out->value);
 }
 
-int cmd_data_resolve(struct lex *c, struct command *out)
+/* "NODE KEY VALUE" to the end of the line, VALUE a number or a set. */
+static int parse_node_key_value(struct lex *c, struct command *out, const char *usage)
 {
-	static const char usage[] = "expected a node, a key and a value "
-				    "(resolve C balance 300, resolve C cart {apple, pear})";
 	struct lex_tok t;
 
 	if (lex_want_node(c, &out->a, usage) < 0)
@@ -122,6 +121,14 @@ int cmd_data_resolve(struct lex *c, struct command *out)
 	if (parse_value_or_set(c, out, usage) < 0)
 		return -1;
 	return lex_want_end(c, "the value");
+}
+
+int cmd_data_resolve(struct lex *c, struct command *out)
+{
+	static const char usage[] = "expected a node, a key and a value "
+				    "(resolve C balance 300, resolve C cart {apple, pear})";
+
+	return parse_node_key_value(c, out, usage);
 }
 
 static bool is_cmp_char(char ch)
@@ -211,13 +218,5 @@ int cmd_data_expect(struct lex *c, struct command *out)
 		return lex_fail(c, "expected ok, error or stale, got '%s'", show);
 	}
 	out->expect = EXPECT_VALUE;
-	if (lex_want_node(c, &out->a, usage) < 0)
-		return -1;
-	if (!lex_next(c, &t))
-		return lex_fail(c, "%s", usage);
-	if (lex_want_key(c, &t, out->key) < 0)
-		return -1;
-	if (parse_value_or_set(c, out, usage) < 0)
-		return -1;
-	return lex_want_end(c, "the value");
+	return parse_node_key_value(c, out, usage);
 }
