@@ -63,7 +63,7 @@ UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=build/unit/%)
 TEST_LIBS  = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null) $(PKG_LIBS) -lm
 unit: $(UNIT_BIN)
-build/unit/%: tests/unit/%.c build/libcapviz.a $(HDRS)
+build/unit/%: tests/unit/%.c build/libcapviz.a $(HDRS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< build/libcapviz.a $(TEST_LIBS)
 
@@ -80,7 +80,7 @@ build/asan/libcapviz.a: $(ASAN_LIB_OBJ)
 build/asan/capviz: $(ASAN_OBJ)/main.o build/asan/libcapviz.a
 	$(CC) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS) -lm
 ASAN_UNIT := $(UNIT_SRC:tests/unit/%.c=build/asan/unit/%)
-build/asan/unit/%: tests/unit/%.c build/asan/libcapviz.a $(HDRS)
+build/asan/unit/%: tests/unit/%.c build/asan/libcapviz.a $(HDRS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(DEFS) -Iinclude -Itests/unit $(PKG_CFLAGS) $(SAN_FLAGS) -o $@ $< build/asan/libcapviz.a $(TEST_LIBS)
 asan: $(ASAN_UNIT) build/asan/capviz

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "capviz/world.h"
+#include "world_helpers.h"
 
 struct fixture {
 	struct world w;
@@ -50,18 +51,6 @@ static int teardown(void **state)
 
 	world_free(&f->w);
 	return 0;
-}
-
-static void run_for(struct world *w, int64_t us)
-{
-	world_run_until(w, w->now_us + us);
-}
-
-static int64_t value_at(const struct world *w, int node, int key)
-{
-	const struct version *v = store_get(&w->nodes[node].store, key);
-
-	return v ? v->value : -1;
 }
 
 static const struct op *request(struct fixture *f, int node, enum op_kind kind, int64_t arg, int level,
