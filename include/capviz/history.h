@@ -31,6 +31,7 @@ struct op {
 	uint64_t missed_wid;    /* for a stale read: the newest write it missed */
 	bool lost;              /* an acknowledged write that a heal discarded */
 	bool conflict;          /* a read that found concurrent versions */
+	uint8_t rcu_half;       /* DynamoDB: what the read cost, in half read units */
 	char error[OP_ERROR_MAX];
 };
 

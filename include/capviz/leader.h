@@ -29,6 +29,9 @@ struct leader_request {
 	uint64_t index;         /* log index a write waits to apply; 0 for reads */
 	uint64_t read_seq;      /* confirmation round a read waits for, 0: none yet */
 	uint64_t read_index;    /* commit index the read must see applied */
+	int level;              /* a read's option (enum level): LEVEL_SYNC syncs first */
+	bool synced;            /* origin: the leader answered the sync; wait to apply sync_index */
+	uint64_t sync_index;
 	int64_t deadline_us;
 	bool done;              /* finished; removed at the next compaction */
 };

@@ -97,9 +97,11 @@ struct msg {
 			enum op_kind op_kind;
 			int64_t arg;
 			uint64_t op;
+			int level;              /* a read's option: LEVEL_SYNC asks for a sync */
 		} fwd;
 		struct {
 			char error[MSG_ERROR_MAX];
+			uint64_t index;         /* a sync's answer: the commit index to catch up to */
 		} fwd_reply;
 		struct kstate ks;       /* leaderless: a key's whole state */
 	} u;

@@ -23,13 +23,34 @@
 #include "capviz/strict.h"
 
 enum mode { MODE_CP, MODE_AP, MODE_STRICT, MODE_COUNT };
-enum level { LEVEL_DEFAULT, LEVEL_ONE, LEVEL_QUORUM, LEVEL_ALL };
-/* A real system's settings (src/core/preset.c): a mode and its levels. */
+/* How many replicas a request needs (the leaderless protocol's ONE, QUORUM,
+ * ALL), or, for reads under the leader-based protocol, where a read is
+ * answered: LOCAL by the server the client reached (ZooKeeper), SYNC the
+ * same after catching up with the leader (ZooKeeper's sync), EVENTUAL by
+ * whichever replica the client reached (DynamoDB), STRONG by the leader
+ * after confirming it still leads (DynamoDB's ConsistentRead). A leader-based
+ * read at QUORUM is linearizable too: the leader's read index. */
+enum level {
+	LEVEL_DEFAULT,
+	LEVEL_ONE,
+	LEVEL_QUORUM,
+	LEVEL_ALL,
+	LEVEL_LOCAL,
+	LEVEL_SYNC,
+	LEVEL_EVENTUAL,
+	LEVEL_STRONG,
+	LEVEL_COUNT
+};
+/* A real system's settings (src/core/preset.c): a mode and its levels. The
+ * order is the one the preset key cycles through. */
 enum preset {
 	PRESET_NONE,
 	PRESET_CASSANDRA_ONE,
 	PRESET_CASSANDRA_QUORUM,
 	PRESET_CASSANDRA_ALL,
+	PRESET_DYNAMODB,
+	PRESET_DYNAMODB_STRONG,
+	PRESET_ZOOKEEPER,
 	PRESET_SINGLE,
 	PRESET_COUNT
 };
@@ -121,6 +142,7 @@ struct world {
 	struct world_timing timing;
 	uint64_t next_token;
 	size_t pending_ops;
+	uint64_t rcu_half;      /* DynamoDB read units consumed, in halves */
 
 	world_sink_fn *sink;
 	void *sink_ctx;
@@ -243,6 +265,24 @@ int world_quorum(const struct world *w);
 /* How many replicas a level needs (LEVEL_DEFAULT resolves to ONE). */
 int world_level_need(const struct world *w, int level);
 const char *level_name(int level);
+/* The level called name (any case: one, quorum, all, local, sync, eventual,
+ * strong); -1 for anything else. */
+int level_by_name(const char *name, size_t len);
+/* LOCAL, SYNC, EVENTUAL, STRONG: where a leader-based read is answered. */
+bool level_is_read_option(int level);
+/* Can a request of kind run at level (LEVEL_DEFAULT: always) in the world's
+ * mode? Returns 0, or -1 with err saying which levels fit ("read: 'sync' is
+ * a ZooKeeper read..."). */
+int world_check_level(const struct world *w, enum op_kind kind, int level, char *err, size_t errlen);
+/* The level a request of kind asking for level runs at in the current mode
+ * and preset (what the transcript shows in brackets). */
+int world_op_level(const struct world *w, enum op_kind kind, int level);
+/* Is node answering clients now, under the leader-based protocol and the
+ * preset's rules? why says what it does otherwise ("refusing: no leader"). */
+bool world_serving(const struct world *w, int node, const char **why);
+/* What a read costs in DynamoDB read units, in halves (1 eventual, 2 strong);
+ * 0 outside the DynamoDB presets and for anything but an ok read. */
+int world_read_cost(const struct world *w, const struct op *op);
 const char *mode_name(enum mode m);
 /* Applies v to node's replica of key (last-write-wins); emits EV_APPLY when
  * the value changed. Returns true then. */

@@ -60,6 +60,9 @@ static int finish(struct session *s, struct transcript *t, bool quiet)
 {
 	if (!quiet) {
 		transcript_state(t, "final");
+		if (s->w.rcu_half)
+			fprintf(t->out, "%9s  %-7s %g read units consumed by ok reads (eventual 0.5, strong 1)\n", "",
+				"RCU", s->w.rcu_half / 2.0);
 		fprintf(t->out, "%9.3f  %-7s %d expectation%s, %d failed\n", s->w.now_us / 1e6, "end",
 			s->expects, s->expects == 1 ? "" : "s", s->failed);
 	}
@@ -119,6 +122,11 @@ int app_headless(const struct options *o)
 		fprintf(stdout, "capviz %s: %s (%d node%s, mode %s%s, seed %" PRIu64 ")\n", CAPVIZ_VERSION,
 			s.sc.name[0] ? s.sc.name : label, s.w.n, s.w.n == 1 ? "" : "s", mode_name(s.w.mode),
 			preset, s.w.seed);
+		if (s.w.preset != PRESET_NONE)
+			fprintf(stdout, "%9s  %-7s %s (%s): %s\n", "", "preset", preset_name(s.w.preset),
+				preset_class(s.w.preset), preset_promise(s.w.preset));
+		if (world_rule_text(&s.w, false, err, sizeof err))
+			fprintf(stdout, "%9s  %-7s %s\n", "", "rule", err);
 		session_add_reader(&s, transcript_event, &t);
 	}
 	if (trace_out)

@@ -61,25 +61,36 @@ static void read_notes(char *buf, size_t len, const struct world *w, const struc
 	}
 }
 
+/* "(146ms)", or with a DynamoDB read's cost "(0ms, 0.5 RCU)". */
+static void op_took(char *buf, size_t len, const struct op *op)
+{
+	double ms = op->done_us >= 0 ? (op->done_us - op->invoke_us) / 1000.0 : 0;
+
+	if (op->rcu_half)
+		snprintf(buf, len, "(%.0fms, %g RCU)", ms, op->rcu_half / 2.0);
+	else
+		snprintf(buf, len, "(%.0fms)", ms);
+}
+
 void report_op(char *buf, size_t len, const struct world *w, const struct op *op)
 {
-	char head[192], val[96];
-	double ms = op->done_us >= 0 ? (op->done_us - op->invoke_us) / 1000.0 : 0;
+	char head[192], val[96], took[48];
 	int n;
 
 	op_head(head, sizeof head, w, op);
+	op_took(took, sizeof took, op);
 	world_format_value(w, op->key, op->value, val, sizeof val);
 	if (op->result == RES_PENDING) {
 		snprintf(buf, len, "%s: pending", head);
 	} else if (op->result == RES_ERROR) {
-		snprintf(buf, len, "%s: error: %s (%.0fms)", head, op->error, ms);
+		snprintf(buf, len, "%s: error: %s %s", head, op->error, took);
 	} else if (op->kind != OP_READ) {
-		snprintf(buf, len, "%s: ok, %s=%s as write #%" PRIu64 " (%.0fms)%s", head,
-			 world_key_name(w, op->key), val, op->wid, ms, op->lost ? " LOST in a heal" : "");
+		snprintf(buf, len, "%s: ok, %s=%s as write #%" PRIu64 " %s%s", head,
+			 world_key_name(w, op->key), val, op->wid, took, op->lost ? " LOST in a heal" : "");
 	} else if (!op->found) {
-		snprintf(buf, len, "%s: ok, not found (%.0fms)", head, ms);
+		snprintf(buf, len, "%s: ok, not found %s", head, took);
 	} else {
-		n = snprintf(buf, len, "%s: ok, %s (write #%" PRIu64 ") (%.0fms)", head, val, op->wid, ms);
+		n = snprintf(buf, len, "%s: ok, %s (write #%" PRIu64 ") %s", head, val, op->wid, took);
 		if (n > 0 && (size_t)n < len)
 			read_notes(buf + n, len - (size_t)n, w, op);
 	}

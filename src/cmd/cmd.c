@@ -221,7 +221,8 @@ static int parse_mode(struct lex *c, struct command *out)
 
 static int parse_level(struct lex *c, struct command *out)
 {
-	static const char usage[] = "expected read or write and ONE, QUORUM or ALL (level read QUORUM, or level ALL for both)";
+	static const char usage[] = "expected read or write and a level (level read QUORUM, level ALL for both, "
+				    "level read sync)";
 	struct lex_tok t;
 	char show[32];
 
@@ -232,10 +233,12 @@ static int parse_level(struct lex *c, struct command *out)
 	if (!out->both && !lex_next(c, &t))
 		return lex_fail(c, "%s", usage);
 	out->level = lex_level(&t);
-	if (out->level < 0) {
-		lex_show(&t, show, sizeof show);
-		return lex_fail(c, "expected ONE, QUORUM or ALL, got '%s'", show);
-	}
+	lex_show(&t, show, sizeof show);
+	if (out->level < 0)
+		return lex_fail(c, "expected ONE, QUORUM or ALL (or for reads local, sync, eventual, strong), got '%s'",
+			    show);
+	if (level_is_read_option(out->level) && !out->read)
+		return lex_fail(c, "'%s' says where a read is answered: level read %s", show, show);
 	return lex_want_end(c, "the level");
 }
 

@@ -23,7 +23,7 @@ static const char *op_usage(enum cmd_kind k)
 	case CMD_REMOVE:
 		return "expected a node, a key and an element (remove A cart apple [ONE|QUORUM|ALL])";
 	default:
-		return "expected a node, a key (read C balance [ONE|QUORUM|ALL])";
+		return "expected a node and a key (read C balance [ONE|QUORUM|ALL|local|sync|eventual|strong])";
 	}
 }
 
@@ -67,7 +67,11 @@ int cmd_data_op(struct lex *c, struct command *out)
 		if (parse_op_arg(c, out, &t) < 0)
 			return -1;
 	}
-	return lex_opt_level(c, out, !value ? "the key" : out->is_elem ? "the element" : "the value");
+	if (lex_opt_level(c, out, !value ? "the key" : out->is_elem ? "the element" : "the value") < 0)
+		return -1;
+	if (value && level_is_read_option(out->level))
+		return lex_fail(c, "'%s' is a read option; a write takes ONE, QUORUM or ALL", level_name(out->level));
+	return 0;
 }
 
 /* heal [lww|crdt|merge]: without a strategy, the world's own. */

@@ -127,9 +127,12 @@ static int exec_request(struct world *w, const struct command *c, char *err, siz
 {
 	enum op_kind kind = c->kind == CMD_READ ? OP_READ : c->kind == CMD_WRITE ? OP_WRITE :
 			    c->kind == CMD_REMOVE ? OP_SREMOVE : c->is_elem ? OP_SADD : OP_ADD;
-	int key = typed_key(w, c, err, errlen);
+	int key;
 	int64_t arg = c->kind == CMD_READ ? 0 : c->value;
 
+	if (world_check_level(w, kind, c->level, err, errlen) < 0)
+		return -1;
+	key = typed_key(w, c, err, errlen);
 	if (key < 0)
 		return -1;
 	if (c->is_elem) {
@@ -311,6 +314,11 @@ int cmd_exec(struct world *w, const struct command *c, char *err, size_t errlen)
 		world_set_mode(w, (enum mode)c->mode);
 		break;
 	case CMD_LEVEL:
+		if (level_is_read_option(c->level) && w->mode != MODE_CP) {
+			snprintf(err, errlen, "level: '%s' says where a leader-based read is answered; in %s mode "
+				 "reads take ONE, QUORUM or ALL", level_name(c->level), mode_name(w->mode));
+			return -1;
+		}
 		if (c->both)
 			world_set_levels(w, c->level);
 		else

@@ -232,13 +232,7 @@ int lex_want_strategy(struct lex *c, const struct lex_tok *t, int *strategy)
 
 int lex_level(const struct lex_tok *t)
 {
-	if (lex_is(t, "one"))
-		return LEVEL_ONE;
-	if (lex_is(t, "quorum"))
-		return LEVEL_QUORUM;
-	if (lex_is(t, "all"))
-		return LEVEL_ALL;
-	return -1;
+	return level_by_name(t->s, t->len);
 }
 
 /* An optional trailing level, then the end of the line. */
@@ -252,7 +246,8 @@ int lex_opt_level(struct lex *c, struct command *out, const char *after)
 	out->level = lex_level(&t);
 	if (out->level < 0) {
 		lex_show(&t, show, sizeof show);
-		return lex_fail(c, "unexpected '%s' after %s (expected ONE, QUORUM or ALL)", show, after);
+		return lex_fail(c, "unexpected '%s' after %s (expected ONE, QUORUM or ALL%s)", show, after,
+			    out->kind == CMD_READ ? "; or local, sync, eventual, strong" : "");
 	}
 	return lex_want_end(c, "the level");
 }

@@ -56,7 +56,8 @@ bool lex_at_set(struct lex *c);
 int lex_want_set(struct lex *c, struct cmd_set *set);
 /* A strategy name (lww, crdt, merge) into *strategy. */
 int lex_want_strategy(struct lex *c, const struct lex_tok *t, int *strategy);
-/* enum level of ONE, QUORUM, ALL; -1 for anything else. */
+/* enum level of ONE, QUORUM, ALL, or a read option (local, sync, eventual,
+ * strong); -1 for anything else. */
 int lex_level(const struct lex_tok *t);
 /* An optional trailing level into out->level, then the end of the line. */
 int lex_opt_level(struct lex *c, struct command *out, const char *after);

@@ -205,8 +205,11 @@ static void election_timeout(struct world *w, int node)
 	if (ld->role == ROLE_LEADER)
 		return;
 	if (ld->leader >= 0)
-		world_note(w, node, "%c lost its leader %c: refusing requests until a majority elects one",
-			'A' + node, 'A' + ld->leader);
+		world_note(w, node, "%c lost its leader %c: %s", 'A' + node, 'A' + ld->leader,
+			   w->preset == PRESET_ZOOKEEPER ? "it stops serving until it rejoins a quorum" :
+			   w->preset == PRESET_DYNAMODB || w->preset == PRESET_DYNAMODB_STRONG ?
+			   "it answers only eventual reads until a majority elects one" :
+			   "refusing requests until a majority elects one");
 	ld->leader = -1;
 	ld->prevoting = true;
 	ld->votes = 1u << node;

@@ -88,6 +88,7 @@ static void forward(struct world *w, int node, struct leader_request *r)
 	m.u.fwd.op_kind = r->kind;
 	m.u.fwd.arg = r->arg;
 	m.u.fwd.op = r->op;
+	m.u.fwd.level = r->level;
 	r->fwd_to = ld->leader;
 	r->fwd_term = ld->term;
 	net_send(w, node, ld->leader, &m);
@@ -173,21 +174,54 @@ static void route(struct world *w, int node, struct leader_request *r)
 		world_note(w, node, "%c knows no leader: the request waits for one", 'A' + node);
 }
 
+/* A read the node answers from its own replica at once: an eventual read
+ * (DynamoDB) anywhere, a local read (ZooKeeper) at a server that serves. */
+static void local_read(struct world *w, int node, uint64_t op, int key)
+{
+	const struct version *v = store_get(&w->nodes[node].store, key);
+
+	world_op_finish(w, op, NULL, v != NULL, v);
+}
+
+/* A ZooKeeper server that lost its leader closes its clients' connections:
+ * every request there fails at once, rather than waiting. */
+static bool refuse_unserved(struct world *w, int node, uint64_t op)
+{
+	const char *why;
+	char err[OP_ERROR_MAX];
+
+	if (w->preset != PRESET_ZOOKEEPER || world_serving(w, node, &why))
+		return false;
+	snprintf(err, sizeof err, "connection loss: %c has no leader, and a ZooKeeper server without one "
+		 "stops serving", 'A' + node);
+	world_op_finish(w, op, err, false, NULL);
+	return true;
+}
+
 void leader_client(struct world *w, struct op *op)
 {
 	int node = op->node;
 	uint64_t id = op->id;
-	struct leader_request *r = reqs_add(w, node);
+	struct leader_request *r;
 
+	if (refuse_unserved(w, node, id))
+		return;
+	if (op->kind == OP_READ && (op->level == LEVEL_LOCAL || op->level == LEVEL_EVENTUAL)) {
+		local_read(w, node, id, op->key);
+		return;
+	}
+	r = reqs_add(w, node);
 	if (!r) {
 		world_op_finish(w, id, "out of memory", false, NULL);
 		return;
 	}
+	op = world_op(w, id);
 	r->op = id;
 	r->kind = op->kind;
 	r->key = op->key;
 	r->arg = op->arg;
 	r->wid = op->wid;
+	r->level = op->level;
 	r->origin = node;
 	r->deadline_us = w->now_us + w->timing.request_timeout_us;
 	world_timer(w, node, PROTO_LEADER, LT_DEADLINE, w->timing.request_timeout_us, id);
@@ -227,6 +261,7 @@ void leader_on_forward(struct world *w, const struct msg *m)
 	r->key = m->key;
 	r->arg = m->u.fwd.arg;
 	r->wid = m->v.wid;
+	r->level = m->u.fwd.level;
 	r->origin = m->from;
 	r->deadline_us = w->now_us + w->timing.request_timeout_us;
 	serve(w, node, r);
@@ -253,6 +288,14 @@ void leader_on_forward_reply(struct world *w, const struct msg *m)
 		}
 		return;
 	}
+	if (m->ok && r->level == LEVEL_SYNC) {
+		/* The leader confirmed what is committed: read here once this
+		 * replica has applied that far. */
+		r->synced = true;
+		r->sync_index = m->u.fwd_reply.index;
+		leader_progress(w, node);
+		return;
+	}
 	complete(w, node, r, m->ok ? NULL : m->u.fwd_reply.error, m->found, &m->v);
 	reqs_compact(ld);
 }
@@ -265,7 +308,10 @@ void leader_deadline(struct world *w, int node, uint64_t op)
 
 	if (!r)
 		return;
-	if (ld->role == ROLE_LEADER)
+	if (r->synced)
+		snprintf(why, sizeof why, "timeout: %c synced but has applied %llu of the leader's %llu entries",
+			 'A' + node, (unsigned long long)ld->applied, (unsigned long long)r->sync_index);
+	else if (ld->role == ROLE_LEADER)
 		snprintf(why, sizeof why, "no quorum: leader %c heard from %d of %d nodes",
 			'A' + node, leader_heard_count(w, node), w->n);
 	else if (ld->leader >= 0)
@@ -286,7 +332,7 @@ void leader_retry(struct world *w, int node, bool again)
 	for (size_t i = 0; i < ld->nreqs; i++) {
 		struct leader_request *r = &ld->reqs[i];
 
-		if (r->done || r->serving || r->origin != node)
+		if (r->done || r->serving || r->origin != node || r->synced)
 			continue;
 		if (again || r->fwd_to != ld->leader || r->fwd_term != ld->term)
 			forward(w, node, r);
@@ -367,12 +413,48 @@ static bool read_ready(const struct world *w, int node, const struct leader_requ
 	return acks >= world_quorum(w);
 }
 
+/* Sends the origin of a forwarded sync the index it must apply before it
+ * reads: everything committed when this leader confirmed it still leads. */
+static void sync_reply(struct world *w, int node, struct leader_request *r)
+{
+	struct msg m;
+
+	memset(&m, 0, sizeof m);
+	m.kind = MSG_FORWARD_REPLY;
+	m.term = w->nodes[node].ld.term;
+	m.req = r->op;
+	m.key = r->key;
+	m.ok = true;
+	m.u.fwd_reply.index = r->read_index;
+	net_send(w, node, r->origin, &m);
+	r->done = true;
+}
+
+/* At a follower: synced reads whose index this replica has now applied. */
+static void synced_reads(struct world *w, int node)
+{
+	struct leader_node *ld = &w->nodes[node].ld;
+
+	for (size_t i = 0; i < ld->nreqs; i++) {
+		struct leader_request *r = &ld->reqs[i];
+
+		if (!r->done && r->synced && r->sync_index <= ld->applied) {
+			const struct version *v = store_get(&w->nodes[node].store, r->key);
+
+			complete(w, node, r, NULL, v != NULL, v);
+		}
+	}
+}
+
 void leader_progress(struct world *w, int node)
 {
 	struct leader_node *ld = &w->nodes[node].ld;
 
-	if (ld->role != ROLE_LEADER)
+	synced_reads(w, node);
+	if (ld->role != ROLE_LEADER) {
+		reqs_compact(ld);
 		return;
+	}
 	start_read_round(w, node);
 	for (size_t i = 0; i < ld->nreqs; i++) {
 		struct leader_request *r = &ld->reqs[i];
@@ -382,7 +464,10 @@ void leader_progress(struct world *w, int node)
 		if (r->kind == OP_READ && read_ready(w, node, r)) {
 			const struct version *v = store_get(&w->nodes[node].store, r->key);
 
-			complete(w, node, r, NULL, v != NULL, v);
+			if (r->level == LEVEL_SYNC && r->origin != node)
+				sync_reply(w, node, r);
+			else
+				complete(w, node, r, NULL, v != NULL, v);
 		} else if (r->kind != OP_READ && r->index && r->index <= ld->applied) {
 			const struct log_entry *e = &ld->log[r->index - 1];
 

@@ -1,5 +1,8 @@
 /* names.c: the words the world uses for its kinds (messages, events, roles,
  * modes, levels), shared by the transcript, the trace and the screen. */
+#include <string.h>
+#include <strings.h>
+
 #include "capviz/event.h"
 #include "capviz/msg.h"
 #include "capviz/proto.h"
@@ -152,16 +155,31 @@ const char *mode_name(enum mode m)
 	}
 }
 
+static const char *const level_names[LEVEL_COUNT] = {
+	[LEVEL_DEFAULT] = "default",
+	[LEVEL_ONE] = "ONE",
+	[LEVEL_QUORUM] = "QUORUM",
+	[LEVEL_ALL] = "ALL",
+	[LEVEL_LOCAL] = "local",
+	[LEVEL_SYNC] = "sync",
+	[LEVEL_EVENTUAL] = "eventual",
+	[LEVEL_STRONG] = "strong",
+};
+
 const char *level_name(int level)
 {
-	switch (level) {
-	case LEVEL_ONE:
-		return "ONE";
-	case LEVEL_QUORUM:
-		return "QUORUM";
-	case LEVEL_ALL:
-		return "ALL";
-	default:
-		return "default";
-	}
+	return level > LEVEL_DEFAULT && level < LEVEL_COUNT ? level_names[level] : "default";
+}
+
+int level_by_name(const char *name, size_t len)
+{
+	for (int l = LEVEL_ONE; l < LEVEL_COUNT; l++)
+		if (strlen(level_names[l]) == len && strncasecmp(name, level_names[l], len) == 0)
+			return l;
+	return -1;
+}
+
+bool level_is_read_option(int level)
+{
+	return level >= LEVEL_LOCAL && level <= LEVEL_STRONG;
 }

@@ -18,13 +18,19 @@ static void op_event(struct world *w, enum event_kind kind, const struct op *op)
 }
 
 /* The level a request really runs at: the leaderless protocol takes the
- * asked or configured one; the leader-based protocol always needs a majority;
- * strict writes need every replica and strict reads only the local one. */
-static int op_level(const struct world *w, enum op_kind kind, int level)
+ * asked or configured one; the leader-based protocol writes at a majority
+ * and reads where the asked or configured read option says (a linearizable
+ * read at QUORUM when none is set); strict writes need every replica and
+ * strict reads only the local one. */
+int world_op_level(const struct world *w, enum op_kind kind, int level)
 {
 	switch (w->mode) {
 	case MODE_CP:
-		return LEVEL_QUORUM;
+		if (kind != OP_READ)
+			return LEVEL_QUORUM;
+		if (level_is_read_option(level))
+			return level;
+		return level_is_read_option(w->read_level) ? w->read_level : LEVEL_QUORUM;
 	case MODE_STRICT:
 		return kind == OP_READ ? LEVEL_ONE : LEVEL_ALL;
 	default:
@@ -32,6 +38,49 @@ static int op_level(const struct world *w, enum op_kind kind, int level)
 			return level;
 		return kind == OP_READ ? w->read_level : w->write_level;
 	}
+}
+
+/* Which system a read option belongs to, for the message that refuses it. */
+static const char *option_owner(int level)
+{
+	return level == LEVEL_LOCAL || level == LEVEL_SYNC ? "a ZooKeeper read (preset zookeeper)" :
+	       "a DynamoDB read (preset dynamodb)";
+}
+
+int world_check_level(const struct world *w, enum op_kind kind, int level, char *err, size_t errlen)
+{
+	const char *what = kind == OP_READ ? "read" : "write";
+
+	if (level == LEVEL_DEFAULT)
+		return 0;
+	if (level_is_read_option(level) && kind != OP_READ) {
+		snprintf(err, errlen, "%s: '%s' is a read option; a write takes ONE, QUORUM or ALL", what,
+			 level_name(level));
+		return -1;
+	}
+	if (level_is_read_option(level) && w->mode != MODE_CP) {
+		snprintf(err, errlen, "%s: '%s' is %s, for the leader-based protocol; in %s mode a read takes "
+			 "ONE, QUORUM or ALL", what, level_name(level), option_owner(level), mode_name(w->mode));
+		return -1;
+	}
+	if (!level_is_read_option(level) && w->mode == MODE_CP && w->preset != PRESET_NONE &&
+	    w->preset != PRESET_SINGLE) {
+		snprintf(err, errlen, "%s: %s is a Cassandra level; %s %s", what, level_name(level),
+			 preset_name(w->preset), kind != OP_READ ? "writes through the leader, to a majority" :
+			 w->preset == PRESET_ZOOKEEPER ? "reads are local or sync (read C balance sync)" :
+			 "reads are eventual or strong (read C balance strong)");
+		return -1;
+	}
+	return 0;
+}
+
+int world_read_cost(const struct world *w, const struct op *op)
+{
+	if (w->preset != PRESET_DYNAMODB && w->preset != PRESET_DYNAMODB_STRONG)
+		return 0;
+	if (op->kind != OP_READ || op->result != RES_OK)
+		return 0;
+	return op->level == LEVEL_EVENTUAL ? 1 : 2;
 }
 
 static uint64_t request(struct world *w, int node, enum op_kind kind, int key, int64_t arg, int level,
@@ -101,7 +150,7 @@ static uint64_t request(struct world *w, int node, enum op_kind kind, int key, i
 	op->kind = kind;
 	op->key = key;
 	op->arg = arg;
-	op->level = op_level(w, kind, level);
+	op->level = world_op_level(w, kind, level);
 	op->invoke_us = w->now_us;
 	op->result = RES_PENDING;
 	if (kind != OP_READ) {
@@ -182,6 +231,8 @@ void world_op_finish(struct world *w, uint64_t id, const char *error, bool found
 				w->oom = true;
 		}
 		history_check_read(&w->hist, op);
+		op->rcu_half = (uint8_t)world_read_cost(w, op);
+		w->rcu_half += op->rcu_half;
 	}
 	op_event(w, EV_OP, op);
 	/* A write acknowledged after its version was already outdone. */

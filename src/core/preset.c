@@ -1,6 +1,6 @@
 /* preset.c: the real systems capviz can play (issue 5): each preset's name,
  * its PACELC class as the seed's table gives it, and what it promises during
- * a partition; and the R + W > N rule for the levels in force. Switching a
+ * a partition; whether a node serves clients under its rules; and the R + W > N rule for the levels in force. Switching a
  * world to a preset is topology.c's (world_set_preset), beside mode and level. */
 #include <stdio.h>
 #include <strings.h>
@@ -21,6 +21,13 @@ static const struct preset_info presets[PRESET_COUNT] = {
 		"a majority side answers; the minority errs; R+W>N: reads see the latest write" },
 	[PRESET_CASSANDRA_ALL] = { "cassandra-all", "PA/EL",
 		"any cut replica makes every request err; reads see the latest write" },
+	[PRESET_DYNAMODB] = { "dynamodb", "PA/EL",
+		"eventual reads answer on every side, even stale; writes and strong reads need the key's leader "
+		"and a majority, else err" },
+	[PRESET_DYNAMODB_STRONG] = { "dynamodb-strong", "PA/EC",
+		"reads and writes go through the key's leader: a side that cannot reach it errs" },
+	[PRESET_ZOOKEEPER] = { "zookeeper", "PC/EC",
+		"the majority side serves; a server cut off from the leader stops serving; reads may lag unless synced" },
 	[PRESET_SINGLE] = { "single", "-/EC",
 		"no partition is possible: one node; if it is down, nothing answers" },
 };
@@ -50,7 +57,7 @@ int preset_by_name(const char *name)
 
 const char *preset_names(void)
 {
-	return "cassandra-one, cassandra-quorum, cassandra-all, single";
+	return "cassandra-one, cassandra-quorum, cassandra-all, dynamodb, dynamodb-strong, zookeeper, single";
 }
 
 bool world_rule_text(const struct world *w, bool brief, char *buf, size_t len)
@@ -71,4 +78,33 @@ bool world_rule_text(const struct world *w, bool brief, char *buf, size_t len)
 		snprintf(buf, len, "R=%d W=%d N=%d: %s", r, wr, w->n,
 			 overlap ? "R+W>N, reads overlap the latest write" : "R+W<=N, reads may be stale");
 	return true;
+}
+
+/* A ZooKeeper server serves only while it follows a leader (or is one); a
+ * DynamoDB replica answers eventual reads whatever it knows; plain cp nodes
+ * without a leader hold requests until one is elected or they time out. */
+bool world_serving(const struct world *w, int node, const char **why)
+{
+	const struct node *nd = &w->nodes[node];
+	bool leaderless = nd->ld.leader == -1 && nd->ld.role != ROLE_LEADER;
+
+	*why = "serving";
+	if (nd->crashed) {
+		*why = "crashed";
+		return false;
+	}
+	if (w->mode != MODE_CP || !leaderless)
+		return true;
+	switch (w->preset) {
+	case PRESET_ZOOKEEPER:
+		*why = "not serving: no leader";
+		return false;
+	case PRESET_DYNAMODB:
+	case PRESET_DYNAMODB_STRONG:
+		*why = "eventual reads only: no leader";
+		return false;
+	default:
+		*why = "refusing: no quorum";
+		return false;
+	}
 }

@@ -191,14 +191,32 @@ void world_set_timeout(struct world *w, int64_t timeout_us)
 	config_event(w, -1, -1, "request timeout %.3fs", timeout_us / 1e6);
 }
 
+/* The levels in force, as the mode uses them: the leaderless protocol's read
+ * and write levels; the leader-based protocol's read option (writes always
+ * go through the leader to a majority). */
 static void level_event(struct world *w)
 {
 	struct event e = world_event(w, EV_LEVEL);
 	char buf[64];
 
-	snprintf(buf, sizeof buf, "read %s, write %s", level_name(w->read_level), level_name(w->write_level));
+	if (w->mode == MODE_CP)
+		snprintf(buf, sizeof buf, "read %s, write through the leader (majority)",
+			 level_name(world_op_level(w, OP_READ, LEVEL_DEFAULT)));
+	else
+		snprintf(buf, sizeof buf, "read %s, write %s", level_name(w->read_level), level_name(w->write_level));
 	e.text = buf;
 	world_emit(w, &e);
+}
+
+/* Back to ONE and ONE: what ap mode starts with, and plain cp's
+ * linearizable reads (no read option). */
+static void reset_levels(struct world *w)
+{
+	if (w->read_level == LEVEL_ONE && w->write_level == LEVEL_ONE)
+		return;
+	w->read_level = LEVEL_ONE;
+	w->write_level = LEVEL_ONE;
+	level_event(w);
 }
 
 void world_set_mode(struct world *w, enum mode m)
@@ -210,8 +228,11 @@ void world_set_mode(struct world *w, enum mode m)
 		return;
 	/* Set by hand, the cluster is no longer the preset's. */
 	w->preset = PRESET_NONE;
-	if (m == w->mode)
+	if (m == w->mode) {
+		if (level_is_read_option(w->read_level))
+			reset_levels(w);
 		return;
+	}
 	snprintf(why, sizeof why, "aborted: switched to %s", mode_name(m));
 	world_fail_pending(w, -1, why);
 	world_proto(w)->leave(w);
@@ -219,19 +240,33 @@ void world_set_mode(struct world *w, enum mode m)
 	e = world_event(w, EV_MODE);
 	e.text = mode_name(m);
 	world_emit(w, &e);
-	if (m == MODE_AP && (w->read_level != LEVEL_ONE || w->write_level != LEVEL_ONE)) {
-		w->read_level = LEVEL_ONE;
-		w->write_level = LEVEL_ONE;
-		level_event(w);
-	}
+	if (m == MODE_AP || level_is_read_option(w->read_level))
+		reset_levels(w);
 	world_proto(w)->enter(w);
+}
+
+/* A read option set by hand keeps a preset it belongs to: DynamoDB's reads
+ * are eventual or strong (choosing one is choosing dynamodb or
+ * dynamodb-strong), ZooKeeper's local or sync. Anything else leaves the
+ * preset. */
+static enum preset preset_after_level(const struct world *w, bool read, int level)
+{
+	bool dynamo = w->preset == PRESET_DYNAMODB || w->preset == PRESET_DYNAMODB_STRONG;
+
+	if (read && dynamo && level == LEVEL_EVENTUAL)
+		return PRESET_DYNAMODB;
+	if (read && dynamo && level == LEVEL_STRONG)
+		return PRESET_DYNAMODB_STRONG;
+	if (read && w->preset == PRESET_ZOOKEEPER && (level == LEVEL_LOCAL || level == LEVEL_SYNC))
+		return PRESET_ZOOKEEPER;
+	return PRESET_NONE;
 }
 
 void world_set_level(struct world *w, bool read, int level)
 {
-	if (level < LEVEL_ONE || level > LEVEL_ALL)
+	if (level < LEVEL_ONE || level >= LEVEL_COUNT || (level_is_read_option(level) && !read))
 		return;
-	w->preset = PRESET_NONE;
+	w->preset = preset_after_level(w, read, level);
 	if (read)
 		w->read_level = level;
 	else
@@ -241,12 +276,12 @@ void world_set_level(struct world *w, bool read, int level)
 
 /* Both levels with one event, so readers never see a half set pair
  * (QUORUM reads with ONE writes) nobody asked for. */
-static void both_levels(struct world *w, int level)
+static void both_levels(struct world *w, int read, int write)
 {
-	if (w->read_level == level && w->write_level == level)
+	if (w->read_level == read && w->write_level == write)
 		return;
-	w->read_level = level;
-	w->write_level = level;
+	w->read_level = read;
+	w->write_level = write;
 	level_event(w);
 }
 
@@ -262,10 +297,16 @@ void world_set_levels(struct world *w, int level)
 
 int world_set_preset(struct world *w, enum preset p, char *err, size_t errlen)
 {
-	static const int levels[PRESET_COUNT] = {
-		[PRESET_CASSANDRA_ONE] = LEVEL_ONE,
-		[PRESET_CASSANDRA_QUORUM] = LEVEL_QUORUM,
-		[PRESET_CASSANDRA_ALL] = LEVEL_ALL,
+	/* Each preset's mode and its read and write levels. */
+	static const struct { enum mode mode; int read, write; } conf[PRESET_COUNT] = {
+		[PRESET_CASSANDRA_ONE] = { MODE_AP, LEVEL_ONE, LEVEL_ONE },
+		[PRESET_CASSANDRA_QUORUM] = { MODE_AP, LEVEL_QUORUM, LEVEL_QUORUM },
+		[PRESET_CASSANDRA_ALL] = { MODE_AP, LEVEL_ALL, LEVEL_ALL },
+		[PRESET_DYNAMODB] = { MODE_CP, LEVEL_EVENTUAL, LEVEL_ONE },
+		[PRESET_DYNAMODB_STRONG] = { MODE_CP, LEVEL_STRONG, LEVEL_ONE },
+		[PRESET_ZOOKEEPER] = { MODE_CP, LEVEL_LOCAL, LEVEL_ONE },
+		/* One node is its own majority: cp gives the single node's behaviour. */
+		[PRESET_SINGLE] = { MODE_CP, LEVEL_ONE, LEVEL_ONE },
 	};
 
 	if (p <= PRESET_NONE || p >= PRESET_COUNT) {
@@ -277,11 +318,12 @@ int world_set_preset(struct world *w, enum preset p, char *err, size_t errlen)
 			 w->n);
 		return -1;
 	}
-	/* One node is its own majority: cp gives the single node's behaviour. */
-	world_set_mode(w, p == PRESET_SINGLE ? MODE_CP : MODE_AP);
-	if (levels[p])
-		both_levels(w, levels[p]);
+	if (conf[p].mode != w->mode)
+		world_set_mode(w, conf[p].mode);
+	/* The preset's own rules (a ZooKeeper server without a leader stops
+	 * serving, DynamoDB counts read units) hold from the first event on. */
 	w->preset = p;
+	both_levels(w, conf[p].read, conf[p].write);
 	config_event(w, -1, -1, "preset %s (%s): %s", preset_name(p), preset_class(p), preset_promise(p));
 	return 0;
 }

@@ -27,18 +27,11 @@ struct card {
 
 enum ui_role ui_node_state(const struct world *w, int node, const char **word)
 {
-	const struct node *nd = &w->nodes[node];
-
-	if (nd->crashed) {
+	if (w->nodes[node].crashed) {
 		*word = "crashed";
 		return UR_NODE_CRASHED;
 	}
-	if (w->mode == MODE_CP && nd->ld.leader == -1 && nd->ld.role != ROLE_LEADER) {
-		*word = "refusing: no quorum";
-		return UR_NODE_REFUSING;
-	}
-	*word = "serving";
-	return UR_NODE;
+	return world_serving(w, node, word) ? UR_NODE : UR_NODE_REFUSING;
 }
 
 bool ui_value(const struct world *w, int node, int key, char *buf, size_t len)

@@ -57,13 +57,13 @@ static const struct key_def keys[] = {
 	{ 'x', 0, "x", "crash", "crash the selected node, or recover it",
 	  KA_CMD, "crash %n", KW_CRASHED, "recover %n" },
 	{ 'm', 0, "m", "CP/AP", "switch between CP and AP", KA_CMD, "mode ap", KW_NOT_CP, "mode cp" },
-	{ 'l', 0, "l", "levels", "cycle the read and write levels: ONE, QUORUM, ALL",
+	{ 'l', 0, "l", "levels", "cycle the levels: ap ONE, QUORUM, ALL; cp the read (local/sync, eventual/strong)",
 	  KA_CMD, "level %l", KW_NEVER, NULL },
 	{ 'h', 0, "h", "heal", "heal: pick lww, crdt or merge; links return, replicas converge",
 	  KA_HEAL, NULL, KW_NEVER, NULL },
 	{ 'y', 0, "y", "strategy", "cycle the strategy of reads and heals: lww, crdt, merge",
 	  KA_CMD, "strategy %y", KW_NEVER, NULL },
-	{ 'p', 0, "p", "preset", "cycle the presets: cassandra-one, -quorum, -all",
+	{ 'p', 0, "p", "preset", "cycle the presets: cassandra-one/-quorum/-all, dynamodb(-strong), zookeeper",
 	  KA_CMD, "preset %P", KW_NEVER, NULL },
 	{ 'v', 0, "v", "resolve", "resolve a conflict at the selected node by hand: pick a version",
 	  KA_RESOLVE, NULL, KW_NEVER, NULL },
@@ -123,24 +123,39 @@ static bool holds(const struct key_def *k, const struct ui *u, const struct ui_f
 	}
 }
 
-/* The preset after the current one (one node: the single node). */
+/* The preset after the current one, in enum preset order (one node: the
+ * single node; more: every preset but single). */
 static const char *next_preset(const struct world *w)
 {
+	int p = w->preset + 1;
+
 	if (w->n == 1)
 		return preset_name(PRESET_SINGLE);
-	switch (w->preset) {
-	case PRESET_CASSANDRA_ONE:
-		return preset_name(PRESET_CASSANDRA_QUORUM);
-	case PRESET_CASSANDRA_QUORUM:
-		return preset_name(PRESET_CASSANDRA_ALL);
-	default:
-		return preset_name(PRESET_CASSANDRA_ONE);
-	}
+	if (p >= PRESET_SINGLE)
+		p = PRESET_NONE + 1;
+	return preset_name((enum preset)p);
 }
 
-static int next_level(int level)
+/* The argument of `level` the l key gives next: in ap both levels, ONE,
+ * QUORUM, ALL; in cp the read option of the preset's system (ZooKeeper's
+ * local and sync, DynamoDB's eventual and strong; plain cp: linearizable,
+ * local, sync). */
+static void next_level(const struct world *w, char *buf, size_t len)
 {
-	return level == LEVEL_ONE ? LEVEL_QUORUM : level == LEVEL_QUORUM ? LEVEL_ALL : LEVEL_ONE;
+	int r = world_op_level(w, OP_READ, LEVEL_DEFAULT), next;
+
+	if (w->mode == MODE_AP) {
+		next = w->read_level == LEVEL_ONE ? LEVEL_QUORUM : w->read_level == LEVEL_QUORUM ? LEVEL_ALL : LEVEL_ONE;
+		snprintf(buf, len, "%s", level_name(next));
+		return;
+	}
+	if (w->preset == PRESET_DYNAMODB || w->preset == PRESET_DYNAMODB_STRONG)
+		next = r == LEVEL_EVENTUAL ? LEVEL_STRONG : LEVEL_EVENTUAL;
+	else if (w->preset == PRESET_ZOOKEEPER)
+		next = r == LEVEL_LOCAL ? LEVEL_SYNC : LEVEL_LOCAL;
+	else
+		next = r == LEVEL_QUORUM ? LEVEL_LOCAL : r == LEVEL_LOCAL ? LEVEL_SYNC : LEVEL_QUORUM;
+	snprintf(buf, len, "read %s", level_name(next));
 }
 
 static double next_speed(double speed, bool slower)
@@ -177,7 +192,7 @@ static void fill_line(const char *tpl, const struct fill *x, char *out, size_t l
 		case 'b': snprintf(buf, sizeof buf, "%c", 'A' + x->b); break;
 		case 'p': snprintf(buf, sizeof buf, "%c", 'A' + x->peer); break;
 		case 'k': snprintf(buf, sizeof buf, "%s", w->nkeys > 0 ? world_key_name(w, 0) : "balance"); break;
-		case 'l': snprintf(buf, sizeof buf, "%s", level_name(next_level(w->read_level))); break;
+		case 'l': next_level(w, buf, sizeof buf); break;
 		case 'y': snprintf(buf, sizeof buf, "%s", strategy_name((w->strategy + 1) % STRAT_COUNT)); break;
 		case 'P': snprintf(buf, sizeof buf, "%s", next_preset(w)); break;
 		case 's': snprintf(buf, sizeof buf, "%g", next_speed(x->f->speed, x->ch == '[')); break;

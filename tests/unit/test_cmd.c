@@ -294,15 +294,20 @@ static void test_errors(void **state)
 	bad("frobnicate", 3, "frobnicate: unknown command (commands are cut, restore, isolate, partition, "
 	    "crash, recover, latency, loss, skew, timeout, mode, level, preset, write, add, remove, read, heal, "
 	    "compare, strategy, resolve, invariant, say, pause, resume, step, speed, wait, expect, quit)");
-	bad("preset zookeeper", 3, "preset: unknown preset 'zookeeper' (presets are cassandra-one, "
-	    "cassandra-quorum, cassandra-all, single)");
-	bad("preset", 3, "preset: expected a preset (cassandra-one, cassandra-quorum, cassandra-all, single)");
+	bad("preset zoo", 3, "preset: unknown preset 'zoo' (presets are cassandra-one, "
+	    "cassandra-quorum, cassandra-all, dynamodb, dynamodb-strong, zookeeper, single)");
+	bad("preset", 3, "preset: expected a preset (cassandra-one, cassandra-quorum, cassandra-all, dynamodb, "
+	    "dynamodb-strong, zookeeper, single)");
 	bad("preset single now", 1, "preset: unexpected 'now' after the preset");
 	bad("cut A", 3, "cut: expected two nodes (cut A B, or cut A>B for one way)");
 	bad("cut", 3, "cut: expected two nodes (cut A B, or cut A>B for one way)");
 	bad("cut A>", 3, "cut: expected two nodes (cut A B, or cut A>B for one way)");
 	bad("cut A A", 3, "cut: a node cannot be cut from itself");
-	bad("read C balance foo", 3, "read: unexpected 'foo' after the key (expected ONE, QUORUM or ALL)");
+	bad("read C balance foo", 3, "read: unexpected 'foo' after the key (expected ONE, QUORUM or ALL; "
+	    "or local, sync, eventual, strong)");
+	bad("write A balance 5 strong", 3, "write: 'strong' is a read option; a write takes ONE, QUORUM or ALL");
+	bad("level write sync", 3, "level: 'sync' says where a read is answered: level read sync");
+	bad("level eventual", 3, "level: 'eventual' says where a read is answered: level read eventual");
 	bad("read C balance ONE foo", 3, "read: unexpected 'foo' after the level");
 	bad("cut A B C", 3, "cut: unexpected 'C' after the nodes");
 	bad("restore", 3, "restore: expected two nodes or 'all' (restore A B, restore A>B for one way, or restore all)");
@@ -316,8 +321,9 @@ static void test_errors(void **state)
 	bad("loss A B lots", 3, "loss: expected a percentage such as 10%, got 'lots'");
 	bad("timeout 0ms", 3, "timeout: must be longer than 0");
 	bad("mode ca", 3, "mode: expected cp, ap or strict, got 'ca'");
-	bad("level read", 3, "level: expected read or write and ONE, QUORUM or ALL (level read QUORUM, or level ALL for both)");
-	bad("level TWO", 3, "level: expected ONE, QUORUM or ALL, got 'TWO'");
+	bad("level read", 3, "level: expected read or write and a level (level read QUORUM, level ALL for both, "
+	    "level read sync)");
+	bad("level TWO", 3, "level: expected ONE, QUORUM or ALL (or for reads local, sync, eventual, strong), got 'TWO'");
 	bad("write A Balance 1", 3, "write: bad key name 'Balance' (lowercase letters, digits and _, "
 	    "not starting with a digit, at most 23 characters)");
 	bad("write A balance", 3, "write: expected a node, a key and a value (write A balance 500 [ONE|QUORUM|ALL])");

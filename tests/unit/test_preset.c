@@ -48,13 +48,19 @@ static void test_names(void **state)
 	assert_int_equal(preset_by_name("cassandra-all"), PRESET_CASSANDRA_ALL);
 	assert_int_equal(preset_by_name("single"), PRESET_SINGLE);
 	assert_int_equal(preset_by_name("none"), -1);
-	assert_int_equal(preset_by_name("zookeeper"), -1);
+	assert_int_equal(preset_by_name("ZooKeeper"), PRESET_ZOOKEEPER);
+	assert_int_equal(preset_by_name("dynamodb"), PRESET_DYNAMODB);
+	assert_int_equal(preset_by_name("dynamodb-strong"), PRESET_DYNAMODB_STRONG);
+	assert_int_equal(preset_by_name("mongodb"), -1);
 	for (int p = PRESET_NONE + 1; p < PRESET_COUNT; p++)
 		assert_int_equal(preset_by_name(preset_name((enum preset)p)), p);
 	assert_string_equal(preset_class(PRESET_CASSANDRA_ONE), "PA/EL");
 	assert_string_equal(preset_class(PRESET_CASSANDRA_QUORUM), "PA/EL");
 	assert_string_equal(preset_class(PRESET_CASSANDRA_ALL), "PA/EL");
 	assert_string_equal(preset_class(PRESET_SINGLE), "-/EC");
+	assert_string_equal(preset_class(PRESET_DYNAMODB), "PA/EL");
+	assert_string_equal(preset_class(PRESET_DYNAMODB_STRONG), "PA/EC");
+	assert_string_equal(preset_class(PRESET_ZOOKEEPER), "PC/EC");
 	assert_non_null(strstr(preset_promise(PRESET_CASSANDRA_QUORUM), "the minority errs"));
 	assert_non_null(strstr(preset_promise(PRESET_SINGLE), "no partition is possible"));
 }
@@ -127,6 +133,49 @@ static void test_hand_clears(void **state)
 	assert_int_equal(world_set_preset(&w, PRESET_CASSANDRA_ONE, err, sizeof err), 0);
 	world_set_mode(&w, MODE_AP);
 	assert_int_equal(w.preset, PRESET_NONE);
+	/* A read option of the preset's own system keeps it (DynamoDB's
+	 * strong reads are the dynamodb-strong preset); mode cp by hand is plain
+	 * cp again, with linearizable reads. */
+	assert_int_equal(world_set_preset(&w, PRESET_DYNAMODB, err, sizeof err), 0);
+	assert_int_equal(w.mode, MODE_CP);
+	assert_int_equal(w.read_level, LEVEL_EVENTUAL);
+	world_set_level(&w, true, LEVEL_STRONG);
+	assert_int_equal(w.preset, PRESET_DYNAMODB_STRONG);
+	world_set_level(&w, true, LEVEL_EVENTUAL);
+	assert_int_equal(w.preset, PRESET_DYNAMODB);
+	world_set_level(&w, true, LEVEL_SYNC);
+	assert_int_equal(w.preset, PRESET_NONE);
+	assert_int_equal(world_set_preset(&w, PRESET_ZOOKEEPER, err, sizeof err), 0);
+	assert_int_equal(w.read_level, LEVEL_LOCAL);
+	world_set_level(&w, true, LEVEL_SYNC);
+	assert_int_equal(w.preset, PRESET_ZOOKEEPER);
+	assert_int_equal(world_op_level(&w, OP_READ, LEVEL_DEFAULT), LEVEL_SYNC);
+	world_set_mode(&w, MODE_CP);
+	assert_int_equal(w.preset, PRESET_NONE);
+	assert_int_equal(world_op_level(&w, OP_READ, LEVEL_DEFAULT), LEVEL_QUORUM);
+	world_free(&w);
+}
+
+/* Which levels a request may ask for, and the message when it may not. */
+static void test_check_level(void **state)
+{
+	struct world w;
+	struct seen s;
+	char err[CMD_ERR_MAX];
+
+	(void)state;
+	init(&w, 3, MODE_AP, &s);
+	assert_int_equal(world_check_level(&w, OP_READ, LEVEL_QUORUM, err, sizeof err), 0);
+	assert_int_equal(world_check_level(&w, OP_READ, LEVEL_SYNC, err, sizeof err), -1);
+	assert_string_equal(err, "read: 'sync' is a ZooKeeper read (preset zookeeper), for the leader-based "
+			    "protocol; in ap mode a read takes ONE, QUORUM or ALL");
+	assert_int_equal(world_set_preset(&w, PRESET_DYNAMODB, err, sizeof err), 0);
+	assert_int_equal(world_check_level(&w, OP_READ, LEVEL_STRONG, err, sizeof err), 0);
+	assert_int_equal(world_check_level(&w, OP_READ, LEVEL_QUORUM, err, sizeof err), -1);
+	assert_string_equal(err, "read: QUORUM is a Cassandra level; dynamodb reads are eventual or strong "
+			    "(read C balance strong)");
+	assert_int_equal(world_check_level(&w, OP_WRITE, LEVEL_STRONG, err, sizeof err), -1);
+	assert_string_equal(err, "write: 'strong' is a read option; a write takes ONE, QUORUM or ALL");
 	world_free(&w);
 }
 
@@ -165,6 +214,7 @@ int main(void)
 		cmocka_unit_test(test_levels),
 		cmocka_unit_test(test_rule),
 		cmocka_unit_test(test_hand_clears),
+		cmocka_unit_test(test_check_level),
 		cmocka_unit_test(test_single),
 	};
 

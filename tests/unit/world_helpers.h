@@ -18,4 +18,34 @@ static inline int64_t value_at(const struct world *w, int node, int key)
 	return v ? v->value : -1;
 }
 
+/* The one node that leads among the up nodes; -1 when none or several. */
+static inline int leader_now(const struct world *w)
+{
+	int found = -1;
+
+	for (int i = 0; i < w->n; i++) {
+		if (w->nodes[i].crashed || w->nodes[i].ld.role != ROLE_LEADER)
+			continue;
+		if (found >= 0)
+			return -1;
+		found = i;
+	}
+	return found;
+}
+
+/* Sends a request and lets time pass until it is done (at most its timeout
+ * and a little more); NULL only when the world refused to take it. */
+static inline const struct op *request_done(struct world *w, int node, enum op_kind kind, int key, int64_t arg,
+					    int level)
+{
+	uint64_t id = world_request(w, node, kind, key, arg, level);
+	int64_t end = w->now_us + w->timing.request_timeout_us + 100000;
+
+	if (id == 0)
+		return NULL;
+	while (world_op(w, id)->result == RES_PENDING && w->now_us < end)
+		run_for(w, 1000);
+	return world_op(w, id);
+}
+
 #endif
