@@ -50,6 +50,7 @@ enum cmd_kind {
 	CMD_EXPECT,         /* expect */
 	CMD_QUIT,
 	CMD_COMPARE,        /* heal copies by every strategy, report the outcomes */
+	CMD_TXN,            /* a, key, value (is_delta: add it), inv, cond_key, cond_value */
 	CMD_KIND_COUNT
 };
 
@@ -85,7 +86,10 @@ struct command {
 	bool is_set;            /* CMD_RESOLVE, CMD_EXPECT: set, not value */
 	struct cmd_set set;
 	int strategy;           /* enum strategy; -1 when not given */
-	int inv;                /* CMD_INVARIANT: enum inv_op */
+	int inv;                /* CMD_INVARIANT, CMD_TXN: enum inv_op */
+	bool is_delta;          /* CMD_TXN: value is added, not set */
+	char cond_key[KEY_NAME_MAX]; /* CMD_TXN: the key of the condition */
+	int64_t cond_value;
 	int64_t dur_us;
 	int64_t jitter_us;
 	int pct;

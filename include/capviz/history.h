@@ -32,6 +32,10 @@ struct op {
 	bool lost;              /* an acknowledged write that a heal discarded */
 	bool conflict;          /* a read that found concurrent versions */
 	uint8_t rcu_half;       /* DynamoDB: what the read cost, in half read units */
+	bool txn;               /* a conditional write (txn): applies only when the condition holds */
+	uint8_t cond_op;        /* its condition: key cond_op cond_value (enum inv_op) */
+	int64_t cond_value;
+	bool cond_failed;       /* a txn refused because its condition did not hold: no effect */
 	char error[OP_ERROR_MAX];
 };
 

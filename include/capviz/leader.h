@@ -31,6 +31,10 @@ struct leader_request {
 	uint64_t read_index;    /* commit index the read must see applied */
 	int level;              /* a read's option (enum level): LEVEL_SYNC syncs first */
 	bool synced;            /* origin: the leader answered the sync; wait to apply sync_index */
+	bool txn;               /* a conditional write: key cond_op cond_value */
+	uint8_t cond_op;
+	int64_t cond_value;
+	bool cond_failed;       /* its condition did not hold: the answer is an error with no effect */
 	uint64_t sync_index;
 	int64_t deadline_us;
 	bool done;              /* finished; removed at the next compaction */

@@ -49,6 +49,35 @@ struct ll_heal {
 	bool resolved;
 };
 
+/* One replica's Paxos state for one key, as Cassandra keeps it for
+ * lightweight transactions: persisted, so it survives a crash. */
+struct lwt_acceptor {
+	uint64_t promised;      /* the highest ballot promised */
+	uint64_t accepted;      /* the ballot of the proposal accepted, 0 none */
+	uint64_t committed;     /* the highest ballot committed here */
+	struct kstate value;    /* the proposal accepted */
+};
+
+enum lwt_phase { LWT_PREPARE, LWT_PROPOSE, LWT_COMMIT };
+
+/* A txn its coordinator is carrying through Paxos. */
+struct lwt_request {
+	uint64_t req;           /* unique request id (world_token) */
+	uint64_t op;
+	int key;
+	enum lwt_phase phase;
+	uint64_t ballot;
+	uint32_t yes;           /* replicas that promised, accepted or committed in this phase */
+	bool applies;           /* the condition held: the proposal carries the write */
+	bool answered;          /* the client has its answer; commits go on */
+	uint64_t inprog_ballot; /* the highest unfinished proposal promised, 0 none */
+	uint64_t max_commit;    /* the highest ballot committed at a replica that promised */
+	struct kstate inprog;   /* it (joined with its replica's state) */
+	struct kstate state;    /* the join of the promises without one, then the proposal */
+	struct version v;       /* the write, when it applies */
+	int64_t deadline_us;
+};
+
 struct leaderless_node {
 	struct ll_request *reqs;
 	size_t nreqs;
@@ -56,6 +85,11 @@ struct leaderless_node {
 	struct ll_hint *hints;
 	size_t nhints;
 	size_t hints_cap;
+	struct lwt_acceptor *paxos;     /* STORE_MAX_KEYS of them, made at first use */
+	struct lwt_request *lwts;
+	size_t nlwts;
+	size_t lwts_cap;
+	uint64_t round;                 /* the highest ballot round seen */
 };
 
 struct world;
@@ -76,5 +110,16 @@ void leaderless_heal_start(struct world *w, enum strategy s);
 void leaderless_heal_gathered(struct world *w, const struct msg *m);
 void leaderless_heal_confirmed(struct world *w, uint64_t token, int node);
 void leaderless_heal_deadline(struct world *w, uint64_t token);
+
+/* Lightweight transactions (lwt.c), for leaderless.c. */
+#define LEADERLESS_SUB_LWT 3
+#define LEADERLESS_SUB_LWT_RETRY 4
+void lwt_start(struct world *w, struct op *op);
+void lwt_deliver(struct world *w, const struct msg *m);
+void lwt_timer(struct world *w, int node, int sub, uint64_t token);
+/* Forgets node's transactions (a crash); their ops are failed already. */
+void lwt_forget(struct world *w, int node);
+/* Ends every transaction under way with why (the protocol stops). */
+void lwt_abort_all(struct world *w, const char *why);
 
 #endif

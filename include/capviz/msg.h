@@ -31,6 +31,12 @@ enum msg_kind {
 	MSG_PREPARE_ACK,
 	MSG_COMMIT,
 	MSG_ABORT,
+	MSG_LWT_PREPARE,    /* a lightweight transaction's Paxos: prepare a ballot */
+	MSG_LWT_PROMISE,
+	MSG_LWT_PROPOSE,
+	MSG_LWT_ACCEPT,
+	MSG_LWT_COMMIT,
+	MSG_LWT_COMMIT_ACK,
 	MSG_KIND_COUNT
 };
 
@@ -58,6 +64,12 @@ struct log_entry {
 	struct version v;
 	enum op_kind kind;      /* OP_WRITE or OP_ADD (the no-op: OP_WRITE, key -1) */
 	int64_t arg;            /* OP_ADD: the delta */
+	bool txn;               /* conditional: applies only when key cond_op cond_value */
+	bool failed;            /* a txn whose condition did not hold when applied here */
+	bool had;               /* failed: the key had a value (found), or none */
+	uint8_t cond_op;        /* enum inv_op */
+	int64_t cond_value;
+	int64_t found;          /* failed: the value the condition was checked on */
 };
 
 struct msg {
@@ -69,10 +81,14 @@ struct msg {
 	int64_t arrive_us;
 	bool lost;              /* the network will drop it on arrival */
 	uint64_t req;           /* the coordinator's request this belongs to */
-	uint64_t term;
+	uint64_t term;          /* leader-based: the term; lwt: the ballot */
+	uint64_t promised;      /* lwt: the ballot a replica that refuses has promised */
+	uint64_t accepted;      /* lwt: a promise's unfinished proposal was accepted at this ballot */
+	uint64_t committed;     /* lwt: the highest ballot the promising replica has committed */
 	int key;
 	bool ok;                /* ack, vote granted, append accepted */
-	bool found;             /* a read reply that carries a value */
+	bool found;             /* a read reply that carries a value; an lwt promise that
+	                         * carries a proposal not yet committed (with its replica's state) */
 	struct version v;
 	union {
 		struct {
@@ -98,10 +114,14 @@ struct msg {
 			int64_t arg;
 			uint64_t op;
 			int level;              /* a read's option: LEVEL_SYNC asks for a sync */
+			bool txn;               /* a conditional write: key cond_op cond_value */
+			uint8_t cond_op;
+			int64_t cond_value;
 		} fwd;
 		struct {
 			char error[MSG_ERROR_MAX];
 			uint64_t index;         /* a sync's answer: the commit index to catch up to */
+			bool cond_failed;       /* a txn refused: its condition did not hold */
 		} fwd_reply;
 		struct kstate ks;       /* leaderless: a key's whole state */
 	} u;

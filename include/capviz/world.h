@@ -39,6 +39,7 @@ enum level {
 	LEVEL_SYNC,
 	LEVEL_EVENTUAL,
 	LEVEL_STRONG,
+	LEVEL_SERIAL,           /* a lightweight transaction's Paxos round (shown, never asked for) */
 	LEVEL_COUNT
 };
 /* A real system's settings (src/core/preset.c): a mode and its levels. The
@@ -198,6 +199,8 @@ enum strategy world_strategy_now(const struct world *w);
  * changes. Returns -1 when no more fit. */
 int world_add_invariant(struct world *w, int key, enum inv_op op, int64_t value);
 const char *inv_op_name(enum inv_op op);
+/* Does v op bound hold (v >= bound, ...)? */
+bool inv_compare(enum inv_op op, int64_t v, int64_t bound);
 void world_link_set(struct world *w, int from, int to, bool up);
 void world_cut(struct world *w, int a, int b);
 void world_restore(struct world *w, int a, int b);
@@ -242,6 +245,20 @@ uint64_t world_resolve(struct world *w, int node, int key, int64_t value, char *
 /* A client sends a request to node. level 0 means the world's default.
  * Returns the operation id (> 0), or 0 when memory ran out. */
 uint64_t world_request(struct world *w, int node, enum op_kind kind, int key, int64_t arg, int level);
+/* A conditional write (DynamoDB's ConditionExpression, Cassandra's
+ * lightweight transaction): kind OP_ADD adds arg, OP_WRITE sets it, only
+ * when key cond cond_value holds on the latest committed value. The leader
+ * decides it in log order; the leaderless protocol runs Paxos among a
+ * majority. Returns the operation id, or 0 when memory ran out. */
+uint64_t world_txn(struct world *w, int node, enum op_kind kind, int key, int64_t arg, enum inv_op cond,
+		   int64_t cond_value);
+/* Can the current mode run a txn? 0, or -1 with err saying why not. */
+int world_txn_check(const struct world *w, char *err, size_t errlen);
+/* Finishes a txn whose condition did not hold (an error with no effect);
+ * why names the value found ("condition failed: balance is 0, not >= 100"). */
+void world_op_cond_failed(struct world *w, uint64_t op, const char *why);
+/* Fills why for a txn refused because key holds value (has false: none). */
+void world_cond_why(const struct world *w, const struct op *op, bool has, int64_t value, char *why, size_t len);
 void world_say(struct world *w, const char *text, int line);
 
 /* --- for protocols --- */

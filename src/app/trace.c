@@ -93,7 +93,7 @@ static void put_op(FILE *f, const struct world *w, const struct op *op, bool don
 {
 	fprintf(f, ",\"id\":%" PRIu64, op->id);
 	put_node(f, "node", op->node);
-	put_str(f, "op", op_name(op->kind));
+	put_str(f, "op", op->txn ? "txn" : op_name(op->kind));
 	put_str(f, "key", world_key_name(w, op->key));
 	if (op->kind == OP_SADD || op->kind == OP_SREMOVE)
 		put_str(f, "arg", world_elem_name(w, (int)op->arg));
@@ -102,12 +102,21 @@ static void put_op(FILE *f, const struct world *w, const struct op *op, bool don
 	if (op->kind != OP_READ)
 		fprintf(f, ",\"wid\":%" PRIu64, op->wid);
 	put_str(f, "level", level_name(op->level));
+	if (op->txn) {
+		char cond[64];
+
+		snprintf(cond, sizeof cond, "%s%s%" PRId64, world_key_name(w, op->key),
+			 inv_op_name((enum inv_op)op->cond_op), op->cond_value);
+		put_str(f, "if", cond);
+	}
 	if (!done)
 		return;
 	put_time(f, "invoke", op->invoke_us);
 	put_str(f, "result", op->result == RES_OK ? "ok" : "error");
 	if (op->result == RES_ERROR) {
 		put_str(f, "error", op->error);
+		if (op->cond_failed)
+			fputs(",\"cond_failed\":true", f);
 		return;
 	}
 	if (op->kind != OP_READ) {

@@ -20,6 +20,12 @@ static void op_head(char *buf, size_t len, const struct world *w, const struct o
 {
 	const char *key = world_key_name(w, op->key);
 
+	if (op->txn) {
+		snprintf(buf, len, "#%" PRIu64 " txn %s %s%" PRId64 " if %s%s%" PRId64 " at %c [%s]", op->id, key,
+			 op->kind == OP_ADD && op->arg >= 0 ? "+" : "", op->arg, key,
+			 inv_op_name((enum inv_op)op->cond_op), op->cond_value, 'A' + op->node, level_name(op->level));
+		return;
+	}
 	switch (op->kind) {
 	case OP_READ:
 		snprintf(buf, len, "#%" PRIu64 " read %s at %c [%s]", op->id, key, 'A' + op->node,

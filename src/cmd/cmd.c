@@ -349,6 +349,7 @@ static const struct cmd_entry cmd_table[] = {
 	{ "add", CMD_ADD, cmd_data_op },
 	{ "remove", CMD_REMOVE, cmd_data_op },
 	{ "read", CMD_READ, cmd_data_op },
+	{ "txn", CMD_TXN, cmd_data_txn },
 	{ "heal", CMD_HEAL, cmd_data_heal },
 	{ "compare", CMD_COMPARE, parse_none },
 	{ "strategy", CMD_STRATEGY, cmd_data_strategy },
@@ -368,7 +369,7 @@ static const struct cmd_entry cmd_table[] = {
 
 const char *const cmd_words[] = {
 	"cut", "restore", "isolate", "partition", "crash", "recover", "latency", "loss",
-	"skew", "timeout", "mode", "level", "preset", "write", "add", "remove", "read", "heal",
+	"skew", "timeout", "mode", "level", "preset", "write", "add", "remove", "read", "txn", "heal",
 	"compare", "strategy", "resolve", "invariant", "say", "pause", "resume", "step", "speed",
 	"wait", "expect", "quit", NULL,
 };

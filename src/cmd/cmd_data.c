@@ -143,8 +143,8 @@ static bool is_cmp_char(char ch)
 /* The comparison of an invariant, in enum inv_op order. */
 static const char *const inv_ops[] = { ">=", ">", "<=", "<", "==", "!=" };
 
-/* The comparison at the cursor into out->inv. */
-static int parse_cmp(struct lex *c, struct command *out)
+/* The comparison at the cursor into out->inv; key is the key before it. */
+static int parse_cmp(struct lex *c, struct command *out, const char *key)
 {
 	const char *p = c->line + c->pos, *q;
 	struct lex_tok t;
@@ -161,21 +161,20 @@ static int parse_cmp(struct lex *c, struct command *out)
 			return 0;
 		}
 	if (!*p)
-		return lex_fail(c, "expected a comparison (>=, >, <=, <, == or !=) after %s (invariant %s>=0)",
-			    out->key, out->key);
+		return lex_fail(c, "expected a comparison (>=, >, <=, <, == or !=) after %s (%s %s>=0)",
+			    key, out->kind == CMD_TXN ? "txn A balance -100 if" : "invariant", key);
 	for (q = p; *q && !lex_is_space(*q); q++)
 		;
 	t = (struct lex_tok){ p, (size_t)(q - p) };
 	lex_show(&t, show, sizeof show);
-	return lex_fail(c, "expected a comparison (>=, >, <=, <, == or !=) after %s, got '%s'", out->key, show);
+	return lex_fail(c, "expected a comparison (>=, >, <=, <, == or !=) after %s, got '%s'", key, show);
 }
 
-/* invariant KEY OP N, with or without spaces around OP: the lexer's
- * tokens do not fit ('>' is one of its own), so the key and the comparison
- * are read from the text. */
-int cmd_data_invariant(struct lex *c, struct command *out)
+/* KEY OP N, with or without spaces around OP, into key, out->inv and *n:
+ * the lexer's tokens do not fit ('>' is one of its own), so the key and the
+ * comparison are read from the text. */
+static int parse_condition(struct lex *c, struct command *out, char *key, int64_t *n, const char *usage)
 {
-	static const char usage[] = "expected a key, a comparison and a number (invariant balance>=0)";
 	const char *p = c->line + c->pos, *q;
 	struct lex_tok t;
 
@@ -186,17 +185,61 @@ int cmd_data_invariant(struct lex *c, struct command *out)
 	if (q == p)
 		return lex_fail(c, "%s", usage);
 	t = (struct lex_tok){ p, (size_t)(q - p) };
-	if (lex_want_key(c, &t, out->key) < 0)
+	if (lex_want_key(c, &t, key) < 0)
 		return -1;
 	c->pos = (size_t)(q - c->line);
-	if (parse_cmp(c, out) < 0)
+	if (parse_cmp(c, out, key) < 0)
 		return -1;
 	if (!lex_next(c, &t))
-		return lex_fail(c, "expected a number after %s%s (invariant %s%s0)", out->key,
-			    inv_ops[out->inv], out->key, inv_ops[out->inv]);
-	if (lex_want_value(c, &t, &out->value) < 0)
+		return lex_fail(c, "expected a number after %s%s (%s %s%s0)", key, inv_ops[out->inv],
+			    out->kind == CMD_TXN ? "txn A balance -100 if" : "invariant", key, inv_ops[out->inv]);
+	return lex_want_value(c, &t, n);
+}
+
+int cmd_data_invariant(struct lex *c, struct command *out)
+{
+	static const char usage[] = "expected a key, a comparison and a number (invariant balance>=0)";
+
+	if (parse_condition(c, out, out->key, &out->value, usage) < 0)
 		return -1;
 	return lex_want_end(c, "the number");
+}
+
+/* txn NODE KEY VALUE if KEY OP N: a signed value (-100, +50) adds to the
+ * key, an unsigned one (500) sets it, in either case only when the
+ * condition holds on the key's latest committed value. */
+int cmd_data_txn(struct lex *c, struct command *out)
+{
+	static const char usage[] = "expected a node, a key, a change and a condition "
+				    "(txn A balance -100 if balance>=100, or txn A balance 500 if balance==100)";
+	struct lex_tok t;
+	char show[32];
+
+	if (lex_want_node(c, &out->a, usage) < 0)
+		return -1;
+	if (!lex_next(c, &t))
+		return lex_fail(c, "%s", usage);
+	if (lex_want_key(c, &t, out->key) < 0)
+		return -1;
+	if (!lex_next(c, &t))
+		return lex_fail(c, "%s", usage);
+	out->is_delta = t.s[0] == '-' || t.s[0] == '+';
+	if (lex_want_value(c, &t, &out->value) < 0)
+		return -1;
+	if (!lex_next(c, &t))
+		return lex_fail(c, "expected 'if' and a condition after the value (txn %c %s %s if %s>=100)",
+			    'A' + out->a, out->key, out->is_delta ? "-100" : "500", out->key);
+	if (!lex_is(&t, "if")) {
+		lex_show(&t, show, sizeof show);
+		return lex_fail(c, "expected 'if' after the value, got '%s' (txn %c %s -100 if %s>=100)", show,
+			    'A' + out->a, out->key, out->key);
+	}
+	if (parse_condition(c, out, out->cond_key, &out->cond_value, usage) < 0)
+		return -1;
+	if (strcmp(out->cond_key, out->key) != 0)
+		return lex_fail(c, "the condition must be on %s, the key the transaction writes (if %s>=100)",
+			    out->key, out->key);
+	return lex_want_end(c, "the condition");
 }
 
 int cmd_data_expect(struct lex *c, struct command *out)

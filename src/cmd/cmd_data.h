@@ -13,6 +13,7 @@ int cmd_data_heal(struct lex *c, struct command *out);
 int cmd_data_strategy(struct lex *c, struct command *out);
 int cmd_data_resolve(struct lex *c, struct command *out);
 int cmd_data_invariant(struct lex *c, struct command *out);
+int cmd_data_txn(struct lex *c, struct command *out);
 int cmd_data_expect(struct lex *c, struct command *out);
 
 #endif

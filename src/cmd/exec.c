@@ -22,7 +22,7 @@ static const char *kind_name(enum cmd_kind k)
 		[CMD_STRATEGY] = "strategy", [CMD_RESOLVE] = "resolve",
 		[CMD_INVARIANT] = "invariant", [CMD_PAUSE] = "pause", [CMD_RESUME] = "resume",
 		[CMD_STEP] = "step", [CMD_SPEED] = "speed", [CMD_WAIT] = "wait", [CMD_SAY] = "say",
-		[CMD_EXPECT] = "expect", [CMD_QUIT] = "quit", [CMD_COMPARE] = "compare",
+		[CMD_EXPECT] = "expect", [CMD_QUIT] = "quit", [CMD_COMPARE] = "compare", [CMD_TXN] = "txn",
 	};
 
 	return (unsigned)k < CMD_KIND_COUNT && names[k] ? names[k] : "command";
@@ -52,6 +52,7 @@ static int check_nodes(const struct world *w, const struct command *c, char *err
 	case CMD_ADD:
 	case CMD_REMOVE:
 	case CMD_READ:
+	case CMD_TXN:
 	case CMD_RESOLVE:
 		ok = node_ok(w, c->a, false);
 		break;
@@ -76,6 +77,7 @@ int cmd_key_type(const struct command *c)
 	switch (c->kind) {
 	case CMD_WRITE:
 	case CMD_INVARIANT:
+	case CMD_TXN:
 		return KT_INT;
 	case CMD_ADD:
 		return c->is_elem ? KT_SET : KT_INT;
@@ -103,6 +105,8 @@ int cmd_type_error(const struct command *c, char *err, size_t errlen)
 		snprintf(err, errlen, "resolve: %s is a set (resolve %c %s {apple, pear})", c->key, node, c->key);
 	else if (c->kind == CMD_INVARIANT)
 		snprintf(err, errlen, "invariant: %s is a set (an invariant compares a number)", c->key);
+	else if (c->kind == CMD_TXN)
+		snprintf(err, errlen, "txn: %s is a set (a txn's condition compares a number)", c->key);
 	else
 		snprintf(err, errlen, "%s: %s is a number", kind_name(c->kind), c->key);
 	return -1;
@@ -196,6 +200,27 @@ static int exec_resolve(struct world *w, const struct command *c, char *err, siz
 	return 0;
 }
 
+static int exec_txn(struct world *w, const struct command *c, char *err, size_t errlen)
+{
+	int key;
+
+	if (world_txn_check(w, err, errlen) < 0)
+		return -1;
+	if (c->inv < INV_GE || c->inv > INV_NE) {
+		snprintf(err, errlen, "txn: unknown comparison");
+		return -1;
+	}
+	key = typed_key(w, c, err, errlen);
+	if (key < 0)
+		return -1;
+	if (world_txn(w, c->a, c->is_delta ? OP_ADD : OP_WRITE, key, c->value, (enum inv_op)c->inv,
+		      c->cond_value) == 0) {
+		snprintf(err, errlen, "txn: out of memory");
+		return -1;
+	}
+	return 0;
+}
+
 static int exec_invariant(struct world *w, const struct command *c, char *err, size_t errlen)
 {
 	int key = typed_key(w, c, err, errlen);
@@ -255,6 +280,8 @@ static int exec_data(struct world *w, const struct command *c, char *err, size_t
 		return 0;
 	case CMD_RESOLVE:
 		return exec_resolve(w, c, err, errlen);
+	case CMD_TXN:
+		return exec_txn(w, c, err, errlen);
 	case CMD_INVARIANT:
 		if (c->inv < INV_GE || c->inv > INV_NE) {
 			snprintf(err, errlen, "invariant: unknown comparison");

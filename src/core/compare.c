@@ -33,6 +33,9 @@ static int clone_nodes(struct world *c, const struct world *w)
 		rc |= dup_array((void **)&d->ld.reqs, s->ld.reqs, s->ld.reqs_cap, sizeof *s->ld.reqs);
 		rc |= dup_array((void **)&d->ll.reqs, s->ll.reqs, s->ll.reqs_cap, sizeof *s->ll.reqs);
 		rc |= dup_array((void **)&d->ll.hints, s->ll.hints, s->ll.hints_cap, sizeof *s->ll.hints);
+		rc |= dup_array((void **)&d->ll.paxos, s->ll.paxos, s->ll.paxos ? STORE_MAX_KEYS : 0,
+				sizeof *s->ll.paxos);
+		rc |= dup_array((void **)&d->ll.lwts, s->ll.lwts, s->ll.lwts_cap, sizeof *s->ll.lwts);
 		rc |= dup_array((void **)&d->st.reqs, s->st.reqs, s->st.reqs_cap, sizeof *s->st.reqs);
 		rc |= dup_array((void **)&d->st.staged, s->st.staged, s->st.staged_cap, sizeof *s->st.staged);
 	}
@@ -52,6 +55,8 @@ int world_clone(struct world *c, const struct world *w)
 		c->nodes[i].ld.reqs = NULL;
 		c->nodes[i].ll.reqs = NULL;
 		c->nodes[i].ll.hints = NULL;
+		c->nodes[i].ll.paxos = NULL;
+		c->nodes[i].ll.lwts = NULL;
 		c->nodes[i].st.reqs = NULL;
 		c->nodes[i].st.staged = NULL;
 	}

@@ -96,22 +96,27 @@ const char *inv_op_name(enum inv_op op)
 	return (unsigned)op < 6 ? names[op] : "?";
 }
 
+bool inv_compare(enum inv_op op, int64_t v, int64_t bound)
+{
+	switch (op) {
+	case INV_GE:
+		return v >= bound;
+	case INV_GT:
+		return v > bound;
+	case INV_LE:
+		return v <= bound;
+	case INV_LT:
+		return v < bound;
+	case INV_EQ:
+		return v == bound;
+	default:
+		return v != bound;
+	}
+}
+
 static bool inv_holds(const struct invariant *inv, int64_t v)
 {
-	switch (inv->op) {
-	case INV_GE:
-		return v >= inv->value;
-	case INV_GT:
-		return v > inv->value;
-	case INV_LE:
-		return v <= inv->value;
-	case INV_LT:
-		return v < inv->value;
-	case INV_EQ:
-		return v == inv->value;
-	default:
-		return v != inv->value;
-	}
+	return inv_compare(inv->op, v, inv->value);
 }
 
 /* Flags each invariant on key that node breaks now, or keeps again. */

@@ -137,6 +137,10 @@ static void append_sync(struct world *w, int node)
 
 			if (l->key != k || l->op == 0)
 				continue;
+			/* A txn applies only if its condition will hold on the
+			 * value the entries before it make, as it will there. */
+			if (l->txn && !inv_compare((enum inv_op)l->cond_op, value, l->cond_value))
+				continue;
 			e.v = l->v;
 			e.v.value = l->kind == OP_WRITE ? l->v.value : op_value(value, l->kind, l->arg);
 		}

@@ -53,7 +53,9 @@ static void complete(struct world *w, int node, struct leader_request *r, const 
 		     bool found, const struct version *v)
 {
 	if (r->origin == node) {
-		if (op_pending(w, r->op))
+		if (op_pending(w, r->op) && r->cond_failed)
+			world_op_cond_failed(w, r->op, error);
+		else if (op_pending(w, r->op))
 			world_op_finish(w, r->op, error, found, v);
 	} else {
 		struct msg m;
@@ -69,6 +71,7 @@ static void complete(struct world *w, int node, struct leader_request *r, const 
 			m.v = *v;
 		if (error)
 			snprintf(m.u.fwd_reply.error, sizeof m.u.fwd_reply.error, "%s", error);
+		m.u.fwd_reply.cond_failed = r->cond_failed;
 		net_send(w, node, r->origin, &m);
 	}
 	r->done = true;
@@ -89,6 +92,9 @@ static void forward(struct world *w, int node, struct leader_request *r)
 	m.u.fwd.arg = r->arg;
 	m.u.fwd.op = r->op;
 	m.u.fwd.level = r->level;
+	m.u.fwd.txn = r->txn;
+	m.u.fwd.cond_op = r->cond_op;
+	m.u.fwd.cond_value = r->cond_value;
 	r->fwd_to = ld->leader;
 	r->fwd_term = ld->term;
 	net_send(w, node, ld->leader, &m);
@@ -133,6 +139,9 @@ static int append_write(struct world *w, int node, struct leader_request *r)
 	e.key = r->key;
 	e.kind = r->kind;
 	e.arg = r->arg;
+	e.txn = r->txn;
+	e.cond_op = r->cond_op;
+	e.cond_value = r->cond_value;
 	e.v.value = r->kind == OP_WRITE ? r->arg : 0;
 	e.v.wid = r->wid;
 	e.v.ts_us = world_clock(w, node);
@@ -222,6 +231,9 @@ void leader_client(struct world *w, struct op *op)
 	r->arg = op->arg;
 	r->wid = op->wid;
 	r->level = op->level;
+	r->txn = op->txn;
+	r->cond_op = op->cond_op;
+	r->cond_value = op->cond_value;
 	r->origin = node;
 	r->deadline_us = w->now_us + w->timing.request_timeout_us;
 	world_timer(w, node, PROTO_LEADER, LT_DEADLINE, w->timing.request_timeout_us, id);
@@ -262,6 +274,9 @@ void leader_on_forward(struct world *w, const struct msg *m)
 	r->arg = m->u.fwd.arg;
 	r->wid = m->v.wid;
 	r->level = m->u.fwd.level;
+	r->txn = m->u.fwd.txn;
+	r->cond_op = m->u.fwd.cond_op;
+	r->cond_value = m->u.fwd.cond_value;
 	r->origin = m->from;
 	r->deadline_us = w->now_us + w->timing.request_timeout_us;
 	serve(w, node, r);
@@ -296,6 +311,7 @@ void leader_on_forward_reply(struct world *w, const struct msg *m)
 		leader_progress(w, node);
 		return;
 	}
+	r->cond_failed = m->u.fwd_reply.cond_failed;
 	complete(w, node, r, m->ok ? NULL : m->u.fwd_reply.error, m->found, &m->v);
 	reqs_compact(ld);
 }
@@ -470,9 +486,22 @@ void leader_progress(struct world *w, int node)
 				complete(w, node, r, NULL, v != NULL, v);
 		} else if (r->kind != OP_READ && r->index && r->index <= ld->applied) {
 			const struct log_entry *e = &ld->log[r->index - 1];
+			char why[OP_ERROR_MAX];
 
-			if (e->op == r->op)
+			if (e->op != r->op)
+				continue;
+			if (e->failed) {
+				const struct op *op = world_op(w, r->op);
+				struct op shown = op ? *op : (struct op){ .key = r->key };
+
+				shown.cond_op = r->cond_op;
+				shown.cond_value = r->cond_value;
+				world_cond_why(w, &shown, e->had, e->found, why, sizeof why);
+				r->cond_failed = true;
+				complete(w, node, r, why, false, NULL);
+			} else {
 				complete(w, node, r, NULL, true, &e->v);
+			}
 		}
 	}
 	reqs_compact(ld);

@@ -90,6 +90,22 @@ static void apply_sync(struct world *w, int node, const struct log_entry *e)
 	world_put(w, node, e->key, &e->v);
 }
 
+/* A conditional entry is decided where it is applied, on the value the log
+ * has made so far: every replica applies the same entries in the same
+ * order, so every replica decides the same. A refused entry changes
+ * nothing; it keeps the value it found for the answer's message. */
+static bool txn_holds(struct world *w, int node, struct log_entry *e)
+{
+	const struct version *cur = store_get(&w->nodes[node].store, e->key);
+
+	if (cur && inv_compare((enum inv_op)e->cond_op, cur->value, e->cond_value))
+		return true;
+	e->failed = true;
+	e->had = cur != NULL;
+	e->found = cur ? cur->value : 0;
+	return false;
+}
+
 /* Applies committed entries in order. An add's value (a delta, or a set
  * element added or removed) is worked out from the current value; the entry
  * remembers what it became. */
@@ -106,6 +122,8 @@ static void apply_committed(struct world *w, int node)
 			apply_sync(w, node, e);
 			continue;
 		}
+		if (e->txn && !txn_holds(w, node, e))
+			continue;
 		if (e->kind != OP_WRITE) {
 			const struct version *cur = store_get(&w->nodes[node].store, e->key);
 

@@ -32,6 +32,8 @@ void leaderless_node_free(struct leaderless_node *n)
 {
 	free(n->reqs);
 	free(n->hints);
+	free(n->paxos);
+	free(n->lwts);
 	memset(n, 0, sizeof *n);
 }
 
@@ -351,7 +353,9 @@ static void ll_read_start(struct world *w, struct op *op)
 
 static void ll_client(struct world *w, struct op *op)
 {
-	if (op->kind == OP_READ)
+	if (op->txn)
+		lwt_start(w, op);
+	else if (op->kind == OP_READ)
 		ll_read_start(w, op);
 	else
 		ll_write_start(w, op);
@@ -389,6 +393,10 @@ static void ll_timer(struct world *w, int node, int sub, uint64_t token)
 
 	if (sub == LL_SUB_HEAL) {
 		leaderless_heal_deadline(w, token);
+		return;
+	}
+	if (sub == LEADERLESS_SUB_LWT || sub == LEADERLESS_SUB_LWT_RETRY) {
+		lwt_timer(w, node, sub, token);
 		return;
 	}
 	if (sub != LL_SUB_DEADLINE || !r)
@@ -542,6 +550,14 @@ static void ll_deliver(struct world *w, const struct msg *m)
 		else
 			ll_on_sync(w, m);
 		break;
+	case MSG_LWT_PREPARE:
+	case MSG_LWT_PROMISE:
+	case MSG_LWT_PROPOSE:
+	case MSG_LWT_ACCEPT:
+	case MSG_LWT_COMMIT:
+	case MSG_LWT_COMMIT_ACK:
+		lwt_deliver(w, m);
+		break;
 	default:
 		break;
 	}
@@ -563,6 +579,7 @@ static void ll_leave(struct world *w)
 			world_op_finish(w, ln->reqs[j].op, "aborted: the protocol changed", false, NULL);
 		ln->nreqs = 0;
 	}
+	lwt_abort_all(w, "aborted: the protocol changed");
 }
 
 static void ll_crash(struct world *w, int node)
@@ -570,6 +587,7 @@ static void ll_crash(struct world *w, int node)
 	/* Pending requests are volatile (the world failed their ops); hints
 	 * are on disk and stay. */
 	w->nodes[node].ll.nreqs = 0;
+	lwt_forget(w, node);
 }
 
 static void ll_recover(struct world *w, int node)

@@ -27,6 +27,12 @@ static const char *const msg_names[MSG_KIND_COUNT] = {
 	[MSG_PREPARE_ACK] = "prepare-ack",
 	[MSG_COMMIT] = "commit",
 	[MSG_ABORT] = "abort",
+	[MSG_LWT_PREPARE] = "lwt-prepare",
+	[MSG_LWT_PROMISE] = "lwt-promise",
+	[MSG_LWT_PROPOSE] = "lwt-propose",
+	[MSG_LWT_ACCEPT] = "lwt-accept",
+	[MSG_LWT_COMMIT] = "lwt-commit",
+	[MSG_LWT_COMMIT_ACK] = "lwt-commit-ack",
 };
 
 const char *msg_kind_name(enum msg_kind k)
@@ -43,10 +49,16 @@ enum msg_class msg_class(const struct msg *m)
 	case MSG_PREPARE:
 	case MSG_COMMIT:
 	case MSG_ABORT:
+	case MSG_LWT_PREPARE:
+	case MSG_LWT_PROPOSE:
+	case MSG_LWT_COMMIT:
 		return MC_WRITE;
 	case MSG_WRITE_ACK:
 	case MSG_HINT_ACK:
 	case MSG_PREPARE_ACK:
+	case MSG_LWT_PROMISE:
+	case MSG_LWT_ACCEPT:
+	case MSG_LWT_COMMIT_ACK:
 		return MC_ACK;
 	case MSG_READ:
 		return MC_READ;
@@ -164,6 +176,7 @@ static const char *const level_names[LEVEL_COUNT] = {
 	[LEVEL_SYNC] = "sync",
 	[LEVEL_EVENTUAL] = "eventual",
 	[LEVEL_STRONG] = "strong",
+	[LEVEL_SERIAL] = "SERIAL",
 };
 
 const char *level_name(int level)
@@ -173,7 +186,7 @@ const char *level_name(int level)
 
 int level_by_name(const char *name, size_t len)
 {
-	for (int l = LEVEL_ONE; l < LEVEL_COUNT; l++)
+	for (int l = LEVEL_ONE; l < LEVEL_SERIAL; l++)
 		if (strlen(level_names[l]) == len && strncasecmp(name, level_names[l], len) == 0)
 			return l;
 	return -1;

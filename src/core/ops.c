@@ -83,12 +83,57 @@ int world_read_cost(const struct world *w, const struct op *op)
 	return op->level == LEVEL_EVENTUAL ? 1 : 2;
 }
 
+/* A txn's condition, for request(). */
+struct cond {
+	enum inv_op op;
+	int64_t value;
+};
+
 static uint64_t request(struct world *w, int node, enum op_kind kind, int key, int64_t arg, int level,
-		       bool any_type);
+		       bool any_type, const struct cond *cond);
 
 uint64_t world_request(struct world *w, int node, enum op_kind kind, int key, int64_t arg, int level)
 {
-	return request(w, node, kind, key, arg, level, false);
+	return request(w, node, kind, key, arg, level, false, NULL);
+}
+
+uint64_t world_txn(struct world *w, int node, enum op_kind kind, int key, int64_t arg, enum inv_op op,
+		   int64_t value)
+{
+	struct cond c = { op, value };
+
+	return request(w, node, kind == OP_WRITE ? OP_WRITE : OP_ADD, key, arg, LEVEL_DEFAULT, false, &c);
+}
+
+int world_txn_check(const struct world *w, char *err, size_t errlen)
+{
+	if (w->mode != MODE_STRICT)
+		return 0;
+	snprintf(err, errlen, "txn: strict mode has no conditional writes; a txn runs in cp mode (the leader "
+		 "decides it in log order) or ap mode (a Paxos round, as Cassandra's lightweight transactions)");
+	return -1;
+}
+
+void world_cond_why(const struct world *w, const struct op *op, bool has, int64_t value, char *why, size_t len)
+{
+	const char *key = world_key_name(w, op->key);
+
+	if (!has)
+		snprintf(why, len, "condition failed: %s has no value (the condition is %s%s%lld)", key, key,
+			 inv_op_name((enum inv_op)op->cond_op), (long long)op->cond_value);
+	else
+		snprintf(why, len, "condition failed: %s is %lld, and the condition is %s%s%lld", key,
+			 (long long)value, key, inv_op_name((enum inv_op)op->cond_op), (long long)op->cond_value);
+}
+
+void world_op_cond_failed(struct world *w, uint64_t id, const char *why)
+{
+	struct op *op = history_op(&w->hist, id);
+
+	if (!op || op->result != RES_PENDING)
+		return;
+	op->cond_failed = true;
+	world_op_finish(w, id, why, false, NULL);
 }
 
 static bool sibling_value(const struct kstate *k, int64_t value)
@@ -111,7 +156,7 @@ uint64_t world_resolve(struct world *w, int node, int key, int64_t value, char *
 	}
 	if (sibling_value(k, value)) {
 		struct kstate before = *k;
-		uint64_t id = request(w, node, OP_WRITE, key, value, LEVEL_DEFAULT, true);
+		uint64_t id = request(w, node, OP_WRITE, key, value, LEVEL_DEFAULT, true, NULL);
 		char why[200];
 
 		/* The versions not chosen are gone: the application dropped them. */
@@ -137,7 +182,7 @@ uint64_t world_resolve(struct world *w, int node, int key, int64_t value, char *
 }
 
 static uint64_t request(struct world *w, int node, enum op_kind kind, int key, int64_t arg, int level,
-		       bool any_type)
+		       bool any_type, const struct cond *cond)
 {
 	struct op *op = history_add_op(&w->hist);
 	uint64_t id;
@@ -151,6 +196,12 @@ static uint64_t request(struct world *w, int node, enum op_kind kind, int key, i
 	op->key = key;
 	op->arg = arg;
 	op->level = world_op_level(w, kind, level);
+	if (cond) {
+		op->txn = true;
+		op->cond_op = (uint8_t)cond->op;
+		op->cond_value = cond->value;
+		op->level = w->mode == MODE_AP ? LEVEL_SERIAL : op->level;
+	}
 	op->invoke_us = w->now_us;
 	op->result = RES_PENDING;
 	if (kind != OP_READ) {
@@ -186,6 +237,14 @@ static uint64_t request(struct world *w, int node, enum op_kind kind, int key, i
 		snprintf(why, sizeof why, "%c is down", 'A' + node);
 		world_op_finish(w, id, why, false, NULL);
 		return id;
+	}
+	if (cond) {
+		char why[256];
+
+		if (world_txn_check(w, why, sizeof why) < 0) {
+			world_op_finish(w, id, why, false, NULL);
+			return id;
+		}
 	}
 	world_proto(w)->client(w, world_op(w, id));
 	return id;

@@ -56,6 +56,12 @@ static void op_what(char *buf, size_t len, const struct world *w, const struct o
 	const char *key = w->nkeys > 1 ? world_key_name(w, op->key) : "";
 	char val[48];
 
+	if (op->txn) {
+		snprintf(buf, len, "txn %s%s%s%" PRId64 " if%s%" PRId64, key, *key ? " " : "",
+			 op->kind == OP_ADD && op->arg >= 0 ? "+" : op->kind == OP_WRITE ? "=" : "", op->arg,
+			 inv_op_name((enum inv_op)op->cond_op), op->cond_value);
+		return;
+	}
 	switch (op->kind) {
 	case OP_READ:
 		snprintf(buf, len, "read %s", key);

@@ -48,4 +48,44 @@ static inline const struct op *request_done(struct world *w, int node, enum op_k
 	return world_op(w, id);
 }
 
+/* One random blow to the network or the nodes, or its repair: one-way and
+ * two-way cuts, isolation, restores, heals, crashes and recoveries. Repairs
+ * are as likely as damage, so runs have stretches where a majority works. */
+static inline void disturb_randomly(struct world *w, struct rng *r)
+{
+	int a = (int)rng_below(r, (uint64_t)w->n), b = (int)rng_below(r, (uint64_t)w->n);
+
+	switch (rng_below(r, 12)) {
+	case 0:
+		world_link_set(w, a, b, false);
+		break;
+	case 1:
+		world_cut(w, a, b);
+		break;
+	case 2:
+		world_isolate(w, a);
+		break;
+	case 3:
+	case 4:
+		world_restore(w, a, b);
+		break;
+	case 5:
+		world_restore_all(w);
+		break;
+	case 6:
+		world_crash(w, a);
+		break;
+	case 7:
+	case 8:
+		world_recover(w, a);
+		break;
+	case 9:
+		world_heal(w);
+		break;
+	default:
+		world_link_set(w, a, b, true);
+		break;
+	}
+}
+
 #endif
