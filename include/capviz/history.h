@@ -10,7 +10,7 @@
 
 #include "capviz/msg.h"
 
-#define OP_ERROR_MAX 96
+#define OP_ERROR_MAX 128
 
 enum op_result { RES_PENDING, RES_OK, RES_ERROR };
 

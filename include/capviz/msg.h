@@ -10,7 +10,7 @@
 #include "capviz/store.h"
 
 #define MSG_MAX_ENTRIES 8
-#define MSG_ERROR_MAX 64
+#define MSG_ERROR_MAX 128
 
 enum msg_kind {
 	MSG_WRITE,          /* leaderless: coordinator asks a replica to store v */

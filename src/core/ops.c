@@ -119,10 +119,10 @@ void world_cond_why(const struct world *w, const struct op *op, bool has, int64_
 	const char *key = world_key_name(w, op->key);
 
 	if (!has)
-		snprintf(why, len, "condition failed: %s has no value (the condition is %s%s%lld)", key, key,
+		snprintf(why, len, "condition failed: %s has no value, needs %s%s%lld", key, key,
 			 inv_op_name((enum inv_op)op->cond_op), (long long)op->cond_value);
 	else
-		snprintf(why, len, "condition failed: %s is %lld, and the condition is %s%s%lld", key,
+		snprintf(why, len, "condition failed: %s is %lld, needs %s%s%lld", key,
 			 (long long)value, key, inv_op_name((enum inv_op)op->cond_op), (long long)op->cond_value);
 }
 

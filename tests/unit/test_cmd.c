@@ -254,7 +254,7 @@ static void test_words(void **state)
 		if (cmd_parse(cmd_words[n], 3, &c, err, sizeof err) < 0)
 			assert_null(strstr(err, "unknown command"));
 	}
-	assert_int_equal(n, 30);
+	assert_int_equal(n, 31);
 }
 
 /* One node has no links: every command that cuts says why, not "no node B". */
@@ -292,7 +292,7 @@ static void test_errors(void **state)
 	bad("write A balance 9223372036854775808", 3,
 	    "write: number '9223372036854775808' is out of range (64-bit integers)");
 	bad("frobnicate", 3, "frobnicate: unknown command (commands are cut, restore, isolate, partition, "
-	    "crash, recover, latency, loss, skew, timeout, mode, level, preset, write, add, remove, read, heal, "
+	    "crash, recover, latency, loss, skew, timeout, mode, level, preset, write, add, remove, read, txn, heal, "
 	    "compare, strategy, resolve, invariant, say, pause, resume, step, speed, wait, expect, quit)");
 	bad("preset zoo", 3, "preset: unknown preset 'zoo' (presets are cassandra-one, "
 	    "cassandra-quorum, cassandra-all, dynamodb, dynamodb-strong, zookeeper, single)");
