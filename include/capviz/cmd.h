@@ -51,12 +51,16 @@ enum cmd_kind {
 	CMD_QUIT,
 	CMD_COMPARE,        /* heal copies by every strategy, report the outcomes */
 	CMD_TXN,            /* a, key, value (is_delta: add it), inv, cond_key, cond_value */
+	CMD_LOCK,           /* a, key: the path */
+	CMD_UNLOCK,         /* a, key */
+	CMD_ELECT,          /* a, key */
 	CMD_KIND_COUNT
 };
 
 enum expect_kind {
 	EXPECT_VALUE,       /* expect C balance 500: node a holds value */
 	EXPECT_LAST,        /* expect last ok|error|stale */
+	EXPECT_HOLDER,      /* expect holder /locks/r A (or none, or A C): who holds key (group[]) */
 };
 
 enum expect_outcome { OUTCOME_OK, OUTCOME_ERROR, OUTCOME_STALE };
@@ -153,6 +157,9 @@ bool cmd_key_valid(const char *s, size_t len);
  * with why saying what is wrong (without a prefix: callers add theirs). */
 int cmd_set_literal(const char *s, size_t len, struct cmd_set *out, size_t *used, char *why,
 		    size_t whylen);
+/* A lock path: '/' then letters, digits, '_', '.', '-' and '/', shorter
+ * than KEY_NAME_MAX, not ending in '/' ("/locks/resource_A"). */
+bool cmd_path_valid(const char *s, size_t len);
 /* enum strategy of "lww", "crdt", "merge" (any case); -1 for anything else. */
 int cmd_strategy(const char *s, size_t len);
 

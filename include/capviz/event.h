@@ -37,6 +37,8 @@ enum event_kind {
 	EV_LOST,        /* op's acknowledged write was discarded: text says why */
 	EV_INVARIANT,   /* node's key broke (up false) or keeps again (up true) an invariant: text */
 	EV_COMPARE,     /* what healing now by one strategy would give: text (the world is unchanged) */
+	EV_LOCK,        /* a lock or election changed hands, a session ended, a split brain: text;
+	                 * node the client's, key the path */
 	EV_KIND_COUNT
 };
 

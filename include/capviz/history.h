@@ -36,6 +36,12 @@ struct op {
 	uint8_t cond_op;        /* its condition: key cond_op cond_value (enum inv_op) */
 	int64_t cond_value;
 	bool cond_failed;       /* a txn refused because its condition did not hold: no effect */
+	/* A lock operation's answer: granted, queued, released...; who holds
+	 * the path now (-1 nobody), the client's fencing token, its session. */
+	uint8_t lock_outcome;   /* enum lock_outcome, 0 none */
+	int8_t holder;
+	uint32_t token;
+	uint64_t session;
 	char error[OP_ERROR_MAX];
 };
 

@@ -35,6 +35,11 @@ struct leader_request {
 	uint8_t cond_op;
 	int64_t cond_value;
 	bool cond_failed;       /* its condition did not hold: the answer is an error with no effect */
+	/* A lock operation's answer, as the log entry's apply made it. */
+	uint8_t lock_outcome;
+	int8_t holder;
+	uint32_t token;
+	uint64_t session;
 	uint64_t sync_index;
 	int64_t deadline_us;
 	bool done;              /* finished; removed at the next compaction */
@@ -74,7 +79,7 @@ struct world;
 struct msg;
 struct op;
 
-enum leader_timer { LT_ELECTION = 1, LT_HEARTBEAT, LT_DEADLINE };
+enum leader_timer { LT_ELECTION = 1, LT_HEARTBEAT, LT_DEADLINE, LT_LEASE };
 
 /* leader.c: roles and elections */
 /* Emits EV_ROLE when the role changes: node, role, term, and in peer the

@@ -111,6 +111,10 @@ void leaderless_heal_gathered(struct world *w, const struct msg *m);
 void leaderless_heal_confirmed(struct world *w, uint64_t token, int node);
 void leaderless_heal_deadline(struct world *w, uint64_t token);
 
+/* Starts a client's write (op->kind, op->arg) coordinated at op->node; the
+ * AP lock's (aplock.c) too. */
+void leaderless_write_start(struct world *w, struct op *op);
+
 /* Lightweight transactions (lwt.c), for leaderless.c. */
 #define LEADERLESS_SUB_LWT 3
 #define LEADERLESS_SUB_LWT_RETRY 4

@@ -65,11 +65,19 @@ struct log_entry {
 	enum op_kind kind;      /* OP_WRITE or OP_ADD (the no-op: OP_WRITE, key -1) */
 	int64_t arg;            /* OP_ADD: the delta */
 	bool txn;               /* conditional: applies only when key cond_op cond_value */
-	bool failed;            /* a txn whose condition did not hold when applied here */
-	bool had;               /* failed: the key had a value (found), or none */
+	bool failed;            /* a txn whose condition did not hold when applied here; an
+	                         * unlock of a lock not held */
+	bool had;               /* failed txn: the key had a value; lock: the outcome below */
 	uint8_t cond_op;        /* enum inv_op */
 	int64_t cond_value;
-	int64_t found;          /* failed: the value the condition was checked on */
+	int64_t found;          /* failed txn: the value the condition was checked on */
+	/* Lock entries (key: the path): the client whose node sent it, its
+	 * session (OP_EXPIRE: the one that ends), and what applying it did. */
+	int8_t client;
+	int8_t holder;          /* who holds the path afterwards, -1 nobody */
+	uint8_t outcome;        /* enum lock_outcome */
+	uint32_t token;         /* the client's sequence number there */
+	uint64_t session;
 };
 
 struct msg {
@@ -102,12 +110,15 @@ struct msg {
 			uint64_t prev_term;
 			uint64_t commit;
 			uint64_t read_seq;      /* leader's read-confirmation round */
+			int64_t lease_us;       /* the leader vouches for the client's session from then */
+			uint64_t lease_sid;     /* the session it says is live (0: none) */
 			int n;
 			struct log_entry e[MSG_MAX_ENTRIES];
 		} append;
 		struct {
 			uint64_t match;
 			uint64_t read_seq;
+			int64_t echo_us;        /* when the append it answers was sent */
 		} append_reply;
 		struct {
 			enum op_kind op_kind;
@@ -122,6 +133,10 @@ struct msg {
 			char error[MSG_ERROR_MAX];
 			uint64_t index;         /* a sync's answer: the commit index to catch up to */
 			bool cond_failed;       /* a txn refused: its condition did not hold */
+			uint8_t lock_outcome;   /* a lock operation's (enum lock_outcome) */
+			int8_t holder;          /* ... who holds the path now, -1 nobody */
+			uint32_t token;
+			uint64_t session;
 		} fwd_reply;
 		struct kstate ks;       /* leaderless: a key's whole state */
 	} u;

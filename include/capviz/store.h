@@ -15,8 +15,22 @@
 #define KEY_NAME_MAX 24
 #define SET_MAX_ELEMS 16        /* distinct set elements in one world */
 
-enum op_kind { OP_READ, OP_WRITE, OP_ADD, OP_SADD, OP_SREMOVE };
-enum key_type { KT_INT, KT_SET };
+/* A client's operations; the last four act on lock paths (lock.h). OP_EXPIRE
+ * is no client's: the leader-based protocol's log entry that ends a
+ * session. */
+enum op_kind { OP_READ, OP_WRITE, OP_ADD, OP_SADD, OP_SREMOVE, OP_LOCK, OP_ELECT, OP_UNLOCK, OP_EXPIRE };
+/* A key holds a number, a set, or is a lock path (a lock or an election). */
+enum key_type { KT_INT, KT_SET, KT_LOCK, KT_ELECTION };
+
+static inline bool op_is_lock(enum op_kind k)
+{
+	return k == OP_LOCK || k == OP_ELECT || k == OP_UNLOCK;
+}
+
+static inline bool key_type_is_lock(int t)
+{
+	return t == KT_LOCK || t == KT_ELECTION;
+}
 /* How replicas reconcile versions that diverged. */
 enum strategy { STRAT_LWW, STRAT_CRDT, STRAT_MERGE, STRAT_COUNT };
 

@@ -15,6 +15,7 @@
 #include "capviz/kstate.h"
 #include "capviz/leader.h"
 #include "capviz/leaderless.h"
+#include "capviz/lock.h"
 #include "capviz/msg.h"
 #include "capviz/proto.h"
 #include "capviz/rng.h"
@@ -74,6 +75,7 @@ struct node {
 	struct leaderless_node ll;
 	struct leader_node ld;
 	struct strict_node st;
+	struct lock_node lk;
 };
 
 struct world_timing {
@@ -83,6 +85,7 @@ struct world_timing {
 	int64_t election_min_us;
 	int64_t election_max_us;
 	int64_t heartbeat_us;
+	int64_t session_timeout_us;     /* a lock client's session, as ZooKeeper's */
 };
 
 enum inv_op { INV_GE, INV_GT, INV_LE, INV_LT, INV_EQ, INV_NE };
@@ -332,6 +335,9 @@ void world_fail_pending(struct world *w, int node, const char *why);
 void world_emit(struct world *w, struct event *e);
 void world_note(struct world *w, int node, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* An EV_LOCK about the client at node and the lock path key (-1 none). */
+void world_lock_note(struct world *w, int node, int key, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* Emits an event of kind whose text is formatted from fmt. */
 void world_vtext(struct world *w, enum event_kind kind, int node, int peer, const char *fmt, va_list ap)
 	__attribute__((format(printf, 5, 0)));

@@ -74,9 +74,36 @@ static void put_version(FILE *f, const struct world *w, int key, const struct ve
 	put_time(f, "ts", v->ts_us);
 }
 
+/* A lock operation's end: the outcome, and when granted or queued the
+ * token, the holder and the session. */
+static void put_lock(FILE *f, const struct op *op)
+{
+	static const char *const outcomes[] = { "", "granted", "queued", "released", "not-held", "busy",
+								"overtaken" };
+
+	put_time(f, "invoke", op->invoke_us);
+	put_str(f, "result", op->result == RES_OK ? "ok" : "error");
+	if (op->result == RES_ERROR)
+		put_str(f, "error", op->error);
+	if (op->lock_outcome && op->lock_outcome < sizeof outcomes / sizeof outcomes[0])
+		put_str(f, "outcome", outcomes[op->lock_outcome]);
+	if (op->result != RES_OK)
+		return;
+	fprintf(f, ",\"token\":%" PRIu32, op->token);
+	put_node(f, "holder", op->holder);
+	if (op->session)
+		fprintf(f, ",\"session\":%" PRIu64, op->session);
+	if (op->lost)
+		fputs(",\"lost\":true", f);
+}
+
 static const char *op_name(enum op_kind k)
 {
 	switch (k) {
+	case OP_LOCK:
+	case OP_ELECT:
+	case OP_UNLOCK:
+		return lock_op_name(k);
 	case OP_READ:
 		return "read";
 	case OP_ADD:
@@ -94,7 +121,13 @@ static void put_op(FILE *f, const struct world *w, const struct op *op, bool don
 	fprintf(f, ",\"id\":%" PRIu64, op->id);
 	put_node(f, "node", op->node);
 	put_str(f, "op", op->txn ? "txn" : op_name(op->kind));
-	put_str(f, "key", world_key_name(w, op->key));
+	put_str(f, op_is_lock(op->kind) ? "path" : "key", world_key_name(w, op->key));
+	if (op_is_lock(op->kind)) {
+		put_str(f, "level", level_name(op->level));
+		if (done)
+			put_lock(f, op);
+		return;
+	}
 	if (op->kind == OP_SADD || op->kind == OP_SREMOVE)
 		put_str(f, "arg", world_elem_name(w, (int)op->arg));
 	else if (op->kind != OP_READ)

@@ -20,6 +20,11 @@ static void op_head(char *buf, size_t len, const struct world *w, const struct o
 {
 	const char *key = world_key_name(w, op->key);
 
+	if (op_is_lock(op->kind)) {
+		snprintf(buf, len, "#%" PRIu64 " %s %s at %c [%s]", op->id, lock_op_name(op->kind), key, 'A' + op->node,
+			 level_name(op->level));
+		return;
+	}
 	if (op->txn) {
 		snprintf(buf, len, "#%" PRIu64 " txn %s %s%" PRId64 " if %s%s%" PRId64 " at %c [%s]", op->id, key,
 			 op->kind == OP_ADD && op->arg >= 0 ? "+" : "", op->arg, key,
@@ -90,6 +95,11 @@ void report_op(char *buf, size_t len, const struct world *w, const struct op *op
 		snprintf(buf, len, "%s: pending", head);
 	} else if (op->result == RES_ERROR) {
 		snprintf(buf, len, "%s: error: %s %s", head, op->error, took);
+	} else if (op_is_lock(op->kind)) {
+		char res[96];
+
+		world_lock_result(w, op, res, sizeof res);
+		snprintf(buf, len, "%s: ok, %s %s%s", head, res, took, op->lost ? " LOST in a heal" : "");
 	} else if (op->kind != OP_READ) {
 		snprintf(buf, len, "%s: ok, %s=%s as write #%" PRIu64 " %s%s", head,
 			 world_key_name(w, op->key), val, op->wid, took, op->lost ? " LOST in a heal" : "");
@@ -142,6 +152,35 @@ static bool link_pair(struct transcript *t, const struct event *e)
 	return true;
 }
 
+/* Who holds each lock path, as the clients see it: "/locks/r: the client
+ * at B (token 3)", "nobody", or every holder of a split brain. */
+static void transcript_locks(struct transcript *t, const char *label)
+{
+	const struct world *w = t->w;
+	char buf[1024];
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int k = 0; k < w->nkeys && used < sizeof buf; k++) {
+		int holders[WORLD_MAX_NODES], n;
+
+		if (!key_type_is_lock(w->key_type[k]))
+			continue;
+		n = world_lock_holders(w, k, holders);
+		used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s:%s", used ? " | " : "",
+					 world_key_name(w, k), n == 0 ? " nobody" : n > 1 ? " SPLIT BRAIN," : "");
+		for (int i = 0; i < n && used < sizeof buf; i++) {
+			uint32_t token = 0;
+
+			world_lock_held(w, holders[i], k, &token);
+			used += (size_t)snprintf(buf + used, sizeof buf - used, "%s the client at %c (token %" PRIu32 ")",
+						 i ? " and" : "", 'A' + holders[i], token);
+		}
+	}
+	if (used)
+		fprintf(t->out, "%9s  %-7s %s\n", "", label, buf);
+}
+
 void transcript_state(struct transcript *t, const char *label)
 {
 	const struct world *w = t->w;
@@ -163,6 +202,9 @@ void transcript_state(struct transcript *t, const char *label)
 			char val[96] = "-";
 			int64_t v;
 
+			if (key_type_is_lock(w->key_type[k]))
+				continue;
+
 			if (world_value(w, i, k, &v))
 				world_format_value(w, k, v, val, sizeof val);
 			n = snprintf(buf + used, sizeof buf - used, " %s=%s", w->keys[k], val);
@@ -170,6 +212,7 @@ void transcript_state(struct transcript *t, const char *label)
 		}
 	}
 	fprintf(t->out, "%9s  %-7s %s\n", "", label, buf);
+	transcript_locks(t, label);
 }
 
 static void op_line(struct transcript *t, const struct event *e)
@@ -259,6 +302,9 @@ void transcript_event(void *ctx, const struct event *e)
 		break;
 	case EV_COMPARE:
 		line(t, e->t_us, "compare", e->text);
+		break;
+	case EV_LOCK:
+		line(t, e->t_us, strncmp(e->text, "SPLIT", 5) == 0 ? "SPLIT" : "lock", e->text);
 		break;
 	case EV_RESOLVE:
 		line(t, e->t_us, "resolve", e->text);

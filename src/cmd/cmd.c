@@ -350,6 +350,9 @@ static const struct cmd_entry cmd_table[] = {
 	{ "remove", CMD_REMOVE, cmd_data_op },
 	{ "read", CMD_READ, cmd_data_op },
 	{ "txn", CMD_TXN, cmd_data_txn },
+	{ "lock", CMD_LOCK, cmd_data_lock },
+	{ "unlock", CMD_UNLOCK, cmd_data_lock },
+	{ "elect", CMD_ELECT, cmd_data_lock },
 	{ "heal", CMD_HEAL, cmd_data_heal },
 	{ "compare", CMD_COMPARE, parse_none },
 	{ "strategy", CMD_STRATEGY, cmd_data_strategy },
@@ -369,7 +372,7 @@ static const struct cmd_entry cmd_table[] = {
 
 const char *const cmd_words[] = {
 	"cut", "restore", "isolate", "partition", "crash", "recover", "latency", "loss",
-	"skew", "timeout", "mode", "level", "preset", "write", "add", "remove", "read", "txn", "heal",
+	"skew", "timeout", "mode", "level", "preset", "write", "add", "remove", "read", "txn", "lock", "unlock", "elect", "heal",
 	"compare", "strategy", "resolve", "invariant", "say", "pause", "resume", "step", "speed",
 	"wait", "expect", "quit", NULL,
 };

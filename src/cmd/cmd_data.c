@@ -242,15 +242,76 @@ int cmd_data_txn(struct lex *c, struct command *out)
 	return lex_want_end(c, "the condition");
 }
 
+/* lock, unlock, elect: a node (whose client acts) and a path. */
+int cmd_data_lock(struct lex *c, struct command *out)
+{
+	struct lex_tok t;
+	char usage[96], show[32];
+	const char *eg = out->kind == CMD_ELECT ? "/elections/master" : "/locks/resource_A";
+
+	snprintf(usage, sizeof usage, "expected a node and a path (%s A %s)", c->name, eg);
+	if (lex_want_node(c, &out->a, usage) < 0)
+		return -1;
+	if (!lex_next(c, &t))
+		return lex_fail(c, "%s", usage);
+	if (!cmd_path_valid(t.s, t.len)) {
+		lex_show(&t, show, sizeof show);
+		return lex_fail(c, "bad path '%s' (a '/' then letters, digits, '_', '.', '-', at most %d characters, "
+			    "e.g. %s)", show, KEY_NAME_MAX - 1, eg);
+	}
+	memcpy(out->key, t.s, t.len);
+	out->key[t.len] = '\0';
+	return lex_want_end(c, "the path");
+}
+
+/* expect holder PATH NODE... | none: exactly these clients hold the lock
+ * (several: a split brain; none: nobody). */
+static int expect_holder(struct lex *c, struct command *out)
+{
+	static const char usage[] = "expected a path and the nodes whose clients hold it, or none "
+				    "(expect holder /locks/resource_A A)";
+	struct lex_tok t;
+	char show[32];
+	int node, listed = 0;
+
+	if (!lex_next(c, &t))
+		return lex_fail(c, "%s", usage);
+	if (!cmd_path_valid(t.s, t.len)) {
+		lex_show(&t, show, sizeof show);
+		return lex_fail(c, "bad path '%s' (expect holder /locks/resource_A A)", show);
+	}
+	memcpy(out->key, t.s, t.len);
+	out->key[t.len] = '\0';
+	if (lex_peek(c, &t) && lex_is(&t, "none")) {
+		lex_next(c, &t);
+		return lex_want_end(c, "none");
+	}
+	while (lex_next(c, &t)) {
+		if (lex_node(c, &t, &node) < 0)
+			return -1;
+		if (out->group[node] > 0)
+			return lex_fail(c, "node %c is listed twice", 'A' + node);
+		out->group[node] = 1;
+		listed++;
+	}
+	return listed ? 0 : lex_fail(c, "%s", usage);
+}
+
 int cmd_data_expect(struct lex *c, struct command *out)
 {
-	static const char usage[] = "expected a node, a key and a value, or last ok|error|stale (expect C balance 500, expect last error)";
+	static const char usage[] = "expected a node, a key and a value, last ok|error|stale, or holder and a path "
+				    "(expect C balance 500, expect last error, expect holder /locks/r A)";
 	static const char *const outcomes[] = { "ok", "error", "stale" };
 	struct lex_tok t;
 	char show[32];
 
 	if (!lex_peek(c, &t))
 		return lex_fail(c, "%s", usage);
+	if (lex_is(&t, "holder") || lex_is(&t, "holders")) {
+		lex_next(c, &t);
+		out->expect = EXPECT_HOLDER;
+		return expect_holder(c, out);
+	}
 	if (lex_is(&t, "last")) {
 		lex_next(c, &t);
 		out->expect = EXPECT_LAST;

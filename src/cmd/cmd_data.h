@@ -14,6 +14,8 @@ int cmd_data_strategy(struct lex *c, struct command *out);
 int cmd_data_resolve(struct lex *c, struct command *out);
 int cmd_data_invariant(struct lex *c, struct command *out);
 int cmd_data_txn(struct lex *c, struct command *out);
+/* lock, unlock, elect (out->kind says which). */
+int cmd_data_lock(struct lex *c, struct command *out);
 int cmd_data_expect(struct lex *c, struct command *out);
 
 #endif

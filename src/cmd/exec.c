@@ -3,6 +3,7 @@
  * maps a struct command onto its functions, gives keys their type (a number
  * or a set) and set elements their ids, and words the outcome of a check.
  * Driver commands (pause, speed, wait...) are the app's. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,6 +24,7 @@ static const char *kind_name(enum cmd_kind k)
 		[CMD_INVARIANT] = "invariant", [CMD_PAUSE] = "pause", [CMD_RESUME] = "resume",
 		[CMD_STEP] = "step", [CMD_SPEED] = "speed", [CMD_WAIT] = "wait", [CMD_SAY] = "say",
 		[CMD_EXPECT] = "expect", [CMD_QUIT] = "quit", [CMD_COMPARE] = "compare", [CMD_TXN] = "txn",
+		[CMD_LOCK] = "lock", [CMD_UNLOCK] = "unlock", [CMD_ELECT] = "elect",
 	};
 
 	return (unsigned)k < CMD_KIND_COUNT && names[k] ? names[k] : "command";
@@ -53,6 +55,9 @@ static int check_nodes(const struct world *w, const struct command *c, char *err
 	case CMD_REMOVE:
 	case CMD_READ:
 	case CMD_TXN:
+	case CMD_LOCK:
+	case CMD_UNLOCK:
+	case CMD_ELECT:
 	case CMD_RESOLVE:
 		ok = node_ok(w, c->a, false);
 		break;
@@ -83,6 +88,10 @@ int cmd_key_type(const struct command *c)
 		return c->is_elem ? KT_SET : KT_INT;
 	case CMD_REMOVE:
 		return KT_SET;
+	case CMD_LOCK:
+		return KT_LOCK;
+	case CMD_ELECT:
+		return KT_ELECTION;
 	default:
 		return -1;
 	}
@@ -107,6 +116,10 @@ int cmd_type_error(const struct command *c, char *err, size_t errlen)
 		snprintf(err, errlen, "invariant: %s is a set (an invariant compares a number)", c->key);
 	else if (c->kind == CMD_TXN)
 		snprintf(err, errlen, "txn: %s is a set (a txn's condition compares a number)", c->key);
+	else if (c->kind == CMD_LOCK)
+		snprintf(err, errlen, "lock: %s is an election (elect %c %s)", c->key, node, c->key);
+	else if (c->kind == CMD_ELECT)
+		snprintf(err, errlen, "elect: %s is a lock (lock %c %s)", c->key, node, c->key);
 	else
 		snprintf(err, errlen, "%s: %s is a number", kind_name(c->kind), c->key);
 	return -1;
@@ -221,6 +234,38 @@ static int exec_txn(struct world *w, const struct command *c, char *err, size_t 
 	return 0;
 }
 
+/* lock and elect make the path a lock or an election (for good); unlock
+ * needs one of them to exist. */
+static int exec_lock(struct world *w, const struct command *c, char *err, size_t errlen)
+{
+	enum op_kind kind = c->kind == CMD_LOCK ? OP_LOCK : c->kind == CMD_ELECT ? OP_ELECT : OP_UNLOCK;
+	const char *name = kind_name(c->kind);
+	int key;
+
+	if (lock_check(w, kind, err, errlen) < 0)
+		return -1;
+	if (kind == OP_UNLOCK) {
+		key = world_key(w, c->key, false);
+		if (key < 0 || !key_type_is_lock(w->key_type[key])) {
+			snprintf(err, errlen, "unlock: no lock or election %s in this world", c->key);
+			return -1;
+		}
+	} else {
+		key = world_key_typed(w, c->key, kind == OP_LOCK ? KT_LOCK : KT_ELECTION);
+		if (key == -2)
+			return cmd_type_error(c, err, errlen);
+		if (key < 0) {
+			snprintf(err, errlen, "%s: too many keys and paths (at most %d)", name, STORE_MAX_KEYS);
+			return -1;
+		}
+	}
+	if (world_request(w, c->a, kind, key, 0, LEVEL_DEFAULT) == 0) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		return -1;
+	}
+	return 0;
+}
+
 static int exec_invariant(struct world *w, const struct command *c, char *err, size_t errlen)
 {
 	int key = typed_key(w, c, err, errlen);
@@ -282,6 +327,10 @@ static int exec_data(struct world *w, const struct command *c, char *err, size_t
 		return exec_resolve(w, c, err, errlen);
 	case CMD_TXN:
 		return exec_txn(w, c, err, errlen);
+	case CMD_LOCK:
+	case CMD_UNLOCK:
+	case CMD_ELECT:
+		return exec_lock(w, c, err, errlen);
 	case CMD_INVARIANT:
 		if (c->inv < INV_GE || c->inv > INV_NE) {
 			snprintf(err, errlen, "invariant: unknown comparison");
@@ -402,7 +451,12 @@ static void describe_op(const struct world *w, const struct op *op, char *buf, s
 	char value[96];
 
 	world_format_value(w, op->key, op->arg, value, sizeof value);
-	if (op->kind == OP_READ)
+	if (op_is_lock(op->kind))
+		snprintf(buf, size, "%s %s at %c", lock_op_name(op->kind), key, node);
+	else if (op->txn)
+		snprintf(buf, size, "txn %s %s%lld if %s%s%lld at %c", key, op->kind == OP_ADD && op->arg >= 0 ? "+" : "",
+			 (long long)op->arg, key, inv_op_name((enum inv_op)op->cond_op), (long long)op->cond_value, node);
+	else if (op->kind == OP_READ)
 		snprintf(buf, size, "read %s at %c", key, node);
 	else if (op->kind == OP_WRITE)
 		snprintf(buf, size, "write %s=%s at %c", key, value, node);
@@ -434,7 +488,10 @@ static int expect_last(struct world *w, const struct command *c, char *got, size
 		world_format_value(w, op->key, op->value, shown, sizeof shown);
 		if (op->kind == OP_READ && !op->found)
 			snprintf(value, sizeof value, ": no value");
-		else if (op->kind != OP_WRITE)
+		else if (op_is_lock(op->kind)) {
+			world_lock_result(w, op, shown, sizeof shown);
+			snprintf(value, sizeof value, ": %s", shown);
+		} else if (op->kind != OP_WRITE)
 			snprintf(value, sizeof value, ": %s", shown);
 		snprintf(got, gotlen, "last operation (%s) was %s%s", what, op->stale ? "stale" : "ok", value);
 	}
@@ -452,6 +509,35 @@ static int expect_last(struct world *w, const struct command *c, char *got, size
 	return holds;
 }
 
+/* Exactly the listed clients hold the path now. */
+static int expect_holder(struct world *w, const struct command *c, char *got, size_t gotlen)
+{
+	int key = world_key(w, c->key, false), holders[WORLD_MAX_NODES], n;
+	bool same = true;
+	size_t used;
+
+	if (key < 0 || !key_type_is_lock(w->key_type[key])) {
+		snprintf(got, gotlen, "no lock or election %s in this world", c->key);
+		return 0;
+	}
+	n = world_lock_holders(w, key, holders);
+	for (int i = 0, j = 0; i < w->n; i++) {
+		bool holds = j < n && holders[j] == i;
+
+		j += holds;
+		same = same && holds == (c->group[i] > 0);
+	}
+	used = (size_t)snprintf(got, gotlen, "%s is held by %s", c->key, n ? "" : "nobody");
+	for (int i = 0; i < n && used < gotlen; i++) {
+		uint32_t token = 0;
+
+		world_lock_held(w, holders[i], key, &token);
+		used += (size_t)snprintf(got + used, gotlen - used, "%sthe client at %c (token %" PRIu32 ")",
+					 i ? " and " : "", 'A' + holders[i], token);
+	}
+	return same;
+}
+
 int cmd_expect(struct world *w, const struct command *c, char *got, size_t gotlen)
 {
 	if (c->kind != CMD_EXPECT) {
@@ -460,5 +546,7 @@ int cmd_expect(struct world *w, const struct command *c, char *got, size_t gotle
 	}
 	if (c->expect == EXPECT_VALUE)
 		return expect_value(w, c, got, gotlen);
+	if (c->expect == EXPECT_HOLDER)
+		return expect_holder(w, c, got, gotlen);
 	return expect_last(w, c, got, gotlen);
 }

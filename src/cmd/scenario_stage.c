@@ -80,7 +80,7 @@ static int model_step(struct stage_model *m, const struct command *c, char *msg,
 {
 	static const char *const names[CMD_KIND_COUNT] = {
 		[CMD_WRITE] = "write", [CMD_ADD] = "add", [CMD_REMOVE] = "remove", [CMD_READ] = "read",
-		[CMD_INVARIANT] = "invariant",
+		[CMD_INVARIANT] = "invariant", [CMD_TXN] = "txn", [CMD_LOCK] = "lock", [CMD_ELECT] = "elect",
 	};
 	int k;
 

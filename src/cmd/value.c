@@ -205,6 +205,22 @@ bool cmd_key_valid(const char *s, size_t len)
 	return true;
 }
 
+bool cmd_path_valid(const char *s, size_t len)
+{
+	if (len < 2 || len >= KEY_NAME_MAX || s[0] != '/' || s[len - 1] == '/')
+		return false;
+	for (size_t i = 1; i < len; i++) {
+		char ch = s[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || is_digit(ch) || ch == '_' ||
+		      ch == '.' || ch == '-' || ch == '/'))
+			return false;
+		if (ch == '/' && s[i - 1] == '/')
+			return false;
+	}
+	return true;
+}
+
 static bool set_space(char ch)
 {
 	return ch == ' ' || ch == '\t';

@@ -61,6 +61,15 @@ void world_format_value(const struct world *w, int key, int64_t value, char *buf
 {
 	size_t used;
 
+	if (key >= 0 && key < w->nkeys && key_type_is_lock(w->key_type[key])) {
+		int holder = aplock_holder(value);
+
+		if (holder >= 0)
+			snprintf(buf, len, "%c (token %" PRIu32 ")", 'A' + holder, aplock_token(value));
+		else
+			snprintf(buf, len, "free (token %" PRIu32 ")", aplock_token(value));
+		return;
+	}
 	if (key < 0 || key >= w->nkeys || w->key_type[key] != KT_SET) {
 		snprintf(buf, len, "%" PRId64, value);
 		return;
@@ -250,6 +259,8 @@ void world_state_changed(struct world *w, int node, int key, int siblings_before
 	}
 	check_invariants(w, node, key);
 	lww_losses(w, node, key);
+	if (key_type_is_lock(w->key_type[key]) && w->mode == MODE_AP)
+		aplock_changed(w, node, key);
 }
 
 bool world_apply(struct world *w, int node, int key, const struct version *v)

@@ -67,6 +67,9 @@ static int64_t merge_value(const struct kstate *k, int n)
 
 int64_t kstate_value(const struct kstate *k, enum strategy s, int n)
 {
+	/* A lock's register has no CRDT and no application merge. */
+	if (key_type_is_lock(k->type))
+		return k->v.value;
 	switch (s) {
 	case STRAT_CRDT:
 		return crdt_value(k, n);
@@ -303,7 +306,7 @@ bool kstate_equal(const struct kstate *a, const struct kstate *b)
 
 bool kstate_needs_merge_write(const struct kstate *k, enum strategy s, int n)
 {
-	if (s == STRAT_LWW || !k->present)
+	if (s == STRAT_LWW || !k->present || key_type_is_lock(k->type))
 		return false;
 	return k->nsib > 1 || kstate_value(k, s, n) != k->v.value;
 }
@@ -314,6 +317,8 @@ void kstate_resolve(struct kstate *k, enum strategy s, int node, int64_t ts_us, 
 	struct version nv;
 
 	memset(r, 0, sizeof *r);
+	if (key_type_is_lock(k->type))
+		s = STRAT_LWW;
 	r->strategy = s;
 	r->base = k->type == KT_SET ? 0 : k->base;
 	r->value = kstate_value(k, s, n);

@@ -165,6 +165,7 @@ static void become_leader(struct world *w, int node)
 		ld->heard_us[i] = w->now_us;
 	}
 	leader_set_role(w, node, ROLE_LEADER);
+	lock_lead(w, node);
 	memset(&noop, 0, sizeof noop);
 	noop.term = ld->term;
 	noop.key = -1;
@@ -243,6 +244,7 @@ static void heartbeat(struct world *w, int node)
 		return;
 	}
 	leader_prune(w, node);
+	lock_tick(w, node);
 	leader_broadcast(w, node);
 	arm_heartbeat(w, node);
 }
@@ -259,6 +261,8 @@ static void leader_timer(struct world *w, int node, int sub, uint64_t token)
 		heartbeat(w, node);
 	else if (sub == LT_DEADLINE)
 		leader_deadline(w, node, token);
+	else if (sub == LT_LEASE)
+		lock_lease_timer(w, node, token);
 }
 
 /* Raft's rule: grant only to a log at least as up to date as ours. */
@@ -379,6 +383,7 @@ static void reset_volatile(struct world *w, int node, enum role role)
 		ld->next[i] = ld->match[i] = ld->read_acked[i] = 0;
 		ld->heard_us[i] = INT64_MIN / 2;
 	}
+	lock_forget(w, node);
 	leader_set_role(w, node, role);
 }
 

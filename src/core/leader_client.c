@@ -53,6 +53,14 @@ static void complete(struct world *w, int node, struct leader_request *r, const 
 		     bool found, const struct version *v)
 {
 	if (r->origin == node) {
+		struct op *op = world_op(w, r->op);
+
+		if (op && op_pending(w, r->op) && r->lock_outcome) {
+			op->lock_outcome = r->lock_outcome;
+			op->holder = r->holder;
+			op->token = r->token;
+			op->session = r->session;
+		}
 		if (op_pending(w, r->op) && r->cond_failed)
 			world_op_cond_failed(w, r->op, error);
 		else if (op_pending(w, r->op))
@@ -72,6 +80,10 @@ static void complete(struct world *w, int node, struct leader_request *r, const 
 		if (error)
 			snprintf(m.u.fwd_reply.error, sizeof m.u.fwd_reply.error, "%s", error);
 		m.u.fwd_reply.cond_failed = r->cond_failed;
+		m.u.fwd_reply.lock_outcome = r->lock_outcome;
+		m.u.fwd_reply.holder = r->holder;
+		m.u.fwd_reply.token = r->token;
+		m.u.fwd_reply.session = r->session;
 		net_send(w, node, r->origin, &m);
 	}
 	r->done = true;
@@ -142,6 +154,8 @@ static int append_write(struct world *w, int node, struct leader_request *r)
 	e.txn = r->txn;
 	e.cond_op = r->cond_op;
 	e.cond_value = r->cond_value;
+	if (op_is_lock(r->kind))
+		lock_entry(&e, r->origin);
 	e.v.value = r->kind == OP_WRITE ? r->arg : 0;
 	e.v.wid = r->wid;
 	e.v.ts_us = world_clock(w, node);
@@ -312,6 +326,10 @@ void leader_on_forward_reply(struct world *w, const struct msg *m)
 		return;
 	}
 	r->cond_failed = m->u.fwd_reply.cond_failed;
+	r->lock_outcome = m->u.fwd_reply.lock_outcome;
+	r->holder = m->u.fwd_reply.holder;
+	r->token = m->u.fwd_reply.token;
+	r->session = m->u.fwd_reply.session;
 	complete(w, node, r, m->ok ? NULL : m->u.fwd_reply.error, m->found, &m->v);
 	reqs_compact(ld);
 }
@@ -429,6 +447,32 @@ static bool read_ready(const struct world *w, int node, const struct leader_requ
 	return acks >= world_quorum(w);
 }
 
+/* A lock operation's entry is applied: its answer is what applying did. */
+static void lock_done(struct world *w, int node, struct leader_request *r, const struct log_entry *e)
+{
+	char why[OP_ERROR_MAX];
+	struct version v;
+
+	r->lock_outcome = e->outcome;
+	r->holder = e->holder;
+	r->token = e->token;
+	r->session = e->session;
+	memset(&v, 0, sizeof v);
+	v.wid = r->wid;
+	v.value = e->token;
+	if (!e->failed) {
+		complete(w, node, r, NULL, true, &v);
+		return;
+	}
+	if (e->outcome == LOCK_OVERTAKEN)
+		snprintf(why, sizeof why, "overtaken: a later request of the client at %c took effect first, so this "
+			 "one never does", 'A' + r->origin);
+	else
+		snprintf(why, sizeof why, "the client at %c has no place in %s", 'A' + r->origin,
+			 world_key_name(w, r->key));
+	complete(w, node, r, why, false, NULL);
+}
+
 /* Sends the origin of a forwarded sync the index it must apply before it
  * reads: everything committed when this leader confirmed it still leads. */
 static void sync_reply(struct world *w, int node, struct leader_request *r)
@@ -490,7 +534,9 @@ void leader_progress(struct world *w, int node)
 
 			if (e->op != r->op)
 				continue;
-			if (e->failed) {
+			if (op_is_lock(e->kind)) {
+				lock_done(w, node, r, e);
+			} else if (e->failed) {
 				const struct op *op = world_op(w, r->op);
 				struct op shown = op ? *op : (struct op){ .key = r->key };
 

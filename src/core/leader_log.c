@@ -54,6 +54,7 @@ void leader_send_append(struct world *w, int node, int peer)
 	m.u.append.prev_term = term_at(ld, next - 1);
 	m.u.append.commit = ld->commit;
 	m.u.append.read_seq = ld->read_seq;
+	lock_vouch(w, node, peer, &m);
 	while (m.u.append.n < MSG_MAX_ENTRIES && next + (uint64_t)m.u.append.n <= ld->log_len) {
 		m.u.append.e[m.u.append.n] = ld->log[next - 1 + (uint64_t)m.u.append.n];
 		m.u.append.n++;
@@ -116,6 +117,10 @@ static void apply_committed(struct world *w, int node)
 	while (ld->applied < ld->commit && ld->applied < ld->log_len) {
 		struct log_entry *e = &ld->log[ld->applied++];
 
+		if (op_is_lock(e->kind) || e->kind == OP_EXPIRE) {
+			lock_apply(w, node, e, ld->applied);
+			continue;
+		}
 		if (e->key < 0)
 			continue;
 		if (e->op == 0) {
@@ -170,6 +175,7 @@ static void reply_append(struct world *w, const struct msg *m, bool ok, uint64_t
 	r.ok = ok;
 	r.u.append_reply.match = match;
 	r.u.append_reply.read_seq = m->u.append.read_seq;
+	r.u.append_reply.echo_us = m->sent_us;
 	net_send(w, m->to, m->from, &r);
 }
 
@@ -218,6 +224,7 @@ void leader_on_append(struct world *w, const struct msg *m)
 			ld->commit = c;
 	}
 	apply_committed(w, node);
+	lock_renew(w, node, m);
 	reply_append(w, m, true, last);
 }
 
@@ -256,6 +263,7 @@ void leader_on_append_reply(struct world *w, const struct msg *m)
 	if (m->term < ld->term || ld->role != ROLE_LEADER)
 		return;
 	ld->heard_us[peer] = w->now_us;
+	lock_heard(w, node, m);
 	if (m->u.append_reply.read_seq > ld->read_acked[peer])
 		ld->read_acked[peer] = m->u.append_reply.read_seq;
 	if (m->ok) {

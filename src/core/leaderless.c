@@ -208,7 +208,7 @@ static void ll_write_progress(struct world *w, int c, struct ll_request *r)
 		ll_drop(w, c, r);
 }
 
-static void ll_write_start(struct world *w, struct op *op)
+void leaderless_write_start(struct world *w, struct op *op)
 {
 	int c = op->node;
 	struct ll_request *r = ll_add(w, c);
@@ -355,10 +355,12 @@ static void ll_client(struct world *w, struct op *op)
 {
 	if (op->txn)
 		lwt_start(w, op);
+	else if (op_is_lock(op->kind))
+		aplock_client(w, op);
 	else if (op->kind == OP_READ)
 		ll_read_start(w, op);
 	else
-		ll_write_start(w, op);
+		leaderless_write_start(w, op);
 }
 
 /* --- replies at the coordinator --- */

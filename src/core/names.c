@@ -130,6 +130,7 @@ static const char *const event_names[EV_KIND_COUNT] = {
 	[EV_LOST] = "lost",
 	[EV_INVARIANT] = "invariant",
 	[EV_COMPARE] = "compare",
+	[EV_LOCK] = "lock",
 };
 
 const char *event_kind_name(enum event_kind k)

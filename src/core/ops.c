@@ -222,6 +222,8 @@ static uint64_t request(struct world *w, int node, enum op_kind kind, int key, i
 	id = op->id;
 	w->pending_ops++;
 	op_event(w, EV_INVOKE, op);
+	if (op_is_lock(kind))
+		lock_client_asks(w, node, kind, key, id);
 	if (!any_type && kind != OP_READ &&
 	    (kind == OP_SADD || kind == OP_SREMOVE) != (w->key_type[key] == KT_SET)) {
 		char why[96];
@@ -237,6 +239,14 @@ static uint64_t request(struct world *w, int node, enum op_kind kind, int key, i
 		snprintf(why, sizeof why, "%c is down", 'A' + node);
 		world_op_finish(w, id, why, false, NULL);
 		return id;
+	}
+	if (op_is_lock(kind)) {
+		char why[256];
+
+		if (lock_check(w, kind, why, sizeof why) < 0) {
+			world_op_finish(w, id, why, false, NULL);
+			return id;
+		}
 	}
 	if (cond) {
 		char why[256];
@@ -276,6 +286,8 @@ void world_op_finish(struct world *w, uint64_t id, const char *error, bool found
 	} else {
 		op->result = RES_OK;
 		op->found = found || op->kind != OP_READ;
+		if (op_is_lock(op->kind) && w->mode == MODE_AP && v)
+			aplock_finished(w, op, v);
 		if (v && op->found) {
 			op->value = v->value;
 			if (op->kind == OP_READ)
@@ -294,6 +306,8 @@ void world_op_finish(struct world *w, uint64_t id, const char *error, bool found
 		w->rcu_half += op->rcu_half;
 	}
 	op_event(w, EV_OP, op);
+	if (op_is_lock(op->kind) && op->result == RES_OK && w->mode == MODE_AP && op->kind != OP_UNLOCK)
+		aplock_check_split(w, op->key);
 	/* A write acknowledged after its version was already outdone. */
 	if (op->result == RES_OK && op->kind != OP_READ && op->key >= 0)
 		world_lww_check(w, op->node, op->key);

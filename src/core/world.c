@@ -39,6 +39,7 @@ static void timing_defaults(struct world_timing *t)
 	t->election_min_us = 300000;
 	t->election_max_us = 600000;
 	t->heartbeat_us = 100000;
+	t->session_timeout_us = 2000000;
 }
 
 int world_init(struct world *w, int n, uint64_t seed, enum mode mode, char *err, size_t errlen)
@@ -140,6 +141,21 @@ void world_note(struct world *w, int node, const char *fmt, ...)
 	va_start(ap, fmt);
 	world_vtext(w, EV_NOTE, node, -1, fmt, ap);
 	va_end(ap);
+}
+
+void world_lock_note(struct world *w, int node, int key, const char *fmt, ...)
+{
+	char buf[320];
+	struct event e = world_event(w, EV_LOCK);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	e.node = node;
+	e.key = key;
+	e.text = buf;
+	world_emit(w, &e);
 }
 
 void world_say(struct world *w, const char *text, int line)

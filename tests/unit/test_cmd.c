@@ -254,7 +254,7 @@ static void test_words(void **state)
 		if (cmd_parse(cmd_words[n], 3, &c, err, sizeof err) < 0)
 			assert_null(strstr(err, "unknown command"));
 	}
-	assert_int_equal(n, 31);
+	assert_int_equal(n, 34);
 }
 
 /* One node has no links: every command that cuts says why, not "no node B". */
@@ -292,7 +292,8 @@ static void test_errors(void **state)
 	bad("write A balance 9223372036854775808", 3,
 	    "write: number '9223372036854775808' is out of range (64-bit integers)");
 	bad("frobnicate", 3, "frobnicate: unknown command (commands are cut, restore, isolate, partition, "
-	    "crash, recover, latency, loss, skew, timeout, mode, level, preset, write, add, remove, read, txn, heal, "
+	    "crash, recover, latency, loss, skew, timeout, mode, level, preset, write, add, remove, read, txn, lock, "
+	    "unlock, elect, heal, "
 	    "compare, strategy, resolve, invariant, say, pause, resume, step, speed, wait, expect, quit)");
 	bad("preset zoo", 3, "preset: unknown preset 'zoo' (presets are cassandra-one, "
 	    "cassandra-quorum, cassandra-all, dynamodb, dynamodb-strong, zookeeper, single)");
@@ -334,8 +335,8 @@ static void test_errors(void **state)
 	bad("say \"done\" more", 3, "say: unexpected 'more' after the text");
 	bad("resume now", 3, "resume: unexpected 'now' (resume takes nothing)");
 	bad("expect last maybe", 3, "expect: expected ok, error or stale, got 'maybe'");
-	bad("expect C balance", 3, "expect: expected a node, a key and a value, or last ok|error|stale "
-	    "(expect C balance 500, expect last error)");
+	bad("expect C balance", 3, "expect: expected a node, a key and a value, last ok|error|stale, or holder and "
+	    "a path (expect C balance 500, expect last error, expect holder /locks/r A)");
 	bad("skew C", 3, "skew: expected a node and a duration (skew C -5s)");
 	bad("cut \x1b[2J B", 3, "cut: unknown node '?[2J' (nodes are A, B, C)");
 }

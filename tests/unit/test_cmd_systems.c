@@ -171,6 +171,40 @@ static void test_txn_leader(void **state)
 	world_free(&w);
 }
 
+static void test_lock_parse(void **state)
+{
+	struct command c;
+
+	(void)state;
+	c = ok("lock A /locks/resource_A", 3);
+	assert_int_equal(c.kind, CMD_LOCK);
+	assert_int_equal(c.a, 0);
+	assert_string_equal(c.key, "/locks/resource_A");
+	assert_int_equal(ok("UNLOCK c /locks/resource_A", 3).kind, CMD_UNLOCK);
+	c = ok("elect B /elections/master", 3);
+	assert_int_equal(c.kind, CMD_ELECT);
+	assert_int_equal(c.a, 1);
+	bad("lock", 3, "lock: expected a node and a path (lock A /locks/resource_A)");
+	bad("elect A", 3, "elect: expected a node and a path (elect A /elections/master)");
+	bad("lock A locks", 3, "lock: bad path 'locks' (a '/' then letters, digits, '_', '.', '-', at most 23 "
+	    "characters, e.g. /locks/resource_A)");
+	bad("lock A /locks//a", 3, "lock: bad path '/locks//a' (a '/' then letters, digits, '_', '.', '-', at most "
+	    "23 characters, e.g. /locks/resource_A)");
+	bad("lock A /locks/", 3, "lock: bad path '/locks/' (a '/' then letters, digits, '_', '.', '-', at most 23 "
+	    "characters, e.g. /locks/resource_A)");
+	bad("lock A /locks/r B", 3, "lock: unexpected 'B' after the path");
+	c = ok("expect holder /locks/r A C", 3);
+	assert_int_equal(c.expect, EXPECT_HOLDER);
+	assert_int_equal(c.group[0], 1);
+	assert_int_equal(c.group[1], -1);
+	assert_int_equal(c.group[2], 1);
+	c = ok("expect holder /locks/r none", 3);
+	assert_int_equal(c.group[0], -1);
+	bad("expect holder /locks/r", 3, "expect: expected a path and the nodes whose clients hold it, or none "
+	    "(expect holder /locks/resource_A A)");
+	bad("expect holder /locks/r A A", 3, "expect: node A is listed twice");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -178,6 +212,7 @@ int main(void)
 		cmocka_unit_test(test_txn_parse),
 		cmocka_unit_test(test_txn_exec),
 		cmocka_unit_test(test_txn_leader),
+		cmocka_unit_test(test_lock_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
