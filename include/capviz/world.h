@@ -230,6 +230,10 @@ int world_set_preset(struct world *w, enum preset p, char *err, size_t errlen);
 const char *preset_name(enum preset p);
 const char *preset_class(enum preset p);
 const char *preset_promise(enum preset p);
+/* What the cluster promises during a partition, under its preset or mode
+ * (brief: in a few words); for a crashed single node, why that is no
+ * choice of C over A. */
+const char *world_promise(const struct world *w, bool brief);
 /* The preset called name (any case); -1 for anything else. */
 int preset_by_name(const char *name);
 /* "cassandra-one, cassandra-quorum, cassandra-all, single". */

@@ -168,10 +168,12 @@ static void run_line(struct live *l, const char *line)
 	default:
 		break;
 	}
+	/* Cleared first: what the command's events say (a split brain) stays. */
+	ui_status(l->ui, false, "");
 	if (session_command(&l->s, line, err, sizeof err) < 0)
 		ui_status(l->ui, true, err);
-	else
-		ui_status(l->ui, false, c.kind == CMD_EXPECT ? "expect: it holds" : "");
+	else if (c.kind == CMD_EXPECT)
+		ui_status(l->ui, false, "expect: it holds");
 	requests(l);
 }
 

@@ -234,9 +234,13 @@ static uint64_t request(struct world *w, int node, enum op_kind kind, int key, i
 		return id;
 	}
 	if (w->nodes[node].crashed) {
-		char why[64];
+		char why[OP_ERROR_MAX];
 
-		snprintf(why, sizeof why, "%c is down", 'A' + node);
+		if (w->n == 1)
+			snprintf(why, sizeof why, "%c is down, and no other node can answer: a crash, not a partition, "
+				 "so no choice of C over A", 'A' + node);
+		else
+			snprintf(why, sizeof why, "%c is down", 'A' + node);
 		world_op_finish(w, id, why, false, NULL);
 		return id;
 	}

@@ -11,25 +11,33 @@ struct preset_info {
 	const char *name;
 	const char *pacelc;
 	const char *promise;
+	const char *brief;      /* the promise in a few words, for a narrow screen */
 };
 
 static const struct preset_info presets[PRESET_COUNT] = {
-	[PRESET_NONE] = { "none", "", "" },
+	[PRESET_NONE] = { "none", "", "", "" },
 	[PRESET_CASSANDRA_ONE] = { "cassandra-one", "PA/EL",
-		"every side answers; R+W<=N: reads may be stale, writes may conflict" },
+		"every side answers; R+W<=N: reads may be stale, writes may conflict",
+		"every side answers; reads may be stale" },
 	[PRESET_CASSANDRA_QUORUM] = { "cassandra-quorum", "PA/EL",
-		"a majority side answers; the minority errs; R+W>N: reads see the latest write" },
+		"a majority side answers; the minority errs; R+W>N: reads see the latest write",
+		"the majority answers, the minority errs" },
 	[PRESET_CASSANDRA_ALL] = { "cassandra-all", "PA/EL",
-		"any cut replica makes every request err; reads see the latest write" },
+		"any cut replica makes every request err; reads see the latest write",
+		"any cut replica makes requests err" },
 	[PRESET_DYNAMODB] = { "dynamodb", "PA/EL",
 		"eventual reads answer on every side, even stale; writes and strong reads need the key's leader "
-		"and a majority, else err" },
+		"and a majority, else err",
+		"eventual reads answer (stale); writes need the leader" },
 	[PRESET_DYNAMODB_STRONG] = { "dynamodb-strong", "PA/EC",
-		"reads and writes go through the key's leader: a side that cannot reach it errs" },
+		"reads and writes go through the key's leader: a side that cannot reach it errs",
+		"only the leader's side answers" },
 	[PRESET_ZOOKEEPER] = { "zookeeper", "PC/EC",
-		"the majority side serves; a server cut off from the leader stops serving; reads may lag unless synced" },
+		"the majority side serves; a server cut off from the leader stops serving; reads may lag unless synced",
+		"the majority serves; cut-off servers stop" },
 	[PRESET_SINGLE] = { "single", "-/EC",
-		"no partition is possible: one node; if it is down, nothing answers" },
+		"no partition is possible: one node; if it is down, nothing answers",
+		"one node: no partition is possible" },
 };
 
 const char *preset_name(enum preset p)
@@ -45,6 +53,26 @@ const char *preset_class(enum preset p)
 const char *preset_promise(enum preset p)
 {
 	return (unsigned)p < PRESET_COUNT ? presets[p].promise : "";
+}
+
+const char *world_promise(const struct world *w, bool brief)
+{
+	static const char *const modes[MODE_COUNT][2] = {
+		[MODE_CP] = { "a majority side serves; the minority refuses (no quorum); reads are linearizable",
+			      "the majority serves, the minority refuses" },
+		[MODE_AP] = { "every side answers; reads may be stale until the partition heals",
+			      "every side answers; reads may be stale" },
+		[MODE_STRICT] = { "writes need every replica: any partition refuses them; reads stay local",
+				  "any partition refuses writes" },
+	};
+
+	if (w->preset == PRESET_SINGLE && w->nodes[0].crashed)
+		return brief ? "down: a crash, not C chosen over A" :
+		       "the one node is down, so nothing answers: a crash, not a partition, so no choice of C "
+		       "over A was made";
+	if (w->preset != PRESET_NONE)
+		return brief ? presets[w->preset].brief : presets[w->preset].promise;
+	return (unsigned)w->mode < MODE_COUNT ? modes[w->mode][brief] : "";
 }
 
 int preset_by_name(const char *name)

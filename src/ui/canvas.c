@@ -233,6 +233,23 @@ static void draw_legend(struct ui *u, int rows, int cols)
 	}
 }
 
+/* The top row: what the cluster promises during a partition, in full when
+ * it fits, else briefly ("PC/EC: the majority serves; cut-off servers
+ * stop"). The nodes' boxes start below it. */
+static void draw_promise(struct ui *u, const struct world *w, int cols)
+{
+	const char *cls = w->preset != PRESET_NONE ? preset_class(w->preset) : "";
+	const char *text = world_promise(w, false);
+	char buf[256];
+
+	snprintf(buf, sizeof buf, "%s%sin a partition: %s", cls, *cls ? "  " : "", text);
+	if ((int)ui_cells(buf) > cols - 2) {
+		text = world_promise(w, true);
+		snprintf(buf, sizeof buf, "%s%s%s", cls, *cls ? ": " : "", text);
+	}
+	ui_put(u->canvas, 0, 1, cols - 2, ui_attr(u, UR_CAPTION), buf);
+}
+
 void ui_canvas_draw(struct ui *u, const struct ui_frame *f)
 {
 	const struct world *w = f->w;
@@ -249,6 +266,7 @@ void ui_canvas_draw(struct ui *u, const struct ui_frame *f)
 	for (int i = 0; i < w->n; i++)
 		draw_node(u, w, i);
 	draw_legend(u, rows, cols);
+	draw_promise(u, w, cols);
 	wnoutrefresh(u->canvas);
 }
 

@@ -127,6 +127,62 @@ static void role_text(char *buf, size_t len, const struct world *w, int i)
 		snprintf(buf, len, "%s t%" PRIu64, role_name(ld->role), ld->term);
 }
 
+/* What the client at node has of each lock path: holds it (with its
+ * fencing token), waits for it, or thinks it holds it but cannot be sure;
+ * and its session, under the leader-based service. */
+static void lock_segs(struct card *c, const struct world *w, int node)
+{
+	bool any = false;
+
+	for (int k = 0; k < w->nkeys; k++) {
+		const struct lock_queue *q = world_lock_queue(w, node, k);
+		const char *path = world_key_name(w, k), *verb = w->key_type[k] == KT_ELECTION ? "leads" : "holds";
+		int holders[WORLD_MAX_NODES], n;
+		uint32_t token;
+		struct seg *s;
+
+		if (!q)
+			continue;
+		any = true;
+		if (world_lock_held(w, node, k, &token)) {
+			n = world_lock_holders(w, k, holders);
+			s = add(c, n > 1 ? UR_BROKEN : UR_RESULT_OK, true);
+			snprintf(s->text, sizeof s->text, "%s%s %s, token %" PRIu32, n > 1 ? "SPLIT BRAIN: " : "", verb,
+				 path, token);
+			continue;
+		}
+		if (w->mode == MODE_AP) {
+			const struct kstate *ks = &w->nodes[node].store.keys[k];
+			int h = ks->present ? aplock_holder(ks->v.value) : -1;
+
+			s = add(c, UR_HINT, true);
+			if (h >= 0)
+				snprintf(s->text, sizeof s->text, "%s: %c %s it (token %" PRIu32 ")", path, 'A' + h,
+					 verb, aplock_token(ks->v.value));
+			else
+				snprintf(s->text, sizeof s->text, "%s: free", path);
+			continue;
+		}
+		if (w->mode != MODE_CP)
+			continue;
+		for (int j = 0; j < q->n; j++) {
+			if (q->q[j].client != node)
+				continue;
+			s = add(c, j == 0 ? UR_RESULT_STALE : UR_RESULT_PENDING, true);
+			if (j == 0)
+				snprintf(s->text, sizeof s->text, "%s %s? its session lapsed", verb, path);
+			else
+				snprintf(s->text, sizeof s->text, "%s %s (#%d, token %" PRIu32 ")",
+					 w->key_type[k] == KT_ELECTION ? "runs for" : "waits for", path, j + 1, q->q[j].seq);
+		}
+	}
+	if (any && w->mode == MODE_CP) {
+		struct seg *s = add(c, UR_HINT, true);
+
+		world_session_text(w, node, s->text, sizeof s->text);
+	}
+}
+
 /* Everything a card says after its name and role, in reading order. */
 static void card_build(const struct ui *u, struct card *c, const struct world *w, int i)
 {
@@ -137,7 +193,9 @@ static void card_build(const struct ui *u, struct card *c, const struct world *w
 	snprintf(s->text, sizeof s->text, "%s", word);
 	/* Every value first, so a card cut short still shows them all. */
 	for (int k = 0; k < w->nkeys; k++)
-		key_seg(c, w, i, k);
+		if (!key_type_is_lock(w->key_type[k]))
+			key_seg(c, w, i, k);
+	lock_segs(c, w, i);
 	for (int k = 0; k < w->nkeys; k++)
 		conflict_seg(u, c, w, i, k);
 	for (int v = 0; v < w->ninvariants; v++) {

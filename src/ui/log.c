@@ -158,6 +158,12 @@ static void log_text(struct ui *u, const struct event *e)
 	case EV_EXPECT:
 		ui_log_add(u, e->up ? UR_RESULT_OK : UR_RESULT_ERROR, "%7.3f %s %s", t, e->up ? "check" : "FAILED", e->text);
 		break;
+	case EV_LOCK:
+		/* A split brain is news worth the message line too. */
+		if (strncmp(e->text, "SPLIT", 5) == 0)
+			ui_status(u, true, e->text);
+		ui_log_add(u, strncmp(e->text, "SPLIT", 5) == 0 ? UR_BROKEN : UR_TITLE, "%7.3f %s", t, e->text);
+		break;
 	default:
 		ui_log_add(u, UR_NORMAL, "%7.3f %s %s", t, event_kind_name(e->kind), e->text);
 		break;

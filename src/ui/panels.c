@@ -22,6 +22,12 @@ static enum ui_role outcome(char *buf, size_t len, const struct world *w, const 
 		snprintf(buf, len, "ERROR: %s", op->error);
 		return UR_RESULT_ERROR;
 	}
+	if (op_is_lock(op->kind)) {
+		world_lock_result(w, op, missed, sizeof missed);
+		snprintf(buf, len, "%s: %s%s", op->lost ? "LOST" : "ok", missed,
+			 op->lost ? ", a heal kept the other side's grant" : "");
+		return op->lost ? UR_RESULT_LOST : UR_RESULT_OK;
+	}
 	if (op->kind != OP_READ && op->lost) {
 		snprintf(buf, len, "LOST: wrote %s (#%" PRIu64 "), a heal discarded it", val, op->wid);
 		return UR_RESULT_LOST;
@@ -56,6 +62,10 @@ static void op_what(char *buf, size_t len, const struct world *w, const struct o
 	const char *key = w->nkeys > 1 ? world_key_name(w, op->key) : "";
 	char val[48];
 
+	if (op_is_lock(op->kind)) {
+		snprintf(buf, len, "%s %s", lock_op_name(op->kind), world_key_name(w, op->key));
+		return;
+	}
 	if (op->txn) {
 		snprintf(buf, len, "txn %s%s%s%" PRId64 " if%s%" PRId64, key, *key ? " " : "",
 			 op->kind == OP_ADD && op->arg >= 0 ? "+" : op->kind == OP_WRITE ? "=" : "", op->arg,

@@ -157,6 +157,11 @@ static const char *levels_text(const struct world *w, bool brief, char *buf, siz
 {
 	switch (w->mode) {
 	case MODE_CP:
+		if (level_is_read_option(w->read_level)) {
+			snprintf(buf, len, brief ? "R:%s W:leader" : "read %s  write leader+majority",
+				 level_name(w->read_level));
+			return buf;
+		}
 		return brief ? "majority" : "reads, writes: majority";
 	case MODE_STRICT:
 		return brief ? "W:ALL R:local" : "writes ALL, reads local";
@@ -178,6 +183,8 @@ static void status_parts(const struct ui_frame *f, const struct ui *u, int brief
 
 	if (w->mode == MODE_AP)
 		snprintf(heal, sizeof heal, brief > 1 ? "%s %s " : "%s heal: %s  ", v, strategy_name(w->strategy));
+	else if (w->preset == PRESET_DYNAMODB || w->preset == PRESET_DYNAMODB_STRONG)
+		snprintf(heal, sizeof heal, brief > 1 ? "%s %gRCU " : "%s RCU %g  ", v, w->rcu_half / 2.0);
 	/* Briefest, a preset's name stands for its levels (setting a level by
 	 * hand clears the preset). */
 	if (brief > 1 && w->preset != PRESET_NONE)
