@@ -62,7 +62,33 @@ printf '[scenario]\nnodes = 3\npreset = cassandra-one\n[timeline]\n1s = level QU
 "$BIN" --headless "$tmp/rule.ini" > "$tmp/rule" 2>&1
 check "rule: QUORUM levels overlap" has "$tmp/rule" "rule    R=2 W=2 N=3: R+W>N, reads overlap the latest write"
 check "rule: a preset names itself, class and promise" has "$tmp/rule" "config  preset cassandra-all (PA/EL): "
-check "--list-presets lists the four presets" sh -c "[ \$($BIN --list-presets | grep -c -E '^(cassandra-(one|quorum|all)|single) ') -eq 4 ]"
+check "--list-presets lists the seven presets" sh -c "[ \$($BIN --list-presets | grep -c -E '^(cassandra-(one|quorum|all)|dynamodb|dynamodb-strong|zookeeper|single) ') -eq 7 ]"
+"$BIN" --headless -p dynamodb > "$tmp/dd" 2>&1
+check "dynamodb: the write at A succeeds" has "$tmp/dd" "#1 write balance=500 at A \[QUORUM\]: ok"
+check "dynamodb: the eventual read at C answers the stale 100, for 0.5 RCU" has "$tmp/dd" "#2 read balance at C \[eventual\]: ok, 100 (write #1) (0ms, 0.5 RCU) STALE"
+check "dynamodb: the run counts its read units" has "$tmp/dd" "RCU     1 read units consumed"
+"$BIN" --headless -p dynamodb-strong > "$tmp/ds" 2>&1
+check "dynamodb-strong: the strong read at C errs" has "$tmp/ds" "#2 read balance at C \[strong\]: error: no quorum: C cannot reach a leader"
+check "dynamodb-strong: no stale read" sh -c "! grep -q STALE $tmp/ds"
+"$BIN" --headless -p zookeeper > "$tmp/zk" 2>&1
+check "zookeeper: C notices it lost the leader" has "$tmp/zk" "note    C lost its leader .: it stops serving until it rejoins a quorum"
+check "zookeeper: the read at C errs once C has lost its leader" has "$tmp/zk" "#2 read balance at C \[local\]: error: connection loss: C has no leader"
+check "zookeeper: the header states the class and the promise" has "$tmp/zk" "preset  zookeeper (PC/EC): the majority side serves"
+"$BIN" --headless scenarios/dynamodb-reads.ini > "$tmp/dr" 2>&1
+check "dynamodb: an eventual read is stale with no partition" has "$tmp/dr" "#2 read balance at C \[eventual\]: ok, 100 (write #1) (0ms, 0.5 RCU) STALE"
+check "dynamodb: a strong read goes through the leader, for 1 RCU" has "$tmp/dr" "#3 read balance at C \[strong\]: ok, 500 (write #2) ([0-9]*ms, 1 RCU)"
+"$BIN" --headless scenarios/dynamodb-transaction.ini > "$tmp/dt" 2>&1
+check "txn: the minority side errs rather than overdraw" has "$tmp/dt" "#2 txn balance -100 if balance>=100 at C \[QUORUM\]: error"
+check "txn: a second withdrawal finds 0" has "$tmp/dt" "error: condition failed: balance is 0, needs balance>=100"
+check "txn: plain withdrawals in cassandra-one overdraw" has "$tmp/dt" "BROKEN  invariant balance>=0 broken at A: balance=-100"
+check "txn: a lightweight transaction needs a majority" has "$tmp/dt" "txn balance -100 if balance>=100 at C \[SERIAL\]: error: timeout: 1 of 2 replicas promised"
+"$BIN" --headless scenarios/zookeeper-lock.ini > "$tmp/zl" 2>&1
+check "lock: C's session expires and A holds with token 2" has "$tmp/zl" "lock    the client at A now holds /locks/resource_A (token 2): the session of the client at C expired"
+check "lock: an AP store grants both sides" has "$tmp/zl" "SPLIT   SPLIT BRAIN: 2 clients hold /locks/resource_B: A (token 1) and C (token 1)"
+"$BIN" --headless --trace - scenarios/zookeeper-lock.ini > "$tmp/zlt" 2>&1
+check "trace: a lock op has its outcome, token and session" has "$tmp/zlt" '"ev":"op".*"op":"lock","path":"/locks/resource_A".*"outcome":"granted","token":1,"holder":"C","session":'
+"$BIN" --headless scenarios/zookeeper-ensemble.ini > "$tmp/ze" 2>&1
+check "zookeeper: five servers that lose three all refuse" sh -c "[ \$(grep -c 'error: connection loss: . has no leader' $tmp/ze) -eq 5 ]"
 "$BIN" --headless -p single > "$tmp/single" 2>&1; rc=$?
 check "single: the built-in scenario is refused (exit 2), no partition possible" sh -c "[ $rc -eq 2 ] && grep -q 'no partition is possible' $tmp/single"
 check "single: -p single with --nodes 3 exits 2" status 2 "$BIN" --headless -p single -n 3
