@@ -156,9 +156,14 @@ where() {
 	echo $((col + 1)) "$row"
 }
 
+# C knows its leader (its box has no refusing mark), so the box reads "│ C ".
+c_serving() {
+	screen | grep -q -F "│ C " && ! screen | grep -q -F "C⊘"
+}
+
 mouse() {
 	start "$BIN --speed 10"
-	wait_for "balance=100 #1" || return 1
+	wait_for "balance=100 #1" && until_true 50 c_serving || return 1
 	set -- $(where "│ C ")
 	[ -n "$2" ] || return 1
 	click $(($1 + 2)) "$2" && wait_for "│▸ C " || return 1
@@ -184,6 +189,45 @@ presets() {
 		wait_for "PA/EL" && wait_for "R+W>N"
 }
 
+# ZooKeeper on screen: the preset and its promise; a lock's holder, token and
+# session on the cards; the holder cut off, its session expires and the
+# waiting client holds, with a higher token.
+zookeeper_lock() {
+	start "$BIN -p zookeeper --speed 10"
+	wait_for "zookeeper PC/EC" && wait_for "the majority serves" || return 1
+	wait_for "leader t1" || return 1
+	keys : "lock C /locks/resource_A" Enter && wait_for "holds /locks/resource_A," &&
+		wait_for "session 0x" && wait_for "connected" &&
+		keys : "lock A /locks/resource_A" Enter && wait_for "waits for /locks/resource_A" &&
+		keys 3 i && wait_for "not serving: no leader" 100 &&
+		wait_for "the client at A now holds" 150 && wait_for "token 2" &&
+		wait_for "expired"
+}
+
+# The same lock on an AP store: both sides grant it; the screen says so.
+ap_split_brain() {
+	start "$BIN -p cassandra-one --speed 10"
+	wait_for "cassandra-one" && wait_for "every side answers" || return 1
+	keys 3 i && wait_for "link B-C cut" &&
+		keys : "lock A /locks/resource_A" Enter && wait_for "ok: granted" &&
+		keys : "lock C /locks/resource_A" Enter && wait_for "SPLIT BRAIN: 2 clients hold" &&
+		[ "$(screen | grep -c -F 'SPLIT BRAIN: holds')" -eq 2 ]
+}
+
+# DynamoDB: a read's cost, and the running total on the status bar.
+dynamodb_units() {
+	start "$BIN -p dynamodb --speed 10"
+	wait_for "dynamodb PA/EL" && wait_for "RCU 0" || return 1
+	keys 3 r && wait_for "RCU 0.5" && keys : "read C balance strong" Enter && wait_for "RCU 1.5" 80
+}
+
+# One node: a crash is no choice of C over A, and the screen says why.
+single_down() {
+	start "$BIN -p single -n 1 -s single-node --speed 10"
+	wait_for "single -/EC" || return 1
+	keys : "crash A" Enter && wait_for "a crash, not C chosen over A"
+}
+
 start "$BIN --speed 10"
 check opening-screen opening
 check cp-write-ok-read-error isolate_write_read
@@ -202,6 +246,10 @@ check too-small-and-back too_small
 check mouse-selects-and-cuts mouse
 check preset-key-cycles presets
 check help-fits-80x24 help_small
+check zookeeper-lock-session-expiry zookeeper_lock
+check ap-lock-split-brain ap_split_brain
+check dynamodb-read-units dynamodb_units
+check single-crash-is-no-choice single_down
 
 check quit-restores-terminal restored q
 check sigterm-restores-terminal restored TERM
