@@ -178,6 +178,8 @@ size_t world_pending_ops(const struct world *w);
 /* --- the user's commands (nodes are 0-based; callers check ranges) --- */
 int world_key(struct world *w, const char *name, bool create);
 const char *world_key_name(const struct world *w, int key);
+/* The first key holding data (a number or a set, not a lock path); -1 none. */
+int world_first_data_key(const struct world *w);
 /* Like world_key, with a type for a key created now. Returns the id, -1
  * when no more keys fit, -2 when the key exists with the other type. */
 int world_key_typed(struct world *w, const char *name, enum key_type type);

@@ -57,6 +57,14 @@ const char *world_elem_name(const struct world *w, int elem)
 	return w->elems[elem];
 }
 
+int world_first_data_key(const struct world *w)
+{
+	for (int k = 0; k < w->nkeys; k++)
+		if (!key_type_is_lock(w->key_type[k]))
+			return k;
+	return -1;
+}
+
 void world_format_value(const struct world *w, int key, int64_t value, char *buf, size_t len)
 {
 	size_t used;

@@ -199,8 +199,8 @@ static void draw_node(struct ui *u, const struct world *w, int i)
 		mark = u->g->candidate;
 	if (nd->crashed)
 		snprintf(val, sizeof val, "down");
-	else if (w->nkeys > 0)
-		ui_value(w, i, 0, val, sizeof val);
+	else if (world_first_data_key(w) >= 0)
+		ui_value(w, i, world_first_data_key(w), val, sizeof val);
 	for (int j = 1; j < BOX_W - 1; j++)
 		ui_put(u->canvas, y + 1, x + j, 1, A_NORMAL, " ");
 	ui_box(u, u->canvas, y, x, BOX_H, BOX_W, ui_attr(u, i == u->sel ? UR_SELECTED : r));

@@ -191,7 +191,8 @@ static void fill_line(const char *tpl, const struct fill *x, char *out, size_t l
 		case 'a': snprintf(buf, sizeof buf, "%c", 'A' + x->a); break;
 		case 'b': snprintf(buf, sizeof buf, "%c", 'A' + x->b); break;
 		case 'p': snprintf(buf, sizeof buf, "%c", 'A' + x->peer); break;
-		case 'k': snprintf(buf, sizeof buf, "%s", w->nkeys > 0 ? world_key_name(w, 0) : "balance"); break;
+		case 'k': snprintf(buf, sizeof buf, "%s", world_first_data_key(w) >= 0 ?
+				   world_key_name(w, world_first_data_key(w)) : "balance"); break;
 		case 'l': next_level(w, buf, sizeof buf); break;
 		case 'y': snprintf(buf, sizeof buf, "%s", strategy_name((w->strategy + 1) % STRAT_COUNT)); break;
 		case 'P': snprintf(buf, sizeof buf, "%s", next_preset(w)); break;
@@ -352,7 +353,7 @@ static void act(struct ui *u, const struct key_def *k, int ch, const struct ui_f
 		break;
 	case KA_WRITE:
 		snprintf(label, sizeof label, "write at %c: %s = ", 'A' + u->sel,
-			 f->w->nkeys > 0 ? world_key_name(f->w, 0) : "balance");
+			 world_first_data_key(f->w) >= 0 ? world_key_name(f->w, world_first_data_key(f->w)) : "balance");
 		u->ask = ASK_WRITE;
 		ui_prompt_start(u, label, "500");
 		break;

@@ -44,15 +44,18 @@ static enum ui_role outcome(char *buf, size_t len, const struct world *w, const 
 		const struct write_rec *m = history_write(&w->hist, op->missed_wid);
 
 		world_format_value(w, op->key, m ? m->value : 0, missed, sizeof missed);
-		snprintf(buf, len, "STALE %s (missed #%" PRIu64 ": %s)%s", val, op->missed_wid, missed,
-			 op->conflict ? ", met a CONFLICT" : "");
+		snprintf(buf, len, "STALE %s (missed #%" PRIu64 ": %s)%s%s", val, op->missed_wid, missed,
+			 op->conflict ? ", met a CONFLICT" : "", op->rcu_half ? (op->rcu_half == 1 ? " 0.5 RCU" : " 1 RCU") : "");
 		return UR_RESULT_STALE;
 	}
 	if (op->conflict) {
 		snprintf(buf, len, "CONFLICT: read %s among concurrent versions", val);
 		return UR_CONFLICT;
 	}
-	snprintf(buf, len, "ok %s", val);
+	if (op->rcu_half)
+		snprintf(buf, len, "ok %s (%g RCU)", val, op->rcu_half / 2.0);
+	else
+		snprintf(buf, len, "ok %s", val);
 	return UR_RESULT_OK;
 }
 
