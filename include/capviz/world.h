@@ -300,6 +300,10 @@ bool level_is_read_option(int level);
  * mode? Returns 0, or -1 with err saying which levels fit ("read: 'sync' is
  * a ZooKeeper read..."). */
 int world_check_level(const struct world *w, enum op_kind kind, int level, char *err, size_t errlen);
+/* Is a read option one the preset's system has (ZooKeeper's local and
+ * sync, DynamoDB's eventual and strong; any for other presets and plain
+ * cp)? */
+bool world_read_option_fits(const struct world *w, int level);
 /* The level a request of kind asking for level runs at in the current mode
  * and preset (what the transcript shows in brackets). */
 int world_op_level(const struct world *w, enum op_kind kind, int level);

@@ -256,8 +256,8 @@ int cmd_data_lock(struct lex *c, struct command *out)
 		return lex_fail(c, "%s", usage);
 	if (!cmd_path_valid(t.s, t.len)) {
 		lex_show(&t, show, sizeof show);
-		return lex_fail(c, "bad path '%s' (a '/' then letters, digits, '_', '.', '-', at most %d characters, "
-			    "e.g. %s)", show, KEY_NAME_MAX - 1, eg);
+		return lex_fail(c, "bad path '%s' (a '/' then letters, digits, '_', '.', '-' and single '/', at most "
+			    "%d characters, e.g. %s)", show, KEY_NAME_MAX - 1, eg);
 	}
 	memcpy(out->key, t.s, t.len);
 	out->key[t.len] = '\0';

@@ -395,6 +395,12 @@ int cmd_exec(struct world *w, const struct command *c, char *err, size_t errlen)
 				 "reads take ONE, QUORUM or ALL", level_name(c->level), mode_name(w->mode));
 			return -1;
 		}
+		if (level_is_read_option(c->level) && !world_read_option_fits(w, c->level)) {
+			snprintf(err, errlen, "level: %s reads are %s, not '%s'", preset_name(w->preset),
+				 w->preset == PRESET_ZOOKEEPER ? "local or sync" : "eventual or strong",
+				 level_name(c->level));
+			return -1;
+		}
 		if (c->both)
 			world_set_levels(w, c->level);
 		else

@@ -30,6 +30,10 @@ int world_op_level(const struct world *w, enum op_kind kind, int level)
 			return LEVEL_QUORUM;
 		if (level_is_read_option(level))
 			return level;
+		/* A level named on the read itself asks for no read option:
+		 * the leader's linearizable read. */
+		if (level != LEVEL_DEFAULT)
+			return LEVEL_QUORUM;
 		return level_is_read_option(w->read_level) ? w->read_level : LEVEL_QUORUM;
 	case MODE_STRICT:
 		return kind == OP_READ ? LEVEL_ONE : LEVEL_ALL;
@@ -47,9 +51,36 @@ static const char *option_owner(int level)
 	       "a DynamoDB read (preset dynamodb)";
 }
 
+static const char *kind_word(enum op_kind kind)
+{
+	switch (kind) {
+	case OP_READ:
+		return "read";
+	case OP_ADD:
+	case OP_SADD:
+		return "add";
+	case OP_SREMOVE:
+		return "remove";
+	default:
+		return "write";
+	}
+}
+
+bool world_read_option_fits(const struct world *w, int level)
+{
+	enum preset p = w->preset;
+
+	if (p == PRESET_ZOOKEEPER)
+		return level == LEVEL_LOCAL || level == LEVEL_SYNC;
+	if (p == PRESET_DYNAMODB || p == PRESET_DYNAMODB_STRONG)
+		return level == LEVEL_EVENTUAL || level == LEVEL_STRONG;
+	return true;
+}
+
 int world_check_level(const struct world *w, enum op_kind kind, int level, char *err, size_t errlen)
 {
-	const char *what = kind == OP_READ ? "read" : "write";
+	const char *what = kind_word(kind);
+	bool zk = w->preset == PRESET_ZOOKEEPER;
 
 	if (level == LEVEL_DEFAULT)
 		return 0;
@@ -63,11 +94,16 @@ int world_check_level(const struct world *w, enum op_kind kind, int level, char 
 			 "ONE, QUORUM or ALL", what, level_name(level), option_owner(level), mode_name(w->mode));
 		return -1;
 	}
+	if (level_is_read_option(level) && !world_read_option_fits(w, level)) {
+		snprintf(err, errlen, "%s: '%s' is %s; %s reads are %s", what, level_name(level), option_owner(level),
+			 preset_name(w->preset), zk ? "local or sync" : "eventual or strong");
+		return -1;
+	}
 	if (!level_is_read_option(level) && w->mode == MODE_CP && w->preset != PRESET_NONE &&
 	    w->preset != PRESET_SINGLE) {
 		snprintf(err, errlen, "%s: %s is a Cassandra level; %s %s", what, level_name(level),
 			 preset_name(w->preset), kind != OP_READ ? "writes through the leader, to a majority" :
-			 w->preset == PRESET_ZOOKEEPER ? "reads are local or sync (read C balance sync)" :
+			 zk ? "reads are local or sync (read C balance sync)" :
 			 "reads are eventual or strong (read C balance strong)");
 		return -1;
 	}
@@ -80,6 +116,7 @@ int world_read_cost(const struct world *w, const struct op *op)
 		return 0;
 	if (op->kind != OP_READ || op->result != RES_OK)
 		return 0;
+	/* Eventual reads cost half a unit; every other read is strong. */
 	return op->level == LEVEL_EVENTUAL ? 1 : 2;
 }
 

@@ -259,6 +259,9 @@ static enum preset preset_after_level(const struct world *w, bool read, int leve
 		return PRESET_DYNAMODB_STRONG;
 	if (read && w->preset == PRESET_ZOOKEEPER && (level == LEVEL_LOCAL || level == LEVEL_SYNC))
 		return PRESET_ZOOKEEPER;
+	/* One node reads its own replica whatever the option. */
+	if (read && w->preset == PRESET_SINGLE && level_is_read_option(level))
+		return PRESET_SINGLE;
 	return PRESET_NONE;
 }
 
@@ -266,12 +269,18 @@ void world_set_level(struct world *w, bool read, int level)
 {
 	if (level < LEVEL_ONE || level >= LEVEL_COUNT || (level_is_read_option(level) && !read))
 		return;
+	enum preset before = w->preset;
+
 	w->preset = preset_after_level(w, read, level);
 	if (read)
 		w->read_level = level;
 	else
 		w->write_level = level;
 	level_event(w);
+	/* dynamodb and dynamodb-strong differ only by their reads. */
+	if (w->preset != before && w->preset != PRESET_NONE)
+		config_event(w, -1, -1, "preset %s (%s): %s", preset_name(w->preset), preset_class(w->preset),
+			     preset_promise(w->preset));
 }
 
 /* Both levels with one event, so readers never see a half set pair

@@ -58,7 +58,7 @@ static const struct key_def keys[] = {
 	  KA_CMD, "crash %n", KW_CRASHED, "recover %n" },
 	{ 'm', 0, "m", "CP/AP", "switch between CP and AP", KA_CMD, "mode ap", KW_NOT_CP, "mode cp" },
 	{ 'l', 0, "l", "levels", "cycle the levels: ap ONE, QUORUM, ALL; cp the read (local/sync, eventual/strong)",
-	  KA_CMD, "level %l", KW_NEVER, NULL },
+	  KA_CMD, "%l", KW_NEVER, NULL },
 	{ 'h', 0, "h", "heal", "heal: pick lww, crdt or merge; links return, replicas converge",
 	  KA_HEAL, NULL, KW_NEVER, NULL },
 	{ 'y', 0, "y", "strategy", "cycle the strategy of reads and heals: lww, crdt, merge",
@@ -136,17 +136,21 @@ static const char *next_preset(const struct world *w)
 	return preset_name((enum preset)p);
 }
 
-/* The argument of `level` the l key gives next: in ap both levels, ONE,
- * QUORUM, ALL; in cp the read option of the preset's system (ZooKeeper's
- * local and sync, DynamoDB's eventual and strong; plain cp: linearizable,
- * local, sync). */
+/* The command the l key gives next: in ap both levels, ONE, QUORUM, ALL
+ * (with a Cassandra preset, the next Cassandra preset, so the preset
+ * stays); in cp the read option of the preset's system (ZooKeeper's local
+ * and sync, DynamoDB's eventual and strong; otherwise linearizable, local,
+ * sync). */
 static void next_level(const struct world *w, char *buf, size_t len)
 {
 	int r = world_op_level(w, OP_READ, LEVEL_DEFAULT), next;
 
 	if (w->mode == MODE_AP) {
 		next = w->read_level == LEVEL_ONE ? LEVEL_QUORUM : w->read_level == LEVEL_QUORUM ? LEVEL_ALL : LEVEL_ONE;
-		snprintf(buf, len, "%s", level_name(next));
+		if (w->preset >= PRESET_CASSANDRA_ONE && w->preset <= PRESET_CASSANDRA_ALL)
+			snprintf(buf, len, "preset %s", preset_name((enum preset)(PRESET_CASSANDRA_ONE + next - LEVEL_ONE)));
+		else
+			snprintf(buf, len, "level %s", level_name(next));
 		return;
 	}
 	if (w->preset == PRESET_DYNAMODB || w->preset == PRESET_DYNAMODB_STRONG)
@@ -155,7 +159,7 @@ static void next_level(const struct world *w, char *buf, size_t len)
 		next = r == LEVEL_LOCAL ? LEVEL_SYNC : LEVEL_LOCAL;
 	else
 		next = r == LEVEL_QUORUM ? LEVEL_LOCAL : r == LEVEL_LOCAL ? LEVEL_SYNC : LEVEL_QUORUM;
-	snprintf(buf, len, "read %s", level_name(next));
+	snprintf(buf, len, "level read %s", level_name(next));
 }
 
 static double next_speed(double speed, bool slower)
@@ -193,7 +197,7 @@ static void fill_line(const char *tpl, const struct fill *x, char *out, size_t l
 		case 'p': snprintf(buf, sizeof buf, "%c", 'A' + x->peer); break;
 		case 'k': snprintf(buf, sizeof buf, "%s", world_first_data_key(w) >= 0 ?
 				   world_key_name(w, world_first_data_key(w)) : "balance"); break;
-		case 'l': next_level(w, buf, sizeof buf); break;
+		case 'l': next_level(w, buf, sizeof buf); break;     /* a whole command */
 		case 'y': snprintf(buf, sizeof buf, "%s", strategy_name((w->strategy + 1) % STRAT_COUNT)); break;
 		case 'P': snprintf(buf, sizeof buf, "%s", next_preset(w)); break;
 		case 's': snprintf(buf, sizeof buf, "%g", next_speed(x->f->speed, x->ch == '[')); break;

@@ -218,7 +218,9 @@ ap_split_brain() {
 dynamodb_units() {
 	start "$BIN -p dynamodb --speed 10"
 	wait_for "dynamodb PA/EL" && wait_for "RCU 0" || return 1
-	keys 3 r && wait_for "RCU 0.5" && keys : "read C balance strong" Enter && wait_for "RCU 1.5" 80
+	keys 3 r && wait_for "RCU 0.5" && keys : "read C balance strong" Enter && wait_for "RCU 1.5" 80 &&
+		keys l && wait_for "dynamodb-strong PA/EC" && wait_for "read strong" &&
+		keys l && wait_for "dynamodb PA/EL" && wait_for "read eventual"
 }
 
 # One node: a crash is no choice of C over A, and the screen says why.

@@ -57,6 +57,36 @@ static void test_read_options(void **state)
 	bad("add A balance -5 sync", 3, "add: 'sync' is a read option; a write takes ONE, QUORUM or ALL");
 }
 
+/* Each system's own read options; a level named on a cp read is the
+ * leader's linearizable read; a refusal names the request's own word. */
+static void test_read_option_fits(void **state)
+{
+	struct world w;
+	char err[CMD_ERR_MAX];
+
+	(void)state;
+	assert_int_equal(world_init(&w, 3, 1, MODE_CP, err, sizeof err), 0);
+	assert_int_equal(world_init_value(&w, "balance", 100), 0);
+	assert_int_equal(run(&w, "level read local", err, sizeof err), 0);
+	assert_int_equal(run(&w, "read A balance QUORUM", err, sizeof err), 0);
+	assert_int_equal(w.hist.ops[w.hist.nops - 1].level, LEVEL_QUORUM);
+	assert_int_equal(run(&w, "read A balance", err, sizeof err), 0);
+	assert_int_equal(w.hist.ops[w.hist.nops - 1].level, LEVEL_LOCAL);
+	assert_int_equal(run(&w, "preset dynamodb", err, sizeof err), 0);
+	assert_int_equal(run(&w, "read A balance local", err, sizeof err), -1);
+	assert_string_equal(err, "read: 'local' is a ZooKeeper read (preset zookeeper); dynamodb reads are eventual "
+			    "or strong");
+	assert_int_equal(run(&w, "level read sync", err, sizeof err), -1);
+	assert_string_equal(err, "level: dynamodb reads are eventual or strong, not 'sync'");
+	assert_int_equal(run(&w, "add A balance 5 ONE", err, sizeof err), -1);
+	assert_string_equal(err, "add: ONE is a Cassandra level; dynamodb writes through the leader, to a majority");
+	assert_int_equal(run(&w, "preset zookeeper", err, sizeof err), 0);
+	assert_int_equal(run(&w, "read A balance strong", err, sizeof err), -1);
+	assert_string_equal(err, "read: 'strong' is a DynamoDB read (preset dynamodb); zookeeper reads are local or "
+			    "sync");
+	world_free(&w);
+}
+
 static void test_txn_parse(void **state)
 {
 	struct command c;
@@ -186,12 +216,12 @@ static void test_lock_parse(void **state)
 	assert_int_equal(c.a, 1);
 	bad("lock", 3, "lock: expected a node and a path (lock A /locks/resource_A)");
 	bad("elect A", 3, "elect: expected a node and a path (elect A /elections/master)");
-	bad("lock A locks", 3, "lock: bad path 'locks' (a '/' then letters, digits, '_', '.', '-', at most 23 "
-	    "characters, e.g. /locks/resource_A)");
-	bad("lock A /locks//a", 3, "lock: bad path '/locks//a' (a '/' then letters, digits, '_', '.', '-', at most "
-	    "23 characters, e.g. /locks/resource_A)");
-	bad("lock A /locks/", 3, "lock: bad path '/locks/' (a '/' then letters, digits, '_', '.', '-', at most 23 "
-	    "characters, e.g. /locks/resource_A)");
+	bad("lock A locks", 3, "lock: bad path 'locks' (a '/' then letters, digits, '_', '.', '-' and single '/', "
+	    "at most 23 characters, e.g. /locks/resource_A)");
+	bad("lock A /locks//a", 3, "lock: bad path '/locks//a' (a '/' then letters, digits, '_', '.', '-' and single '/', "
+	    "at most 23 characters, e.g. /locks/resource_A)");
+	bad("lock A /locks/", 3, "lock: bad path '/locks/' (a '/' then letters, digits, '_', '.', '-' and single '/', "
+	    "at most 23 characters, e.g. /locks/resource_A)");
 	bad("lock A /locks/r B", 3, "lock: unexpected 'B' after the path");
 	c = ok("expect holder /locks/r A C", 3);
 	assert_int_equal(c.expect, EXPECT_HOLDER);
@@ -209,6 +239,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read_options),
+		cmocka_unit_test(test_read_option_fits),
 		cmocka_unit_test(test_txn_parse),
 		cmocka_unit_test(test_txn_exec),
 		cmocka_unit_test(test_txn_leader),
