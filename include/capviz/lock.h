@@ -121,8 +121,6 @@ void world_session_text(const struct world *w, int node, char *buf, size_t len);
 /* An ok lock operation's answer in words: "granted, token 5 (session 0x3)",
  * "waiting behind the client at A, token 6", "released". */
 void world_lock_result(const struct world *w, const struct op *op, char *buf, size_t len);
-/* "lock", "elect", "unlock" */
-const char *lock_op_name(enum op_kind k);
 /* node's view of key's queue (the leader-based service), or NULL. */
 const struct lock_queue *world_lock_queue(const struct world *w, int node, int key);
 

@@ -291,6 +291,8 @@ int world_quorum(const struct world *w);
 /* How many replicas a level needs (LEVEL_DEFAULT resolves to ONE). */
 int world_level_need(const struct world *w, int level);
 const char *level_name(int level);
+/* "read", "write", "add" (a number's or a set's), "remove", "lock"... */
+const char *op_kind_name(enum op_kind k);
 /* The level called name (any case: one, quorum, all, local, sync, eventual,
  * strong); -1 for anything else. */
 int level_by_name(const char *name, size_t len);

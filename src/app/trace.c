@@ -97,30 +97,11 @@ static void put_lock(FILE *f, const struct op *op)
 		fputs(",\"lost\":true", f);
 }
 
-static const char *op_name(enum op_kind k)
-{
-	switch (k) {
-	case OP_LOCK:
-	case OP_ELECT:
-	case OP_UNLOCK:
-		return lock_op_name(k);
-	case OP_READ:
-		return "read";
-	case OP_ADD:
-	case OP_SADD:
-		return "add";
-	case OP_SREMOVE:
-		return "remove";
-	default:
-		return "write";
-	}
-}
-
 static void put_op(FILE *f, const struct world *w, const struct op *op, bool done)
 {
 	fprintf(f, ",\"id\":%" PRIu64, op->id);
 	put_node(f, "node", op->node);
-	put_str(f, "op", op->txn ? "txn" : op_name(op->kind));
+	put_str(f, "op", op->txn ? "txn" : op_kind_name(op->kind));
 	put_str(f, op_is_lock(op->kind) ? "path" : "key", world_key_name(w, op->key));
 	if (op_is_lock(op->kind)) {
 		put_str(f, "level", level_name(op->level));

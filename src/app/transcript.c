@@ -21,7 +21,7 @@ static void op_head(char *buf, size_t len, const struct world *w, const struct o
 	const char *key = world_key_name(w, op->key);
 
 	if (op_is_lock(op->kind)) {
-		snprintf(buf, len, "#%" PRIu64 " %s %s at %c [%s]", op->id, lock_op_name(op->kind), key, 'A' + op->node,
+		snprintf(buf, len, "#%" PRIu64 " %s %s at %c [%s]", op->id, op_kind_name(op->kind), key, 'A' + op->node,
 			 level_name(op->level));
 		return;
 	}

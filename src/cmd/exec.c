@@ -458,7 +458,7 @@ static void describe_op(const struct world *w, const struct op *op, char *buf, s
 
 	world_format_value(w, op->key, op->arg, value, sizeof value);
 	if (op_is_lock(op->kind))
-		snprintf(buf, size, "%s %s at %c", lock_op_name(op->kind), key, node);
+		snprintf(buf, size, "%s %s at %c", op_kind_name(op->kind), key, node);
 	else if (op->txn)
 		snprintf(buf, size, "txn %s %s%lld if %s%s%lld at %c", key, op->kind == OP_ADD && op->arg >= 0 ? "+" : "",
 			 (long long)op->arg, key, inv_op_name((enum inv_op)op->cond_op), (long long)op->cond_value, node);

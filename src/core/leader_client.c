@@ -47,6 +47,16 @@ static bool op_pending(const struct world *w, uint64_t op)
 	return o && o->result == RES_PENDING;
 }
 
+/* The start of the answer to r's forwarded request. */
+static void forward_reply(const struct world *w, int node, const struct leader_request *r, struct msg *m)
+{
+	memset(m, 0, sizeof *m);
+	m->kind = MSG_FORWARD_REPLY;
+	m->term = w->nodes[node].ld.term;
+	m->req = r->op;
+	m->key = r->key;
+}
+
 /* Answers r's client: directly when it talks to this node, else through
  * the node it talks to. error NULL means success. */
 static void complete(struct world *w, int node, struct leader_request *r, const char *error,
@@ -68,11 +78,7 @@ static void complete(struct world *w, int node, struct leader_request *r, const 
 	} else {
 		struct msg m;
 
-		memset(&m, 0, sizeof m);
-		m.kind = MSG_FORWARD_REPLY;
-		m.term = w->nodes[node].ld.term;
-		m.req = r->op;
-		m.key = r->key;
+		forward_reply(w, node, r, &m);
 		m.ok = error == NULL;
 		m.found = found;
 		if (v)
@@ -479,11 +485,7 @@ static void sync_reply(struct world *w, int node, struct leader_request *r)
 {
 	struct msg m;
 
-	memset(&m, 0, sizeof m);
-	m.kind = MSG_FORWARD_REPLY;
-	m.term = w->nodes[node].ld.term;
-	m.req = r->op;
-	m.key = r->key;
+	forward_reply(w, node, r, &m);
 	m.ok = true;
 	m.u.fwd_reply.index = r->read_index;
 	net_send(w, node, r->origin, &m);

@@ -97,10 +97,6 @@ void lock_client_asks(struct world *w, int node, enum op_kind kind, int key, uin
 		w->nodes[node].lk.let_go[key] = op;
 }
 
-const char *lock_op_name(enum op_kind k)
-{
-	return k == OP_ELECT ? "elect" : k == OP_UNLOCK ? "unlock" : "lock";
-}
 
 void world_lock_result(const struct world *w, const struct op *op, char *buf, size_t len)
 {

@@ -197,3 +197,26 @@ bool level_is_read_option(int level)
 {
 	return level >= LEVEL_LOCAL && level <= LEVEL_STRONG;
 }
+
+const char *op_kind_name(enum op_kind k)
+{
+	switch (k) {
+	case OP_READ:
+		return "read";
+	case OP_ADD:
+	case OP_SADD:
+		return "add";
+	case OP_SREMOVE:
+		return "remove";
+	case OP_LOCK:
+		return "lock";
+	case OP_ELECT:
+		return "elect";
+	case OP_UNLOCK:
+		return "unlock";
+	case OP_EXPIRE:
+		return "expire";
+	default:
+		return "write";
+	}
+}

@@ -51,21 +51,6 @@ static const char *option_owner(int level)
 	       "a DynamoDB read (preset dynamodb)";
 }
 
-static const char *kind_word(enum op_kind kind)
-{
-	switch (kind) {
-	case OP_READ:
-		return "read";
-	case OP_ADD:
-	case OP_SADD:
-		return "add";
-	case OP_SREMOVE:
-		return "remove";
-	default:
-		return "write";
-	}
-}
-
 bool world_read_option_fits(const struct world *w, int level)
 {
 	enum preset p = w->preset;
@@ -79,7 +64,7 @@ bool world_read_option_fits(const struct world *w, int level)
 
 int world_check_level(const struct world *w, enum op_kind kind, int level, char *err, size_t errlen)
 {
-	const char *what = kind_word(kind);
+	const char *what = op_kind_name(kind);
 	bool zk = w->preset == PRESET_ZOOKEEPER;
 
 	if (level == LEVEL_DEFAULT)

@@ -66,7 +66,7 @@ static void op_what(char *buf, size_t len, const struct world *w, const struct o
 	char val[48];
 
 	if (op_is_lock(op->kind)) {
-		snprintf(buf, len, "%s %s", lock_op_name(op->kind), world_key_name(w, op->key));
+		snprintf(buf, len, "%s %s", op_kind_name(op->kind), world_key_name(w, op->key));
 		return;
 	}
 	if (op->txn) {

@@ -12,26 +12,7 @@
 
 #include "capviz/cmd.h"
 #include "capviz/world.h"
-
-static struct command ok(const char *line, int n)
-{
-	struct command c;
-	char err[CMD_ERR_MAX] = "";
-
-	if (cmd_parse(line, n, &c, err, sizeof err) != 0)
-		fail_msg("'%s' did not parse: %s", line, err);
-	return c;
-}
-
-static void bad(const char *line, int n, const char *want)
-{
-	struct command c;
-	char err[CMD_ERR_MAX] = "";
-
-	if (cmd_parse(line, n, &c, err, sizeof err) != -1)
-		fail_msg("'%s' parsed, expected error: %s", line, want);
-	assert_string_equal(err, want);
-}
+#include "cmd_helpers.h"
 
 /* Parses and runs line on w; returns what cmd_exec returned, err its words. */
 static int run(struct world *w, const char *line, char *err, size_t errlen)

@@ -11,26 +11,7 @@
 #include <cmocka.h>
 
 #include "capviz/world.h"
-
-static void run_for(struct world *w, int64_t us)
-{
-	world_run_until(w, w->now_us + us);
-}
-
-/* The one node that leads (among up nodes), -1 when none or several. */
-static int the_leader(const struct world *w)
-{
-	int found = -1;
-
-	for (int i = 0; i < w->n; i++) {
-		if (w->nodes[i].crashed || w->nodes[i].ld.role != ROLE_LEADER)
-			continue;
-		if (found >= 0)
-			return -1;
-		found = i;
-	}
-	return found;
-}
+#include "world_helpers.h"
 
 static int a_follower(const struct world *w, int leader)
 {
@@ -68,9 +49,9 @@ static void test_one_leader(void **state)
 	(void)state;
 	for (uint64_t seed = 1; seed <= 10; seed++) {
 		start(&w, 3, seed);
-		assert_true(the_leader(&w) >= 0);
+		assert_true(leader_now(&w) >= 0);
 		for (int i = 0; i < w.n; i++)
-			assert_int_equal(w.nodes[i].ld.leader, the_leader(&w));
+			assert_int_equal(w.nodes[i].ld.leader, leader_now(&w));
 		world_free(&w);
 	}
 }
@@ -84,7 +65,7 @@ static void test_write_at_follower(void **state)
 	(void)state;
 	start(&w, 3, 7);
 	key = world_key(&w, "balance", false);
-	leader = the_leader(&w);
+	leader = leader_now(&w);
 	f = a_follower(&w, leader);
 	op = request(&w, f, OP_WRITE, key, 500);
 	assert_int_equal(op->result, RES_OK);
@@ -112,7 +93,7 @@ static void test_isolated_minority(void **state)
 	(void)state;
 	start(&w, 3, 3);
 	key = world_key(&w, "balance", false);
-	leader = the_leader(&w);
+	leader = leader_now(&w);
 	c = (leader + 2) % 3;
 	term = w.nodes[c].ld.term;
 	world_isolate(&w, c);
@@ -126,10 +107,10 @@ static void test_isolated_minority(void **state)
 	run_for(&w, 5000000);
 	assert_int_equal(w.nodes[c].ld.term, term);
 	assert_int_equal(w.nodes[c].ld.leader, -1);
-	assert_int_equal(the_leader(&w), leader);
+	assert_int_equal(leader_now(&w), leader);
 	world_heal(&w);
 	run_for(&w, 1000000);
-	assert_int_equal(the_leader(&w), leader);
+	assert_int_equal(leader_now(&w), leader);
 	op = request(&w, c, OP_READ, key, 0);
 	assert_int_equal(op->result, RES_OK);
 	assert_int_equal(op->value, 500);
@@ -149,7 +130,7 @@ static void test_deposed_leader_reads(void **state)
 	for (uint64_t seed = 1; seed <= 30; seed++) {
 		start(&w, 3, seed);
 		key = world_key(&w, "balance", false);
-		old = the_leader(&w);
+		old = leader_now(&w);
 		other = (old + 1) % 3;
 		world_isolate(&w, old);
 		do
@@ -179,7 +160,7 @@ static void test_stale_log_loses(void **state)
 	for (uint64_t seed = 1; seed <= 12; seed++) {
 		start(&w, 3, seed);
 		key = world_key(&w, "balance", false);
-		a = the_leader(&w);
+		a = leader_now(&w);
 		b = (a + 1) % 3;
 		c = (a + 2) % 3;
 		world_isolate(&w, c);
@@ -189,7 +170,7 @@ static void test_stale_log_loses(void **state)
 		world_crash(&w, a);
 		world_restore(&w, b, c);
 		run_for(&w, 3000000);
-		assert_int_equal(the_leader(&w), b);
+		assert_int_equal(leader_now(&w), b);
 		op = request(&w, c, OP_READ, key, 0);
 		assert_int_equal(op->result, RES_OK);
 		assert_int_equal(op->value, 500);
@@ -207,13 +188,13 @@ static void test_leader_crash(void **state)
 	(void)state;
 	start(&w, 3, 11);
 	key = world_key(&w, "balance", false);
-	old = the_leader(&w);
+	old = leader_now(&w);
 	term = w.nodes[old].ld.term;
 	op = request(&w, old, OP_WRITE, key, 500);
 	assert_int_equal(op->result, RES_OK);
 	world_crash(&w, old);
 	run_for(&w, 3000000);
-	leader = the_leader(&w);
+	leader = leader_now(&w);
 	assert_true(leader >= 0 && leader != old);
 	assert_true(w.nodes[leader].ld.term > term);
 	op = request(&w, leader, OP_READ, key, 0);
@@ -240,7 +221,7 @@ static void test_minority_refuses(void **state)
 	(void)state;
 	start(&w, 5, 5);
 	key = world_key(&w, "balance", false);
-	leader = the_leader(&w);
+	leader = leader_now(&w);
 	/* Lose three nodes other than the leader: it keeps one follower. */
 	for (int i = 0; i < w.n && lost < 3; i++)
 		if (i != leader) {
@@ -254,7 +235,7 @@ static void test_minority_refuses(void **state)
 	op = request(&w, a_follower(&w, leader), OP_READ, key, 0);
 	assert_int_equal(op->result, RES_ERROR);
 	assert_non_null(strstr(op->error, "no quorum"));
-	assert_int_equal(the_leader(&w), -1);
+	assert_int_equal(leader_now(&w), -1);
 	world_free(&w);
 }
 
@@ -267,7 +248,7 @@ static void test_single_node(void **state)
 	(void)state;
 	start(&w, 1, 2);
 	key = world_key(&w, "balance", false);
-	assert_int_equal(the_leader(&w), 0);
+	assert_int_equal(leader_now(&w), 0);
 	op = request(&w, 0, OP_WRITE, key, 42);
 	assert_int_equal(op->result, RES_OK);
 	op = request(&w, 0, OP_READ, key, 0);
@@ -291,7 +272,7 @@ static void test_mode_switch(void **state)
 	run_for(&w, 1000000);
 	world_set_mode(&w, MODE_CP);
 	run_for(&w, 3000000);
-	assert_true(the_leader(&w) >= 0);
+	assert_true(leader_now(&w) >= 0);
 	op = request(&w, 1, OP_WRITE, key, 7);
 	assert_int_equal(op->result, RES_OK);
 	world_free(&w);
