@@ -31,6 +31,13 @@ struct leader_request {
 	uint64_t read_index;    /* commit index the read must see applied */
 	int level;              /* a read's option (enum level): LEVEL_SYNC syncs first */
 	bool synced;            /* origin: the leader answered the sync; wait to apply sync_index */
+	bool held;              /* origin: waits for the client's earlier requests (FIFO order) */
+	/* origin, ZooKeeper: a write's answer waits until this server has
+	 * applied it too (synced, with sync_index its entry), so the client's
+	 * next read here sees it */
+	bool stashed;
+	bool stash_found;
+	struct version stash_v;
 	bool txn;               /* a conditional write: key cond_op cond_value */
 	uint8_t cond_op;
 	int64_t cond_value;
@@ -79,7 +86,7 @@ struct world;
 struct msg;
 struct op;
 
-enum leader_timer { LT_ELECTION = 1, LT_HEARTBEAT, LT_DEADLINE, LT_LEASE };
+enum leader_timer { LT_ELECTION = 1, LT_HEARTBEAT, LT_DEADLINE, LT_LEASE, LT_RELEASE };
 
 /* leader.c: roles and elections */
 /* Emits EV_ROLE when the role changes: node, role, term, and in peer the
@@ -106,6 +113,8 @@ void leader_client(struct world *w, struct op *op);
 void leader_on_forward(struct world *w, const struct msg *m);
 void leader_on_forward_reply(struct world *w, const struct msg *m);
 void leader_deadline(struct world *w, int node, uint64_t op);
+/* The client's request op, held behind its earlier ones, may go now. */
+void leader_release(struct world *w, int node, uint64_t op);
 /* node learned a leader (or a new term): send waiting requests to it;
  * again: also those already sent to that leader (a link came back). */
 void leader_retry(struct world *w, int node, bool again);

@@ -61,6 +61,7 @@ struct lock_node {
 	uint64_t lease_timer;   /* token of the timer at the lease's end, 0 none */
 	bool lease_warned;      /* the end of this lease was told */
 	uint32_t ap_held;       /* AP lock: bit per path the client was granted and has not let go */
+	uint64_t expired_sid;   /* the client's last session its server saw expire, 0 none */
 	/* per path: the client's latest unlock request; a place made by a
 	 * request before it is one the client has let go */
 	uint64_t let_go[STORE_MAX_KEYS];
@@ -88,6 +89,10 @@ void lock_lead(struct world *w, int node);
 void lock_forget(struct world *w, int node);
 /* The lease timer fired at node. */
 void lock_lease_timer(struct world *w, int node, uint64_t token);
+/* The cluster is about to run in mode to: when its lock service changes
+ * (ZooKeeper's under cp, the register under ap, none under strict), every
+ * lock ends, told, and tokens go on from the highest granted. */
+void lock_handover(struct world *w, int to);
 /* The entry an operation becomes (leader_client.c fills the rest). */
 void lock_entry(struct log_entry *e, int client);
 

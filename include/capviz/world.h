@@ -41,6 +41,7 @@ enum level {
 	LEVEL_EVENTUAL,
 	LEVEL_STRONG,
 	LEVEL_SERIAL,           /* a lightweight transaction's Paxos round (shown, never asked for) */
+	LEVEL_LEADER,           /* a write through the leader, to a majority (ZooKeeper, DynamoDB) */
 	LEVEL_COUNT
 };
 /* A real system's settings (src/core/preset.c): a mode and its levels. The

@@ -17,6 +17,7 @@
 
 #define LIVE_DEFAULT_SPEED 0.1
 #define LIVE_FRAME_MS 33        /* up to 30 frames a second */
+#define LIVE_CLOCK_MS 1000      /* the running clock's slowest update */
 
 static const int live_signals[] = { SIGWINCH, SIGINT, SIGTERM, SIGHUP };
 #define LIVE_NSIG (sizeof live_signals / sizeof live_signals[0])
@@ -189,11 +190,17 @@ static void rearm(struct live *l)
 	bool moving = l->s.w.inflight > 0 || ui_moving(l->ui, f.anim_ms);
 
 	uv_timer_stop(&l->due);
-	if (l->paused || l->stopping)
+	if (l->paused || l->stopping) {
 		moving = false;
-	else if (next >= 0)
-		uv_timer_start(&l->due, on_due,
-			       (uint64_t)ceil((double)(next - f.now_us) / 1000.0 / l->speed) + 1, 0);
+	} else {
+		/* Running, the clock on the status bar moves on at least once a
+		 * second, even when nothing is due (an idle leaderless cluster). */
+		uint64_t ms = LIVE_CLOCK_MS;
+
+		if (next >= 0 && (uint64_t)ceil((double)(next - f.now_us) / 1000.0 / l->speed) + 1 < ms)
+			ms = (uint64_t)ceil((double)(next - f.now_us) / 1000.0 / l->speed) + 1;
+		uv_timer_start(&l->due, on_due, ms, 0);
+	}
 	if (moving && !l->frame_on)
 		uv_timer_start(&l->frame, on_frame, LIVE_FRAME_MS, LIVE_FRAME_MS);
 	else if (!moving && l->frame_on)
@@ -341,9 +348,11 @@ static void first_caption(struct live *l, const struct options *o)
 {
 	char buf[CMD_TEXT_MAX + 64];
 
-	if (o->scenario)
+	if (o->scenario && l->s.sc.description[0])
 		snprintf(buf, sizeof buf, "%.100s: %.150s", l->s.sc.name[0] ? l->s.sc.name : l->s.label,
 			 l->s.sc.description);
+	else if (o->scenario)
+		snprintf(buf, sizeof buf, "%.100s (? lists every key)", l->s.sc.name[0] ? l->s.sc.name : l->s.label);
 	else
 		snprintf(buf, sizeof buf, "Select a node (1-%d), then w writes, r reads, i isolates; "
 			 "? lists every key.", l->s.w.n);

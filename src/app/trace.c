@@ -122,6 +122,7 @@ static void put_op(FILE *f, const struct world *w, const struct op *op, bool don
 		snprintf(cond, sizeof cond, "%s%s%" PRId64, world_key_name(w, op->key),
 			 inv_op_name((enum inv_op)op->cond_op), op->cond_value);
 		put_str(f, "if", cond);
+		put_str(f, "change", op->kind == OP_WRITE ? "set" : "add");
 	}
 	if (!done)
 		return;

@@ -152,6 +152,26 @@ static bool link_pair(struct transcript *t, const struct event *e)
 	return true;
 }
 
+/* An AP lock whose replicas all name a client that does not know it holds
+ * it (its request failed, but its write landed): " (every replica names
+ * ...)". Returns the bytes written. */
+static size_t ap_phantom(const struct world *w, int key, char *buf, size_t len)
+{
+	const struct kstate *first = &w->nodes[0].store.keys[key];
+	int holder = first->present ? aplock_holder(first->v.value) : -1;
+	int n;
+
+	if (w->mode != MODE_AP || holder < 0)
+		return 0;
+	for (int i = 1; i < w->n; i++)
+		if (!w->nodes[i].store.keys[key].present ||
+		    aplock_holder(w->nodes[i].store.keys[key].v.value) != holder)
+			return 0;
+	n = snprintf(buf, len, " (every replica names the client at %c, token %" PRIu32 ", which was told its "
+		     "request failed)", 'A' + holder, aplock_token(first->v.value));
+	return n > 0 && (size_t)n < len ? (size_t)n : 0;
+}
+
 /* Who holds each lock path, as the clients see it: "/locks/r: the client
  * at B (token 3)", "nobody", or every holder of a split brain. */
 static void transcript_locks(struct transcript *t, const char *label)
@@ -169,6 +189,8 @@ static void transcript_locks(struct transcript *t, const char *label)
 		n = world_lock_holders(w, k, holders);
 		used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s:%s", used ? " | " : "",
 					 world_key_name(w, k), n == 0 ? " nobody" : n > 1 ? " SPLIT BRAIN," : "");
+		if (n == 0 && used < sizeof buf)
+			used += ap_phantom(w, k, buf + used, sizeof buf - used);
 		for (int i = 0; i < n && used < sizeof buf; i++) {
 			uint32_t token = 0;
 

@@ -125,9 +125,11 @@ void aplock_changed(struct world *w, int node, int key)
 		return;
 	lk->ap_held &= ~(1u << key);
 	if (holder >= 0)
-		world_lock_note(w, node, key, "the client at %c lost %s: its replica now says the client at %c holds "
-				"it (token %" PRIu32 "); last-write-wins kept the other side's grant", 'A' + node,
-				world_key_name(w, key), 'A' + holder, aplock_token(ks->v.value));
+		world_lock_note(w, node, key, "the client at %c lost %s: last-write-wins kept the newer write of the "
+				"lock, by the client at %c (token %" PRIu32 ")%s", 'A' + node, world_key_name(w, key),
+				'A' + holder, aplock_token(ks->v.value),
+				w->nodes[holder].lk.ap_held & (1u << key) ? "" :
+				", whose request had failed: its write landed all the same");
 	else
 		world_lock_note(w, node, key, "the client at %c lost %s: its replica now says it is free", 'A' + node,
 				world_key_name(w, key));

@@ -143,6 +143,30 @@ static void collect_event(void *ctx, const struct event *e)
 	}
 }
 
+/* What is broken after the heal, whether the heal broke it or found it
+ * broken already: the copy's own flags say, event or not. */
+static void final_breaches(const struct world *c, struct heal_outcome *o)
+{
+	int n = 0;
+
+	for (int i = 0; i < c->n; i++)
+		for (int v = 0; v < c->ninvariants; v++) {
+			const struct invariant *inv = &c->invariants[v];
+			int64_t value = 0;
+
+			if (!c->broken[i][v])
+				continue;
+			if (n++ == 0 && !o->broken[0]) {
+				world_value(c, i, inv->key, &value);
+				snprintf(o->broken, COMPARE_TEXT_MAX, "invariant %s%s%lld broken at %c: %s=%lld",
+					 world_key_name(c, inv->key), inv_op_name(inv->op), (long long)inv->value,
+					 'A' + i, world_key_name(c, inv->key), (long long)value);
+			}
+		}
+	if (n > o->nbroken)
+		o->nbroken = n;
+}
+
 /* The heal is over when its coordinator has heard back from everyone, or
  * after ten seconds of virtual time (a node may be down). */
 static void heal_copy(struct world *c, enum strategy s, struct heal_outcome *o)
@@ -182,6 +206,7 @@ int world_compare_heals(const struct world *w, struct heal_outcome out[STRAT_COU
 		for (int k = 0; k < c.nkeys; k++)
 			for (int i = 0; i < c.n; i++)
 				o->present[k][i] = world_value(&c, i, k, &o->value[k][i]);
+		final_breaches(&c, o);
 		world_free(&c);
 	}
 	return 0;

@@ -12,11 +12,16 @@
 
 static void say_version(const struct world *w, int key, const struct version *v, char *buf, size_t len)
 {
+	const struct write_rec *wr = history_write(&w->hist, v->wid);
 	char val[96];
 
 	world_format_value(w, key, v->value, val, sizeof val);
-	snprintf(buf, len, "write #%" PRIu64 " (%s at %c, timestamp %.3fs)", v->wid, val, 'A' + v->node,
-		 v->ts_us / 1e6);
+	/* A scenario's first value was written by nobody, at no time. */
+	if (wr && wr->op == 0 && wr->invoke_us < 0)
+		snprintf(buf, len, "write #%" PRIu64 " (%s, the first value)", v->wid, val);
+	else
+		snprintf(buf, len, "write #%" PRIu64 " (%s at %c, timestamp %.3fs)", v->wid, val, 'A' + v->node,
+			 v->ts_us / 1e6);
 }
 
 static const struct version *find_sib(const struct kstate *k, uint64_t wid)

@@ -44,6 +44,9 @@ void leader_arm_election(struct world *w, int node)
 	struct leader_node *ld = &w->nodes[node].ld;
 	int64_t delay = rng_range(&w->rng, w->timing.election_min_us, w->timing.election_max_us);
 
+	/* A single node needs nobody's vote: it leads as soon as it is up. */
+	if (w->n == 1 && ld->role != ROLE_LEADER)
+		delay = 0;
 	ld->election_token = world_token(w);
 	world_timer(w, node, PROTO_LEADER, LT_ELECTION, delay, ld->election_token);
 }
@@ -263,6 +266,8 @@ static void leader_timer(struct world *w, int node, int sub, uint64_t token)
 		leader_deadline(w, node, token);
 	else if (sub == LT_LEASE)
 		lock_lease_timer(w, node, token);
+	else if (sub == LT_RELEASE)
+		leader_release(w, node, token);
 }
 
 /* Raft's rule: grant only to a log at least as up to date as ours. */

@@ -47,6 +47,9 @@ static bool op_pending(const struct world *w, uint64_t op)
 	return o && o->result == RES_PENDING;
 }
 
+static void release_next(struct world *w, int node);
+static struct leader_request *find_req(struct leader_node *ld, uint64_t op, int origin);
+
 /* The start of the answer to r's forwarded request. */
 static void forward_reply(const struct world *w, int node, const struct leader_request *r, struct msg *m)
 {
@@ -71,10 +74,13 @@ static void complete(struct world *w, int node, struct leader_request *r, const 
 			op->token = r->token;
 			op->session = r->session;
 		}
+		r->done = true;
 		if (op_pending(w, r->op) && r->cond_failed)
 			world_op_cond_failed(w, r->op, error);
 		else if (op_pending(w, r->op))
 			world_op_finish(w, r->op, error, found, v);
+		release_next(w, node);
+		return;
 	} else {
 		struct msg m;
 
@@ -86,6 +92,8 @@ static void complete(struct world *w, int node, struct leader_request *r, const 
 		if (error)
 			snprintf(m.u.fwd_reply.error, sizeof m.u.fwd_reply.error, "%s", error);
 		m.u.fwd_reply.cond_failed = r->cond_failed;
+		if (r->kind != OP_READ)
+			m.u.fwd_reply.index = r->index;
 		m.u.fwd_reply.lock_outcome = r->lock_outcome;
 		m.u.fwd_reply.holder = r->holder;
 		m.u.fwd_reply.token = r->token;
@@ -205,16 +213,16 @@ static void route(struct world *w, int node, struct leader_request *r)
 
 /* A read the node answers from its own replica at once: an eventual read
  * (DynamoDB) anywhere, a local read (ZooKeeper) at a server that serves. */
-static void local_read(struct world *w, int node, uint64_t op, int key)
+static void local_read(struct world *w, int node, struct leader_request *r)
 {
-	const struct version *v = store_get(&w->nodes[node].store, key);
+	const struct version *v = store_get(&w->nodes[node].store, r->key);
 
-	world_op_finish(w, op, NULL, v != NULL, v);
+	complete(w, node, r, NULL, v != NULL, v);
 }
 
 /* A ZooKeeper server that lost its leader closes its clients' connections:
  * every request there fails at once, rather than waiting. */
-static bool refuse_unserved(struct world *w, int node, uint64_t op)
+static bool refuse_unserved(struct world *w, int node, struct leader_request *r)
 {
 	const char *why;
 	char err[OP_ERROR_MAX];
@@ -223,23 +231,75 @@ static bool refuse_unserved(struct world *w, int node, uint64_t op)
 		return false;
 	snprintf(err, sizeof err, "connection loss: %c has no leader, and a ZooKeeper server without one "
 		 "stops serving", 'A' + node);
-	world_op_finish(w, op, err, false, NULL);
+	complete(w, node, r, err, false, NULL);
 	return true;
+}
+
+/* ZooKeeper runs one client's requests in the order it sent them (its
+ * FIFO client order): a request waits until the client's earlier ones are
+ * answered. A lock's requests do so under any leader-based preset, since
+ * the lock service is ZooKeeper's. */
+static bool fifo(const struct world *w, enum op_kind kind)
+{
+	return w->preset == PRESET_ZOOKEEPER || op_is_lock(kind);
+}
+
+static bool client_busy(const struct leader_node *ld, int node, const struct leader_request *self)
+{
+	for (size_t i = 0; i < ld->nreqs; i++)
+		if (&ld->reqs[i] != self && ld->reqs[i].origin == node && !ld->reqs[i].done)
+			return true;
+	return false;
+}
+
+/* Carries out a request of this node's client: at once when it is a local
+ * read or the server does not serve, else through the leader. */
+static void start(struct world *w, int node, struct leader_request *r)
+{
+	r->held = false;
+	if (refuse_unserved(w, node, r))
+		return;
+	if (r->kind == OP_READ && (r->level == LEVEL_LOCAL || r->level == LEVEL_EVENTUAL)) {
+		local_read(w, node, r);
+		return;
+	}
+	route(w, node, r);
+	leader_advance_commit(w, node);
+}
+
+/* The client's next waiting request goes, now that the one before it is
+ * answered: at once, but from a timer of its own, since the answer may come
+ * from inside a loop over the requests. */
+static void release_next(struct world *w, int node)
+{
+	struct leader_node *ld = &w->nodes[node].ld;
+
+	for (size_t i = 0; i < ld->nreqs; i++) {
+		const struct leader_request *r = &ld->reqs[i];
+
+		if (r->done || r->origin != node)
+			continue;
+		if (r->held)
+			world_timer(w, node, PROTO_LEADER, LT_RELEASE, 0, r->op);
+		return;         /* one in flight at a time */
+	}
+}
+
+void leader_release(struct world *w, int node, uint64_t op)
+{
+	struct leader_request *r = find_req(&w->nodes[node].ld, op, node);
+
+	if (r && r->held)
+		start(w, node, r);
+	reqs_compact(&w->nodes[node].ld);
 }
 
 void leader_client(struct world *w, struct op *op)
 {
 	int node = op->node;
 	uint64_t id = op->id;
-	struct leader_request *r;
+	struct leader_request *r = reqs_add(w, node);
 
-	if (refuse_unserved(w, node, id))
-		return;
-	if (op->kind == OP_READ && (op->level == LEVEL_LOCAL || op->level == LEVEL_EVENTUAL)) {
-		local_read(w, node, id, op->key);
-		return;
-	}
-	r = reqs_add(w, node);
 	if (!r) {
 		world_op_finish(w, id, "out of memory", false, NULL);
 		return;
@@ -257,8 +317,10 @@ void leader_client(struct world *w, struct op *op)
 	r->origin = node;
 	r->deadline_us = w->now_us + w->timing.request_timeout_us;
 	world_timer(w, node, PROTO_LEADER, LT_DEADLINE, w->timing.request_timeout_us, id);
-	route(w, node, r);
-	leader_advance_commit(w, node);
+	if (fifo(w, r->kind) && client_busy(&w->nodes[node].ld, node, r))
+		r->held = true;
+	else
+		start(w, node, r);
 	reqs_compact(&w->nodes[node].ld);
 }
 
@@ -336,6 +398,16 @@ void leader_on_forward_reply(struct world *w, const struct msg *m)
 	r->holder = m->u.fwd_reply.holder;
 	r->token = m->u.fwd_reply.token;
 	r->session = m->u.fwd_reply.session;
+	if (m->ok && r->kind != OP_READ && fifo(w, r->kind) && m->u.fwd_reply.index > ld->applied) {
+		/* A ZooKeeper follower answers its client once it has applied
+		 * the write itself: the client's next read here sees it. */
+		r->synced = true;
+		r->sync_index = m->u.fwd_reply.index;
+		r->stashed = true;
+		r->stash_found = m->found;
+		r->stash_v = m->v;
+		return;
+	}
 	complete(w, node, r, m->ok ? NULL : m->u.fwd_reply.error, m->found, &m->v);
 	reqs_compact(ld);
 }
@@ -348,7 +420,10 @@ void leader_deadline(struct world *w, int node, uint64_t op)
 
 	if (!r)
 		return;
-	if (r->synced)
+	if (r->held)
+		snprintf(why, sizeof why, "timeout: the client's earlier request at %c was still not answered",
+			 'A' + node);
+	else if (r->synced)
 		snprintf(why, sizeof why, "timeout: %c synced but has applied %llu of the leader's %llu entries",
 			 'A' + node, (unsigned long long)ld->applied, (unsigned long long)r->sync_index);
 	else if (ld->role == ROLE_LEADER)
@@ -372,7 +447,7 @@ void leader_retry(struct world *w, int node, bool again)
 	for (size_t i = 0; i < ld->nreqs; i++) {
 		struct leader_request *r = &ld->reqs[i];
 
-		if (r->done || r->serving || r->origin != node || r->synced)
+		if (r->done || r->serving || r->origin != node || r->synced || r->held)
 			continue;
 		if (again || r->fwd_to != ld->leader || r->fwd_term != ld->term)
 			forward(w, node, r);
@@ -386,7 +461,7 @@ void leader_take_over(struct world *w, int node)
 	for (size_t i = 0; i < ld->nreqs; i++) {
 		struct leader_request *r = &ld->reqs[i];
 
-		if (!r->done && !r->serving && r->origin == node)
+		if (!r->done && !r->serving && !r->held && r->origin == node)
 			serve(w, node, r);
 	}
 	reqs_compact(ld);
@@ -500,7 +575,9 @@ static void synced_reads(struct world *w, int node)
 	for (size_t i = 0; i < ld->nreqs; i++) {
 		struct leader_request *r = &ld->reqs[i];
 
-		if (!r->done && r->synced && r->sync_index <= ld->applied) {
+		if (!r->done && r->synced && r->sync_index <= ld->applied && r->stashed) {
+			complete(w, node, r, NULL, r->stash_found, &r->stash_v);
+		} else if (!r->done && r->synced && r->sync_index <= ld->applied) {
 			const struct version *v = store_get(&w->nodes[node].store, r->key);
 
 			complete(w, node, r, NULL, v != NULL, v);

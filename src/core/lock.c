@@ -61,7 +61,9 @@ static void promoted(struct world *w, int node, int key, const char *why)
 	struct event e;
 	char text[200];
 
-	if (q->n == 0 || q->q[0].client != node)
+	/* A server catching up replays old changes: its client learns only
+	 * of a lock it can count on now. */
+	if (q->n == 0 || q->q[0].client != node || !world_lock_held(w, node, key, NULL))
 		return;
 	snprintf(text, sizeof text, "the client at %c now %s %s (token %" PRIu32 "): %s", 'A' + node,
 		 w->key_type[key] == KT_ELECTION ? "leads" : "holds", world_key_name(w, key), q->q[0].seq, why);
@@ -127,6 +129,15 @@ static void expire(struct world *w, int node, struct log_entry *e)
 	if (rep->session[c] != e->session)
 		return;
 	rep->session[c] = 0;
+	if (node == c) {
+		/* The client's own server applies it: the client is told, as
+		 * ZooKeeper tells a client that reconnects after its session
+		 * expired. */
+		w->nodes[node].lk.expired_sid = e->session;
+		if (w->nodes[node].ld.role != ROLE_LEADER)
+			world_lock_note(w, c, -1, "the client at %c learns its session 0x%" PRIx64 " expired: its locks "
+					"and candidacies are gone", 'A' + c, e->session);
+	}
 	if (w->nodes[node].ld.role == ROLE_LEADER)
 		world_lock_note(w, c, -1, "session 0x%" PRIx64 " of the client at %c expired: the leader heard "
 				 "nothing from %c for %.1fs; its locks and candidacies are gone", e->session, 'A' + c,
@@ -340,4 +351,78 @@ void lock_lease_timer(struct world *w, int node, uint64_t token)
 	world_lock_note(w, node, -1, "the client at %c heard nothing of its session for %.1fs: it must assume "
 			 "the session expired and stop using its locks", 'A' + node,
 			 w->timing.session_timeout_us / 1e6);
+}
+
+/* The lock service's family under a mode: ZooKeeper's recipe under the
+ * leader-based protocol, the register under the leaderless one, none under
+ * strict. */
+static int service_of(enum mode m)
+{
+	return m == MODE_CP ? 1 : m == MODE_AP ? 2 : 0;
+}
+
+/* The highest token any replica has granted for key, either way. */
+static uint32_t token_floor(const struct world *w, int key)
+{
+	uint32_t floor = 0;
+
+	for (int i = 0; i < w->n; i++) {
+		const struct kstate *ks = &w->nodes[i].store.keys[key];
+
+		if (w->nodes[i].lk.rep.locks[key].cseq > floor)
+			floor = w->nodes[i].lk.rep.locks[key].cseq;
+		if (ks->present && aplock_token(ks->v.value) > floor)
+			floor = aplock_token(ks->v.value);
+	}
+	return floor;
+}
+
+void lock_handover(struct world *w, int to)
+{
+	for (int k = 0; k < w->nkeys; k++) {
+		int holders[WORLD_MAX_NODES], n;
+		uint32_t floor;
+
+		if (!key_type_is_lock(w->key_type[k]) || service_of(w->mode) == service_of((enum mode)to))
+			continue;
+		n = world_lock_holders(w, k, holders);
+		for (int j = 0; j < n; j++)
+			world_lock_note(w, holders[j], k, "the client at %c no longer holds %s: the cluster now runs "
+					"as %s, another lock service, and its session is gone", 'A' + holders[j],
+					world_key_name(w, k), mode_name((enum mode)to));
+		/* Tokens go on from the highest granted, whichever the service. */
+		floor = token_floor(w, k);
+		for (int i = 0; i < w->n; i++) {
+			struct lock_node *lk = &w->nodes[i].lk;
+
+			memset(&lk->rep.locks[k], 0, sizeof lk->rep.locks[k]);
+			lk->rep.locks[k].cseq = floor;
+			lk->ap_held &= ~(1u << k);
+			lk->let_go[k] = 0;
+		}
+		if (service_of((enum mode)to) == 2) {
+			struct version v;
+
+			memset(&v, 0, sizeof v);
+			v.value = (int64_t)((uint64_t)floor << 4);
+			v.wid = world_system_write(w, k, v.value);
+			v.ts_us = w->now_us;
+			for (int i = 0; i < w->n; i++) {
+				struct kstate *ks = store_state(&w->nodes[i].store, k);
+
+				kstate_assign(ks, w->key_type[k], &v, w->n);
+				world_state_changed(w, i, k, 1);
+			}
+		}
+	}
+	if (service_of(w->mode) == service_of((enum mode)to))
+		return;
+	/* Lock entries still in a log from before never take effect now: they
+	 * count as overtaken by the change. */
+	for (int i = 0; i < w->n; i++) {
+		memset(w->nodes[i].lk.rep.session, 0, sizeof w->nodes[i].lk.rep.session);
+		for (int c = 0; c < WORLD_MAX_NODES; c++)
+			w->nodes[i].lk.rep.last_op[c] = w->hist.nops;
+		w->nodes[i].lk.expired_sid = 0;
+	}
 }

@@ -73,6 +73,10 @@ void world_session_text(const struct world *w, int node, char *buf, size_t len)
 		snprintf(buf, len, "server down");
 		return;
 	}
+	if (!sid && nd->lk.expired_sid) {
+		snprintf(buf, len, "session 0x%" PRIx64 " expired", nd->lk.expired_sid);
+		return;
+	}
 	if (!sid && !nd->lk.lease_sid) {
 		snprintf(buf, len, "no session");
 		return;
@@ -83,12 +87,15 @@ void world_session_text(const struct world *w, int node, char *buf, size_t len)
 		snprintf(buf, len, "session 0x%" PRIx64 " %s", sid, nd->lk.lease_sid == sid ? "expired" : "unconfirmed");
 		return;
 	}
-	if (world_serving(w, node, &why)) {
+	left = nd->lk.lease_base_us + w->timing.session_timeout_us - w->now_us;
+	/* Renewed at each heartbeat, a lease has nearly all its time left;
+	 * one that runs down means the leader no longer hears this server. */
+	if (world_serving(w, node, &why) && left > w->timing.session_timeout_us - 3 * w->timing.heartbeat_us) {
 		snprintf(buf, len, "session 0x%" PRIx64 " connected", sid);
 		return;
 	}
-	left = nd->lk.lease_base_us + w->timing.session_timeout_us - w->now_us;
-	snprintf(buf, len, "session 0x%" PRIx64 " disconnected (expires within %.1fs)", sid, left / 1e6);
+	snprintf(buf, len, "session 0x%" PRIx64 " %s, %.1fs left", sid,
+		 world_serving(w, node, &why) ? "unheard by the leader" : "disconnected", left / 1e6);
 }
 
 void lock_client_asks(struct world *w, int node, enum op_kind kind, int key, uint64_t op)

@@ -285,6 +285,15 @@ static void committed(struct world *w, struct lwt_request *r)
 	answer(w, r, why, true);
 }
 
+/* The commit is written at the request's write level, as Cassandra does,
+ * and at least at a majority, so an ordinary quorum read sees it. */
+static int commit_need(const struct world *w)
+{
+	int need = world_level_need(w, w->write_level);
+
+	return need > world_quorum(w) ? need : world_quorum(w);
+}
+
 static void on_reply(struct world *w, int c, struct lwt_request *r, int from, const struct msg *m)
 {
 	uint32_t bit = 1u << from;
@@ -324,7 +333,7 @@ static void on_reply(struct world *w, int c, struct lwt_request *r, int from, co
 		decide(w, c, r);
 	else if (r->phase == LWT_PROPOSE && lwt_count(r->yes) == world_quorum(w))
 		commit(w, c, r);
-	else if (r->phase == LWT_COMMIT) {
+	else if (r->phase == LWT_COMMIT && lwt_count(r->yes) >= commit_need(w)) {
 		committed(w, r);
 		if (r->yes == (1u << w->n) - 1)
 			lwt_drop(w, c, r->req);
@@ -413,7 +422,7 @@ static void deadline(struct world *w, int c, struct lwt_request *r)
 				 yes, world_quorum(w));
 		else
 			snprintf(why, sizeof why, "timeout: committed at %d of %d replicas (chosen: it takes effect as "
-				 "replicas catch up)", yes, world_quorum(w));
+				 "replicas catch up)", yes, commit_need(w));
 		answer(w, r, why, false);
 	}
 	if (r->phase == LWT_COMMIT) {

@@ -178,6 +178,7 @@ static const char *const level_names[LEVEL_COUNT] = {
 	[LEVEL_EVENTUAL] = "eventual",
 	[LEVEL_STRONG] = "strong",
 	[LEVEL_SERIAL] = "SERIAL",
+	[LEVEL_LEADER] = "leader",
 };
 
 const char *level_name(int level)

@@ -26,8 +26,11 @@ int world_op_level(const struct world *w, enum op_kind kind, int level)
 {
 	switch (w->mode) {
 	case MODE_CP:
+		/* ZooKeeper and DynamoDB write through the leader (to a majority);
+		 * Cassandra's QUORUM is no word of theirs. */
 		if (kind != OP_READ)
-			return LEVEL_QUORUM;
+			return w->preset >= PRESET_DYNAMODB && w->preset <= PRESET_ZOOKEEPER ? LEVEL_LEADER :
+			       LEVEL_QUORUM;
 		if (level_is_read_option(level))
 			return level;
 		/* A level named on the read itself asks for no read option:

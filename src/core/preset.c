@@ -23,14 +23,16 @@ static const struct preset_info presets[PRESET_COUNT] = {
 		"a majority side answers; the minority errs; R+W>N: reads see the latest write",
 		"the majority answers, the minority errs" },
 	[PRESET_CASSANDRA_ALL] = { "cassandra-all", "PA/EL",
-		"any cut replica makes every request err; reads see the latest write",
+		"any cut replica makes every request err; reads see the latest write (the seed files Cassandra as "
+		"PA for its usual levels; at ALL it behaves PC)",
 		"any cut replica makes requests err" },
 	[PRESET_DYNAMODB] = { "dynamodb", "PA/EL",
 		"eventual reads answer on every side, even stale; writes and strong reads need the key's leader "
 		"and a majority, else err",
-		"eventual reads answer (stale); writes need the leader" },
+		"eventual reads answer; writes need leader" },
 	[PRESET_DYNAMODB_STRONG] = { "dynamodb-strong", "PA/EC",
-		"reads and writes go through the key's leader: a side that cannot reach it errs",
+		"reads and writes go through the key's leader: a side that cannot reach it errs (the seed files "
+		"DynamoDB as PA, for its eventual reads; with strong reads it behaves PC)",
 		"only the leader's side answers" },
 	[PRESET_ZOOKEEPER] = { "zookeeper", "PC/EC",
 		"the majority side serves; a server cut off from the leader stops serving; reads may lag unless synced",
@@ -59,7 +61,7 @@ const char *world_promise(const struct world *w, bool brief)
 {
 	static const char *const modes[MODE_COUNT][2] = {
 		[MODE_CP] = { "a majority side serves; the minority refuses (no quorum); reads are linearizable",
-			      "the majority serves, the minority refuses" },
+			      "the majority serves, the minority errs" },
 		[MODE_AP] = { "every side answers; reads may be stale until the partition heals",
 			      "every side answers; reads may be stale" },
 		[MODE_STRICT] = { "writes need every replica: any partition refuses them; reads stay local",

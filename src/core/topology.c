@@ -235,6 +235,7 @@ void world_set_mode(struct world *w, enum mode m)
 	}
 	snprintf(why, sizeof why, "aborted: switched to %s", mode_name(m));
 	world_fail_pending(w, -1, why);
+	lock_handover(w, m);
 	world_proto(w)->leave(w);
 	w->mode = m;
 	e = world_event(w, EV_MODE);

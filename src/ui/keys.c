@@ -85,6 +85,18 @@ static const struct key_def keys[] = {
 
 #define NKEYS (sizeof keys / sizeof keys[0])
 
+/* Each key's help in at most 25 cells, in the table's order, for a help
+ * that must fit two columns (80x24). */
+static const char *const briefs[] = {
+	"this help", "select A..G; Tab: next", "write (asks the value)", "read", "cut or restore a link",
+	"cut or restore one way", "isolate or rejoin", "crash or recover", "switch CP and AP",
+	"cycle levels, read option", "heal: lww, crdt or merge", "cycle the strategy", "cycle the presets",
+	"resolve a conflict", "fork: three heals", "pause or resume", "step one event", "halve or double speed",
+	"type a command", "scroll the requests", "scroll the event log", "select node, cut link", "quit",
+};
+
+_Static_assert(sizeof briefs / sizeof briefs[0] == NKEYS, "a brief help for every key");
+
 static const struct key_def *find_key(int ch)
 {
 	if (ch >= '1' && ch <= '7')
@@ -155,7 +167,7 @@ static void next_level(const struct world *w, char *buf, size_t len)
 	}
 	if (w->preset == PRESET_DYNAMODB || w->preset == PRESET_DYNAMODB_STRONG)
 		next = r == LEVEL_EVENTUAL ? LEVEL_STRONG : LEVEL_EVENTUAL;
-	else if (w->preset == PRESET_ZOOKEEPER)
+	else if (w->preset == PRESET_ZOOKEEPER || w->preset == PRESET_SINGLE)
 		next = r == LEVEL_LOCAL ? LEVEL_SYNC : LEVEL_LOCAL;
 	else
 		next = r == LEVEL_QUORUM ? LEVEL_LOCAL : r == LEVEL_LOCAL ? LEVEL_SYNC : LEVEL_QUORUM;
@@ -363,6 +375,11 @@ static void act(struct ui *u, const struct key_def *k, int ch, const struct ui_f
 		break;
 	case KA_ASK_CUT:
 	case KA_ASK_ONEWAY:
+		if (f->w->n == 1) {
+			ui_status(u, true, "a single node has no links: no partition is possible (the 'CA' system "
+				  "gives up partition tolerance, not C or A)");
+			break;
+		}
 		u->ask = k->act == KA_ASK_CUT ? ASK_CUT : ASK_ONEWAY;
 		u->ask_a = -1;
 		ask_status(u, f);
@@ -473,7 +490,7 @@ void ui_hint_draw(struct ui *u)
 /* The help overlay: every key of the table, then what the glyphs mean. */
 void ui_help_draw(struct ui *u)
 {
-	int h = (int)NKEYS + 3, wd = 78, y0, x0;
+	int h = (int)NKEYS + 3, wd = u->cols - 2 < 110 ? u->cols - 2 : 110, y0, x0;
 	bool legend = u->rows >= h;
 
 	if (h > u->rows)    /* two columns then: half the rows, and a border */
@@ -500,7 +517,8 @@ void ui_help_draw(struct ui *u)
 			if (r > rows)
 				continue;
 			ui_put(u->help, r, x, 10, ui_attr(u, UR_TITLE), keys[i].name);
-			ui_put(u->help, r, x + 10, cw - 12, A_NORMAL, keys[i].help);
+			ui_put(u->help, r, x + 10, cw - 12, A_NORMAL,
+			       (int)ui_cells(keys[i].help) > cw - 12 ? briefs[i] : keys[i].help);
 		}
 	}
 	if (legend)

@@ -162,6 +162,8 @@ static void log_text(struct ui *u, const struct event *e)
 		/* A split brain is news worth the message line too. */
 		if (strncmp(e->text, "SPLIT", 5) == 0)
 			ui_status(u, true, e->text);
+		else if (strncmp(u->status_text, "SPLIT", 5) == 0)
+			ui_status(u, false, e->text);   /* what became of the split brain */
 		ui_log_add(u, strncmp(e->text, "SPLIT", 5) == 0 ? UR_BROKEN : UR_TITLE, "%7.3f %s", t, e->text);
 		break;
 	default:

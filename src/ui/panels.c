@@ -70,8 +70,8 @@ static void op_what(char *buf, size_t len, const struct world *w, const struct o
 		return;
 	}
 	if (op->txn) {
-		snprintf(buf, len, "txn %s%s%s%" PRId64 " if%s%" PRId64, key, *key ? " " : "",
-			 op->kind == OP_ADD && op->arg >= 0 ? "+" : op->kind == OP_WRITE ? "=" : "", op->arg,
+		snprintf(buf, len, "txn %s%s%s%" PRId64 " if %s%" PRId64, key, *key ? " " : "",
+			 op->kind == OP_ADD && op->arg >= 0 ? "+" : op->kind == OP_WRITE ? "set " : "", op->arg,
 			 inv_op_name((enum inv_op)op->cond_op), op->cond_value);
 		return;
 	}
@@ -117,7 +117,7 @@ static int op_line(struct ui *u, const struct world *w, const struct op *op, int
 		/* Break after the last space that fits, if there is one. */
 		if (cut > room) {
 			cut = room;
-			while (cut > room / 2 && rest[cut] != ' ')
+			while (cut > room / 4 && rest[cut] != ' ')
 				cut--;
 			if (rest[cut] != ' ')
 				cut = room;

@@ -184,7 +184,7 @@ static void status_parts(const struct ui_frame *f, const struct ui *u, int brief
 	if (w->mode == MODE_AP)
 		snprintf(heal, sizeof heal, brief > 1 ? "%s %s " : "%s heal: %s  ", v, strategy_name(w->strategy));
 	else if (w->preset == PRESET_DYNAMODB || w->preset == PRESET_DYNAMODB_STRONG)
-		snprintf(heal, sizeof heal, brief > 1 ? "%s %gRCU " : "%s RCU %g  ", v, w->rcu_half / 2.0);
+		snprintf(heal, sizeof heal, brief > 1 ? "%s RCU %g " : "%s RCU %g  ", v, w->rcu_half / 2.0);
 	/* Briefest, a preset's name stands for its levels (setting a level by
 	 * hand clears the preset). */
 	if (brief > 1 && w->preset != PRESET_NONE)
@@ -213,8 +213,11 @@ static void status_title(const struct world *w, int brief, char *buf, size_t len
 	}
 	if (world_rule_text(w, true, rule, sizeof rule) && brief == 0)
 		snprintf(rule, sizeof rule, "%s", strcmp(rule, "R+W>N") == 0 ? "R+W>N overlap" : "R+W<=N may be stale");
-	snprintf(buf, len, " %s %s %s%s%s ", mode_title(w->mode, true), preset_name(w->preset),
-		 preset_class(w->preset), rule[0] ? " " : "", rule);
+	/* A preset names its system and class; the protocol comes after, as
+	 * room allows (CP or AP before "dynamodb PA/EL" would read as a
+	 * contradiction). */
+	snprintf(buf, len, " %s %s%s%s%s ", preset_name(w->preset), preset_class(w->preset), rule[0] ? " " : "", rule,
+		 brief > 0 ? "" : w->mode == MODE_AP ? ", leaderless" : ", leader-based");
 }
 
 static void draw_status(struct ui *u, const struct ui_frame *f)

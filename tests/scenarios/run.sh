@@ -64,7 +64,7 @@ check "rule: QUORUM levels overlap" has "$tmp/rule" "rule    R=2 W=2 N=3: R+W>N,
 check "rule: a preset names itself, class and promise" has "$tmp/rule" "config  preset cassandra-all (PA/EL): "
 check "--list-presets lists the seven presets" sh -c "[ \$($BIN --list-presets | grep -c -E '^(cassandra-(one|quorum|all)|dynamodb|dynamodb-strong|zookeeper|single) ') -eq 7 ]"
 "$BIN" --headless -p dynamodb > "$tmp/dd" 2>&1
-check "dynamodb: the write at A succeeds" has "$tmp/dd" "#1 write balance=500 at A \[QUORUM\]: ok"
+check "dynamodb: the write at A succeeds" has "$tmp/dd" "#1 write balance=500 at A \[leader\]: ok"
 check "dynamodb: the eventual read at C answers the stale 100, for 0.5 RCU" has "$tmp/dd" "#2 read balance at C \[eventual\]: ok, 100 (write #1) (0ms, 0.5 RCU) STALE"
 check "dynamodb: the run counts its read units" has "$tmp/dd" "RCU     1 read units consumed"
 "$BIN" --headless -p dynamodb-strong > "$tmp/ds" 2>&1
@@ -78,7 +78,7 @@ check "zookeeper: the header states the class and the promise" has "$tmp/zk" "pr
 check "dynamodb: an eventual read is stale with no partition" has "$tmp/dr" "#2 read balance at C \[eventual\]: ok, 100 (write #1) (0ms, 0.5 RCU) STALE"
 check "dynamodb: a strong read goes through the leader, for 1 RCU" has "$tmp/dr" "#3 read balance at C \[strong\]: ok, 500 (write #2) ([0-9]*ms, 1 RCU)"
 "$BIN" --headless scenarios/dynamodb-transaction.ini > "$tmp/dt" 2>&1
-check "txn: the minority side errs rather than overdraw" has "$tmp/dt" "#2 txn balance -100 if balance>=100 at C \[QUORUM\]: error"
+check "txn: the minority side errs rather than overdraw" has "$tmp/dt" "#2 txn balance -100 if balance>=100 at C \[leader\]: error"
 check "txn: a second withdrawal finds 0" has "$tmp/dt" "error: condition failed: balance is 0, needs balance>=100"
 check "txn: plain withdrawals in cassandra-one overdraw" has "$tmp/dt" "BROKEN  invariant balance>=0 broken at A: balance=-100"
 check "txn: a lightweight transaction needs a majority" has "$tmp/dt" "txn balance -100 if balance>=100 at C \[SERIAL\]: error: timeout: 1 of 2 replicas promised"

@@ -209,7 +209,7 @@ ap_split_brain() {
 	start "$BIN -p cassandra-one --speed 10"
 	wait_for "cassandra-one" && wait_for "every side answers" || return 1
 	keys 3 i && wait_for "link B-C cut" &&
-		keys : "lock A /locks/resource_A" Enter && wait_for "ok: granted" &&
+		keys : "lock A /locks/resource_A" Enter && wait_for "granted, token 1" &&
 		keys : "lock C /locks/resource_A" Enter && wait_for "SPLIT BRAIN: 2 clients hold" &&
 		[ "$(screen | grep -c -F 'SPLIT BRAIN: holds')" -eq 2 ]
 }
