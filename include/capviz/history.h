@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "capviz/lincheck.h"
 #include "capviz/msg.h"
 
 #define OP_ERROR_MAX 128
@@ -27,8 +28,12 @@ struct op {
 	bool found;             /* a read that returned a value */
 	int64_t value;          /* the value read, or the value written */
 	uint64_t wid;           /* a write's own id; for a read, the id it saw */
-	bool stale;             /* a read that missed a write completed before it began */
-	uint64_t missed_wid;    /* for a stale read: the newest write it missed */
+	bool stale;             /* it has no valid linearization (flaw says why) */
+	uint8_t flaw;           /* enum lin_flaw */
+	uint64_t missed_wid;    /* the version that makes it impossible */
+	uint64_t witness_op;    /* the operation that shows it (0: that version's own write) */
+	uint64_t read_wid;      /* a refused txn: the version its condition was checked on */
+	bool has_read_wid;      /* ... when one version was (under last-write-wins) */
 	bool lost;              /* an acknowledged write that a heal discarded */
 	bool conflict;          /* a read that found concurrent versions */
 	uint8_t rcu_half;       /* DynamoDB: what the read cost, in half read units */
@@ -54,21 +59,13 @@ struct write_rec {
 	int64_t invoke_us;
 	int64_t done_us;        /* -1 while pending */
 	enum op_result result;
-};
-
-/* The ok writes of one key in the order they completed (core time only moves
- * forward, so that is also done_us order), with the running maximum of their
- * invoke times: enough to tell in O(log n) whether a read missed a write. */
-struct history_done {
-	int64_t done_us;
-	int64_t max_invoke_us;  /* the latest invoke among this entry and those before */
-	uint64_t max_wid;       /* the write with that invoke */
+	bool rmw;               /* a read-modify-write: built on base_wid (0: never written) */
+	uint64_t base_wid;
+	struct lin_ver lin;     /* its part in the linearizability check */
 };
 
 struct history_key {
-	struct history_done *done;
-	size_t len;
-	size_t cap;
+	struct lin_key lin;
 };
 
 struct history {
@@ -88,11 +85,14 @@ struct op *history_add_op(struct history *h);
 struct write_rec *history_add_write(struct history *h);
 struct op *history_op(const struct history *h, uint64_t id);
 struct write_rec *history_write(const struct history *h, uint64_t wid);
-/* Records that write wid completed ok (in core time order). Returns -1 when
- * memory runs out. */
-int history_write_done(struct history *h, uint64_t wid);
-/* Marks op stale when it read a write that precedes, in real time, a write
- * of the same key that completed before op began. Returns op->stale. */
-bool history_check_read(struct history *h, struct op *op);
-
+/* The write wid was applied on top of base (a read-modify-write: an add, a
+ * set change, a txn); the first apply decides. */
+void history_write_base(struct history *h, uint64_t wid, uint64_t base);
+/* Judges op as it finishes ok: a read (or a refused txn) by the version it
+ * saw, a write by its place among the others; flags it when it has no valid
+ * linearization. Returns -1 when memory ran out. */
+int history_check(struct history *h, struct op *op);
+/* A write no client made (a first value when first, a heal's merge) is in
+ * place now. Returns -1 when memory ran out. */
+int history_system_write(struct history *h, uint64_t wid, bool first);
 #endif

@@ -37,6 +37,7 @@ enum msg_kind {
 	MSG_LWT_ACCEPT,
 	MSG_LWT_COMMIT,
 	MSG_LWT_COMMIT_ACK,
+	MSG_REPAIR_ACK,     /* a read repair was taken: the replica's state now */
 	MSG_KIND_COUNT
 };
 

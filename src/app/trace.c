@@ -97,6 +97,22 @@ static void put_lock(FILE *f, const struct op *op)
 		fputs(",\"lost\":true", f);
 }
 
+/* Why an operation has no valid linearization: "stale":true, the version
+ * it missed, the operation that shows it, and the words. */
+static void put_flaw(FILE *f, const struct world *w, const struct op *op)
+{
+	static const char *const flaws[] = { "", "stale", "lost-update", "stale-base" };
+	char why[400];
+
+	fprintf(f, ",\"stale\":true,\"missed\":%" PRIu64, op->missed_wid);
+	if (op->flaw < sizeof flaws / sizeof flaws[0])
+		put_str(f, "flaw", flaws[op->flaw]);
+	if (op->witness_op)
+		fprintf(f, ",\"witness\":%" PRIu64, op->witness_op);
+	world_explain(w, op, false, why, sizeof why);
+	put_str(f, "why", why);
+}
+
 static void put_op(FILE *f, const struct world *w, const struct op *op, bool done)
 {
 	fprintf(f, ",\"id\":%" PRIu64, op->id);
@@ -132,12 +148,16 @@ static void put_op(FILE *f, const struct world *w, const struct op *op, bool don
 		put_str(f, "error", op->error);
 		if (op->cond_failed)
 			fputs(",\"cond_failed\":true", f);
+		if (op->stale)
+			put_flaw(f, w, op);
 		return;
 	}
 	if (op->kind != OP_READ) {
 		put_value(f, w, op->key, op->value);
 		if (op->lost)
 			fputs(",\"lost\":true", f);
+		if (op->stale)
+			put_flaw(f, w, op);
 		return;
 	}
 	if (!op->found) {
@@ -147,7 +167,7 @@ static void put_op(FILE *f, const struct world *w, const struct op *op, bool don
 	put_value(f, w, op->key, op->value);
 	fprintf(f, ",\"wid\":%" PRIu64, op->wid);
 	if (op->stale)
-		fprintf(f, ",\"stale\":true,\"missed\":%" PRIu64, op->missed_wid);
+		put_flaw(f, w, op);
 	if (op->conflict)
 		fputs(",\"conflict\":true", f);
 }

@@ -56,16 +56,15 @@ static void op_head(char *buf, size_t len, const struct world *w, const struct o
 	}
 }
 
-/* The end of a successful read's line: stale or conflict, and why. */
+/* The end of an operation's line: why it has no valid linearization, or
+ * that a read met concurrent versions. */
 static void read_notes(char *buf, size_t len, const struct world *w, const struct op *op)
 {
-	const struct write_rec *m = history_write(&w->hist, op->missed_wid);
-	char val[96];
+	char why[320];
 
-	if (op->stale && m) {
-		world_format_value(w, m->key, m->value, val, sizeof val);
-		snprintf(buf, len, " STALE: write #%" PRIu64 " (%s=%s) finished at %.3fs, before this read began",
-			 m->wid, world_key_name(w, m->key), val, m->done_us / 1e6);
+	if (op->stale) {
+		world_explain(w, op, true, why, sizeof why);
+		snprintf(buf, len, " %s: %s", op->flaw == FLAW_LOST_UPDATE ? "LOST UPDATE" : "STALE", why);
 	} else if (op->conflict) {
 		snprintf(buf, len, w->strategy == STRAT_LWW ? " (concurrent versions: the latest timestamp is read)" :
 			 " (concurrent versions, merged by %s)", strategy_name(w->strategy));
@@ -106,10 +105,11 @@ void report_op(char *buf, size_t len, const struct world *w, const struct op *op
 	} else if (!op->found) {
 		snprintf(buf, len, "%s: ok, not found %s", head, took);
 	} else {
-		n = snprintf(buf, len, "%s: ok, %s (write #%" PRIu64 ") %s", head, val, op->wid, took);
-		if (n > 0 && (size_t)n < len)
-			read_notes(buf + n, len - (size_t)n, w, op);
+		snprintf(buf, len, "%s: ok, %s (write #%" PRIu64 ") %s", head, val, op->wid, took);
 	}
+	n = (int)strlen(buf);
+	if ((size_t)n + 1 < len && (op->stale || (op->kind == OP_READ && op->conflict)))
+		read_notes(buf + n, len - (size_t)n, w, op);
 }
 
 static void line(struct transcript *t, int64_t t_us, const char *tag, const char *text)

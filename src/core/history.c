@@ -1,7 +1,5 @@
-/* history.c: the record of client operations and writes. It also flags the
- * plainest consistency violation as it happens: a read that returns a write
- * which, in real time, was already overwritten by a completed write before
- * the read began. */
+/* history.c: the record of client operations and writes, and the entry to
+ * the linearizability check (lincheck.c) as each operation finishes. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,7 +16,7 @@ void history_free(struct history *h)
 	free(h->ops);
 	free(h->writes);
 	for (int k = 0; k < STORE_MAX_KEYS; k++)
-		free(h->keys[k].done);
+		lin_key_free(&h->keys[k].lin);
 	memset(h, 0, sizeof *h);
 }
 
@@ -51,6 +49,7 @@ struct write_rec *history_add_write(struct history *h)
 	memset(wr, 0, sizeof *wr);
 	wr->wid = h->nwrites;
 	wr->done_us = -1;
+	lin_ver_init(&wr->lin, wr->wid);
 	return wr;
 }
 
@@ -68,80 +67,53 @@ struct write_rec *history_write(const struct history *h, uint64_t wid)
 	return &h->writes[wid - 1];
 }
 
-int history_write_done(struct history *h, uint64_t wid)
+void history_write_base(struct history *h, uint64_t wid, uint64_t base)
 {
-	void *grown;
-	const struct write_rec *wr = history_write(h, wid);
-	struct history_key *k;
-	struct history_done *d;
+	struct write_rec *wr = history_write(h, wid);
 
-	if (!wr || wr->key < 0 || wr->key >= STORE_MAX_KEYS)
-		return 0;
-	k = &h->keys[wr->key];
-	grown = array_grow(k->done, &k->cap, k->len, sizeof *k->done);
-	if (!grown)
-		return -1;
-	k->done = grown;
-	d = &k->done[k->len];
-	d->done_us = wr->done_us;
-	d->max_invoke_us = wr->invoke_us;
-	d->max_wid = wr->wid;
-	if (k->len > 0 && d[-1].max_invoke_us >= wr->invoke_us) {
-		d->max_invoke_us = d[-1].max_invoke_us;
-		d->max_wid = d[-1].max_wid;
-	}
-	k->len++;
-	return 0;
+	if (!wr || wr->rmw)
+		return;
+	wr->rmw = true;
+	wr->base_wid = base;
 }
 
-/* How many of key's completed writes finished strictly before t_us. */
-static size_t done_before(const struct history_key *k, int64_t t_us)
+int history_check(struct history *h, struct op *op)
 {
-	size_t lo = 0, hi = k->len;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (k->done[mid].done_us < t_us)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* A read is stale when some write w completed before the read began and the
- * write the read saw had completed before w began: w then overwrote it in
- * real time. "Never written" precedes every write; an init value precedes
- * every client write; a write that failed or is pending may take effect at
- * any time after its invoke, so it precedes nothing. */
-bool history_check_read(struct history *h, struct op *op)
-{
-	const struct write_rec *seen;
-	const struct history_key *k;
-	const struct history_done *last;
-	int64_t seen_done;
-	size_t n;
+	struct write_rec *wr;
 
 	op->stale = false;
+	op->flaw = FLAW_NONE;
 	op->missed_wid = 0;
-	if (op->kind != OP_READ || op->result != RES_OK || op->key < 0 || op->key >= STORE_MAX_KEYS)
-		return false;
-	k = &h->keys[op->key];
-	n = done_before(k, op->invoke_us);
-	if (n == 0)
-		return false;
-	last = &k->done[n - 1];
-	seen = op->found ? history_write(h, op->wid) : NULL;
-	if (!seen)
-		seen_done = INT64_MIN;          /* never written: precedes all */
-	else if (seen->result != RES_OK)
-		return false;                   /* indeterminate: precedes nothing */
-	else
-		seen_done = seen->done_us;
-	if (last->max_invoke_us > seen_done) {
-		op->stale = true;
-		op->missed_wid = last->max_wid;
+	op->witness_op = 0;
+	if (op->key < 0 || op->key >= STORE_MAX_KEYS)
+		return 0;
+	if (op->kind == OP_READ && op->result == RES_OK) {
+		const struct write_rec *seen = op->found ? history_write(h, op->wid) : NULL;
+
+		/* A value merged from several versions (CRDT, application merge)
+		 * is no register's: not judged here. */
+		if (seen && seen->value != op->value)
+			return 0;
+		return lincheck_read(h, op, op->found ? op->wid : 0);
 	}
-	return op->stale;
+	if (op->cond_failed && op->has_read_wid)
+		return lincheck_read(h, op, op->read_wid);
+	wr = op->kind != OP_READ && op->result == RES_OK ? history_write(h, op->wid) : NULL;
+	return wr ? lincheck_write(h, op, wr) : 0;
+}
+
+int history_system_write(struct history *h, uint64_t wid, bool first)
+{
+	struct write_rec *wr = history_write(h, wid);
+	struct op none;
+
+	if (!wr)
+		return 0;
+	if (first)
+		return lincheck_first(h, wr);
+	memset(&none, 0, sizeof none);
+	none.key = wr->key;
+	none.invoke_us = wr->invoke_us;
+	none.done_us = wr->done_us;
+	return lincheck_write(h, &none, wr);
 }

@@ -306,6 +306,11 @@ void world_write_local(struct world *w, int node, int key, enum op_kind kind, in
 	struct kstate *k = store_state(&w->nodes[node].store, key);
 	int before = k->nsib;
 
+	/* Under last-write-wins an add or a set change is computed from the
+	 * version this replica holds: a read-modify-write of it. Merged by
+	 * CRDT or by the application, it builds on no single version. */
+	if (kind != OP_WRITE && w->strategy == STRAT_LWW && !key_type_is_lock(w->key_type[key]))
+		history_write_base(&w->hist, stamp->wid, k->present ? k->v.wid : 0);
 	kstate_write(k, node, w->n, w->key_type[key], kind, arg, stamp);
 	world_state_changed(w, node, key, before);
 }
@@ -323,7 +328,7 @@ static int init_key(struct world *w, int key, int64_t value)
 	wr->invoke_us = -1;
 	wr->done_us = -1;
 	wr->result = RES_OK;
-	if (history_write_done(&w->hist, wr->wid) < 0)
+	if (history_system_write(&w->hist, wr->wid, true) < 0)
 		return -1;
 	memset(&v, 0, sizeof v);
 	v.value = value;
@@ -365,7 +370,7 @@ uint64_t world_system_write(struct world *w, int key, int64_t value)
 	wr->invoke_us = w->now_us;
 	wr->done_us = w->now_us;
 	wr->result = RES_OK;
-	if (history_write_done(&w->hist, wr->wid) < 0)
+	if (history_system_write(&w->hist, wr->wid, false) < 0)
 		w->oom = true;
 	return wr->wid;
 }

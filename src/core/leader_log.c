@@ -98,12 +98,19 @@ static void apply_sync(struct world *w, int node, const struct log_entry *e)
 static bool txn_holds(struct world *w, int node, struct log_entry *e)
 {
 	const struct version *cur = store_get(&w->nodes[node].store, e->key);
+	struct op *op = world_op(w, e->op);
 
 	if (cur && inv_compare((enum inv_op)e->cond_op, cur->value, e->cond_value))
 		return true;
 	e->failed = true;
 	e->had = cur != NULL;
 	e->found = cur ? cur->value : 0;
+	/* Refused, it read the version it checked: every replica finds the
+	 * same one, in log order. */
+	if (op) {
+		op->read_wid = cur ? cur->wid : 0;
+		op->has_read_wid = true;
+	}
 	return false;
 }
 
@@ -129,6 +136,12 @@ static void apply_committed(struct world *w, int node)
 		}
 		if (e->txn && !txn_holds(w, node, e))
 			continue;
+		/* An add, a set change or a txn builds on the version in place. */
+		if (e->kind != OP_WRITE || e->txn) {
+			const struct version *cur = store_get(&w->nodes[node].store, e->key);
+
+			history_write_base(&w->hist, e->v.wid, cur ? cur->wid : 0);
+		}
 		if (e->kind != OP_WRITE) {
 			const struct version *cur = store_get(&w->nodes[node].store, e->key);
 

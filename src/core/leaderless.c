@@ -261,7 +261,10 @@ static bool ll_joined(struct world *w, const struct ll_request *r, struct kstate
 }
 
 /* Read repair: every replica that answered with less than the join of the
- * replies gets the join, the coordinator's own replica directly. */
+ * replies gets the join, the coordinator's own replica directly. It is
+ * blocking, as Cassandra's is: the client has its answer only once enough
+ * replicas (the level's count) hold what it is told, so a later read at
+ * that level cannot find less. */
 static void ll_read_repair(struct world *w, int c, struct ll_request *r)
 {
 	struct kstate joined;
@@ -272,23 +275,36 @@ static void ll_read_repair(struct world *w, int c, struct ll_request *r)
 	for (int j = 0; j < w->n; j++) {
 		uint32_t bit = 1u << j;
 
-		if (!(r->answered & bit))
+		if (!(r->answered & bit) || (r->repairing & bit))
 			continue;
-		if ((r->found & bit) && kstate_equal(&r->replies[j], &joined))
+		if ((r->found & bit) && kstate_covers(&r->replies[j], &joined, w->n))
 			continue;
-		r->replies[j] = joined;
-		r->found |= bit;
 		if (j == c) {
 			world_merge(w, c, r->key, &joined);
+			r->replies[c] = *store_state(&w->nodes[c].store, r->key);
+			r->found |= bit;
 			continue;
 		}
 		memset(&m, 0, sizeof m);
 		m.kind = MSG_REPAIR;
+		m.req = r->req;
 		m.key = r->key;
 		m.v = joined.v;
 		m.u.ks = joined;
+		r->repairing |= bit;
 		net_send(w, c, j, &m);
 	}
+}
+
+/* How many answered replicas are known to hold the join of the replies. */
+static int ll_holding(const struct world *w, const struct ll_request *r, const struct kstate *joined)
+{
+	int n = 0;
+
+	for (int j = 0; j < w->n; j++)
+		n += (r->answered & r->found & (1u << j)) && !(r->repairing & (1u << j)) &&
+		     kstate_covers(&r->replies[j], joined, w->n);
+	return n;
 }
 
 /* The answer a read gives from the joined state: the strategy's value; the
@@ -307,6 +323,8 @@ static void ll_read_progress(struct world *w, int c, struct ll_request *r)
 		bool found = ll_joined(w, r, &joined);
 		struct op *op = world_op(w, r->op);
 
+		if (found && ll_holding(w, r, &joined) < r->need)
+			return;         /* the repairs have not all landed yet */
 		r->answered_client = true;
 		if (found)
 			ll_read_answer(w, &joined, &v);
@@ -314,7 +332,7 @@ static void ll_read_progress(struct world *w, int c, struct ll_request *r)
 			op->conflict = true;
 		world_op_finish(w, r->op, NULL, found, found ? &v : NULL);
 	}
-	if (r->answered == ll_all(w))
+	if (r->answered_client && r->answered == ll_all(w) && !r->repairing)
 		ll_drop(w, c, r);
 }
 
@@ -386,6 +404,26 @@ static void ll_on_reply(struct world *w, const struct msg *m)
 	ll_read_progress(w, c, r);
 }
 
+/* A replica took a read repair: it holds (at least) what it says now. */
+static void ll_on_repair_ack(struct world *w, const struct msg *m)
+{
+	int c = m->to;
+	struct ll_request *r = ll_find(w, c, m->req);
+	uint32_t bit = 1u << m->from;
+
+	if (!r || !(r->repairing & bit))
+		return;
+	r->repairing &= ~bit;
+	if (m->found) {
+		r->replies[m->from] = m->u.ks;
+		r->found |= bit;
+	}
+	ll_read_repair(w, c, r);
+	r = ll_find(w, c, m->req);
+	if (r)
+		ll_read_progress(w, c, r);
+}
+
 /* The deadline: an unanswered client gets a timeout, and every replica
  * that did not acknowledge a write gets a hint. */
 static void ll_timer(struct world *w, int node, int sub, uint64_t token)
@@ -403,7 +441,14 @@ static void ll_timer(struct world *w, int node, int sub, uint64_t token)
 	}
 	if (sub != LL_SUB_DEADLINE || !r)
 		return;
-	if (!r->answered_client) {
+	if (!r->answered_client && r->kind == OP_READ && ll_count(r->answered) >= r->need) {
+		struct kstate joined;
+
+		ll_joined(w, r, &joined);
+		snprintf(err, sizeof err, "timeout: the read repair reached %d of the %d replicas it needs",
+			 ll_holding(w, r, &joined), r->need);
+		world_op_finish(w, r->op, err, false, NULL);
+	} else if (!r->answered_client) {
 		snprintf(err, sizeof err, "timeout: %d of %d replicas %s", ll_count(r->answered),
 			 r->need, r->kind == OP_READ ? "answered" : "acknowledged");
 		world_op_finish(w, r->op, err, false, NULL);
@@ -545,6 +590,11 @@ static void ll_deliver(struct world *w, const struct msg *m)
 		break;
 	case MSG_REPAIR:
 		world_merge(w, m->to, m->key, &m->u.ks);
+		if (m->req)     /* a read waits for it: say what this replica holds now */
+			ll_reply(w, m, MSG_REPAIR_ACK, store_state(&w->nodes[m->to].store, m->key));
+		break;
+	case MSG_REPAIR_ACK:
+		ll_on_repair_ack(w, m);
 		break;
 	case MSG_SYNC:
 		if (m->req)

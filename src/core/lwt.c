@@ -211,6 +211,17 @@ static void decide(struct world *w, int c, struct lwt_request *r)
 		value = has ? kstate_value(&r->state, w->strategy, w->n) : 0;
 	}
 	r->applies = has && inv_compare((enum inv_op)op->cond_op, value, op->cond_value);
+	/* Under last-write-wins the condition was checked on one version. */
+	if (w->strategy == STRAT_LWW) {
+		struct op *o = world_op(w, r->op);
+
+		if (r->applies)
+			history_write_base(&w->hist, op->wid, has ? r->state.v.wid : 0);
+		else if (o) {
+			o->read_wid = has ? r->state.v.wid : 0;
+			o->has_read_wid = true;
+		}
+	}
 	if (r->applies) {
 		memset(&r->v, 0, sizeof r->v);
 		r->v.wid = op->wid;

@@ -33,6 +33,7 @@ static const char *const msg_names[MSG_KIND_COUNT] = {
 	[MSG_LWT_ACCEPT] = "lwt-accept",
 	[MSG_LWT_COMMIT] = "lwt-commit",
 	[MSG_LWT_COMMIT_ACK] = "lwt-commit-ack",
+	[MSG_REPAIR_ACK] = "repair-ack",
 };
 
 const char *msg_kind_name(enum msg_kind k)
@@ -59,6 +60,7 @@ enum msg_class msg_class(const struct msg *m)
 	case MSG_LWT_PROMISE:
 	case MSG_LWT_ACCEPT:
 	case MSG_LWT_COMMIT_ACK:
+	case MSG_REPAIR_ACK:
 		return MC_ACK;
 	case MSG_READ:
 		return MC_READ;

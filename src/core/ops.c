@@ -327,13 +327,13 @@ void world_op_finish(struct world *w, uint64_t id, const char *error, bool found
 			wr->done_us = w->now_us;
 			if (v)
 				wr->value = v->value;
-			if (history_write_done(&w->hist, wr->wid) < 0)
-				w->oom = true;
 		}
-		history_check_read(&w->hist, op);
 		op->rcu_half = (uint8_t)world_read_cost(w, op);
 		w->rcu_half += op->rcu_half;
 	}
+	/* Judged before anyone hears of it: the outcome says STALE with it. */
+	if (!op_is_lock(op->kind) && (op->result == RES_OK || op->cond_failed) && history_check(&w->hist, op) < 0)
+		w->oom = true;
 	op_event(w, EV_OP, op);
 	if (op_is_lock(op->kind) && op->result == RES_OK && w->mode == MODE_AP && op->kind != OP_UNLOCK)
 		aplock_check_split(w, op->key);

@@ -175,10 +175,13 @@ static void st_commit(struct world *w, int c, uint64_t req)
 	st_unstage(w, c, c, req);
 }
 
-static struct version st_stamp(const struct world *w, int c, const struct op *op)
+static struct version st_stamp(struct world *w, int c, const struct op *op)
 {
 	const struct version *cur = store_get(&w->nodes[c].store, op->key);
 	struct version v;
+
+	if (op->kind != OP_WRITE)
+		history_write_base(&w->hist, op->wid, cur ? cur->wid : 0);
 
 	memset(&v, 0, sizeof v);
 	v.value = op_value(cur ? cur->value : 0, op->kind, op->arg);
@@ -210,6 +213,19 @@ static void st_client(struct world *w, struct op *op)
 	world_timer(w, c, PROTO_STRICT, ST_SUB_DEADLINE, w->timing.request_timeout_us, req);
 	if (op->kind == OP_READ)
 		return;         /* it waits for the write in doubt */
+	/* A write in doubt here holds the key: writes go one at a time, so an
+	 * add is computed from the value every replica has committed. */
+	if (st_in_doubt(w, c, op->key, NULL)) {
+		char err[OP_ERROR_MAX];
+		int holder = c;
+
+		st_in_doubt(w, c, op->key, &holder);
+		snprintf(err, sizeof err, "refused: a write to %s from %c is still in doubt at %c (strict writes "
+			 "one at a time)", world_key_name(w, op->key), 'A' + holder, 'A' + c);
+		st_drop(w, c, req);
+		world_op_finish(w, op->id, err, false, NULL);
+		return;
+	}
 	r->v = st_stamp(w, c, op);
 	r->prepared = 1u << c;
 	st_stage(w, c, c, req, r->key, &r->v);
@@ -266,19 +282,63 @@ static void st_late_ack(struct world *w, const struct msg *m)
 		st_send(w, m->to, m->from, MSG_ABORT, m->req, m->key, NULL);
 }
 
+/* A replica holding another write to the key in doubt refuses to prepare
+ * this one (the lock of two-phase commit: no waiting, so no deadlock). */
+static void st_prepare(struct world *w, const struct msg *m)
+{
+	const struct strict_node *sn = &w->nodes[m->to].st;
+	struct msg r;
+
+	for (size_t i = 0; i < sn->nstaged; i++)
+		if (sn->staged[i].key == m->key && !(sn->staged[i].req == m->req && sn->staged[i].coordinator == m->from)) {
+			memset(&r, 0, sizeof r);
+			r.kind = MSG_PREPARE_ACK;
+			r.req = m->req;
+			r.key = m->key;
+			r.ok = false;
+			net_send(w, m->to, m->from, &r);
+			return;
+		}
+	st_stage(w, m->to, m->from, m->req, m->key, &m->v);
+	st_send(w, m->to, m->from, MSG_PREPARE_ACK, m->req, m->key, &m->v);
+}
+
+/* A replica refused: the write is aborted everywhere, and its client hears
+ * which replica held the key. */
+static void st_refused(struct world *w, int c, int by, uint64_t req)
+{
+	struct strict_request *p = st_find(w, c, req);
+	struct strict_request r;
+	char err[OP_ERROR_MAX];
+
+	if (!p)
+		return;
+	r = *p;
+	st_drop(w, c, req);
+	st_send_all(w, c, MSG_ABORT, &r);
+	snprintf(err, sizeof err, "refused: %c holds another write to %s in doubt (strict writes one at a time)",
+		 'A' + by, world_key_name(w, r.key));
+	world_op_finish(w, r.op, err, false, NULL);
+	st_unstage(w, c, c, req);
+}
+
 static void st_deliver(struct world *w, const struct msg *m)
 {
 	struct strict_request *r;
 
 	switch (m->kind) {
 	case MSG_PREPARE:
-		st_stage(w, m->to, m->from, m->req, m->key, &m->v);
-		st_send(w, m->to, m->from, MSG_PREPARE_ACK, m->req, m->key, &m->v);
+		st_prepare(w, m);
 		break;
 	case MSG_PREPARE_ACK:
 		r = st_find(w, m->to, m->req);
 		if (!r) {
-			st_late_ack(w, m);
+			if (m->ok)
+				st_late_ack(w, m);
+			break;
+		}
+		if (!m->ok) {
+			st_refused(w, m->to, m->from, m->req);
 			break;
 		}
 		r->prepared |= 1u << m->from;

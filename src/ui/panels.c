@@ -40,6 +40,11 @@ static enum ui_role outcome(char *buf, size_t len, const struct world *w, const 
 		snprintf(buf, len, "ok, not found");
 		return UR_RESULT_OK;
 	}
+	if (op->stale && op->kind != OP_READ) {
+		snprintf(buf, len, "%s: wrote %s, built on a version another had replaced (#%" PRIu64 ")",
+			 op->flaw == FLAW_LOST_UPDATE ? "LOST UPDATE" : "STALE BASE", val, op->missed_wid);
+		return UR_RESULT_STALE;
+	}
 	if (op->stale) {
 		const struct write_rec *m = history_write(&w->hist, op->missed_wid);
 

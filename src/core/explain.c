@@ -1,0 +1,83 @@
+/* explain.c: why an operation has no valid linearization, in the words the
+ * transcript, the screen and the trace share: what the operation saw, and
+ * the version (with the operation that shows it) it cannot have missed. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "capviz/world.h"
+
+/* "write #2 (balance=500)", "the first value (balance=100)", "never
+ * written". */
+static void say_version(const struct world *w, int key, uint64_t wid, char *buf, size_t len)
+{
+	const struct write_rec *wr = history_write(&w->hist, wid);
+	char val[96];
+
+	if (!wid || !wr) {
+		snprintf(buf, len, "no value (never written)");
+		return;
+	}
+	world_format_value(w, key, wr->value, val, sizeof val);
+	if (wr->op == 0 && wr->invoke_us < 0)
+		snprintf(buf, len, "write #%" PRIu64 " (%s=%s, the first value)", wid, world_key_name(w, key), val);
+	else
+		snprintf(buf, len, "write #%" PRIu64 " (%s=%s)", wid, world_key_name(w, key), val);
+}
+
+/* The witness: an operation that finished before this one began and shows
+ * the newer version, or that version's own write. */
+static void say_witness(const struct world *w, const struct op *op, char *buf, size_t len)
+{
+	const struct op *x = world_op(w, op->witness_op);
+	const struct write_rec *m = history_write(&w->hist, op->missed_wid);
+	char v[160];
+
+	say_version(w, op->key, op->missed_wid, v, sizeof v);
+	if (!x && m && m->op == 0 && m->invoke_us < 0)
+		snprintf(buf, len, "%s was in place from the start", v);
+	else if (!x && m)
+		snprintf(buf, len, "%s was in place at %.3fs", v, m->done_us / 1e6);
+	else if (x && x->kind == OP_READ)
+		snprintf(buf, len, "read #%" PRIu64 " at %c had already returned %s at %.3fs", x->id, 'A' + x->node, v,
+			 x->done_us / 1e6);
+	else if (x && x->wid == op->missed_wid)
+		snprintf(buf, len, "%s completed at %.3fs", v, x->done_us / 1e6);
+	else if (x)
+		snprintf(buf, len, "#%" PRIu64 " at %c, built on %s, completed at %.3fs", x->id, 'A' + x->node, v,
+			 x->done_us / 1e6);
+	else
+		snprintf(buf, len, "%s was in place", v);
+}
+
+void world_explain(const struct world *w, const struct op *op, bool brief, char *buf, size_t len)
+{
+	const char *what = op->kind == OP_READ ? "read" : op->txn ? "txn" : op_kind_name(op->kind);
+	char seen[160], witness[256];
+	uint64_t base;
+	const struct write_rec *own = op->kind != OP_READ ? history_write(&w->hist, op->wid) : NULL;
+
+	buf[0] = '\0';
+	if (!op->stale)
+		return;
+	say_witness(w, op, witness, sizeof witness);
+	if (op->kind == OP_READ || op->cond_failed) {
+		say_version(w, op->key, op->kind == OP_READ ? (op->found ? op->wid : 0) : op->read_wid, seen,
+			    sizeof seen);
+		if (brief)
+			snprintf(buf, len, "%s, before this %s began at %.3fs", witness, what, op->invoke_us / 1e6);
+		else
+			snprintf(buf, len, "%s %s at %c returned %s, but %s, before this %s began at %.3fs", what,
+				 world_key_name(w, op->key), 'A' + op->node, seen, witness, what, op->invoke_us / 1e6);
+		return;
+	}
+	base = own ? own->base_wid : 0;
+	say_version(w, op->key, base, seen, sizeof seen);
+	if (op->flaw == FLAW_LOST_UPDATE)
+		snprintf(buf, len, "%s%s %s at %c built on %s, which #%" PRIu64 " had already built on (write #%" PRIu64
+			 "): one of the two updates is lost", brief ? "" : "lost update: ", what, world_key_name(w, op->key),
+			 'A' + op->node, seen, op->witness_op, op->missed_wid);
+	else
+		snprintf(buf, len, "%s %s at %c built on %s, but %s, before this %s began at %.3fs", what,
+			 world_key_name(w, op->key), 'A' + op->node, seen, witness, what, op->invoke_us / 1e6);
+}
