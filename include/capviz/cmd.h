@@ -61,9 +61,10 @@ enum expect_kind {
 	EXPECT_VALUE,       /* expect C balance 500: node a holds value */
 	EXPECT_LAST,        /* expect last ok|error|stale */
 	EXPECT_HOLDER,      /* expect holder /locks/r A (or none, or A C): who holds key (group[]) */
+	EXPECT_COUNT,       /* expect stale 0, expect lost 1: how many so far (outcome, value) */
 };
 
-enum expect_outcome { OUTCOME_OK, OUTCOME_ERROR, OUTCOME_STALE };
+enum expect_outcome { OUTCOME_OK, OUTCOME_ERROR, OUTCOME_STALE, OUTCOME_LOST };
 
 /* A set literal as written: {apple, pear}. Elements are kept by name, since
  * the world gives them ids only when it first meets them. */

@@ -34,6 +34,12 @@ struct op {
 	uint64_t witness_op;    /* the operation that shows it (0: that version's own write) */
 	uint64_t read_wid;      /* a refused txn: the version its condition was checked on */
 	bool has_read_wid;      /* ... when one version was (under last-write-wins) */
+	/* The client's session guarantees (a client per node): a read older
+	 * than the client's own last write, or than what it read before. */
+	bool ryw;               /* read-your-writes broken: session_wid is its write */
+	bool mono;              /* monotonic reads broken: session_op read session_wid */
+	uint64_t session_wid;
+	uint64_t session_op;
 	bool lost;              /* an acknowledged write that a heal discarded */
 	bool conflict;          /* a read that found concurrent versions */
 	uint8_t rcu_half;       /* DynamoDB: what the read cost, in half read units */
@@ -68,6 +74,14 @@ struct history_key {
 	struct lin_key lin;
 };
 
+/* What one client (the one at a node) has done to each key: its last ok
+ * write, and the newest version it has read (with the read). */
+struct history_client {
+	uint64_t wrote[STORE_MAX_KEYS];
+	uint64_t seen[STORE_MAX_KEYS];
+	uint64_t seen_op[STORE_MAX_KEYS];
+};
+
 struct history {
 	struct op *ops;         /* ops[i].id == i + 1 */
 	size_t nops;
@@ -76,6 +90,7 @@ struct history {
 	size_t nwrites;
 	size_t writes_cap;
 	struct history_key keys[STORE_MAX_KEYS];
+	struct history_client clients[WORLD_MAX_NODES];
 };
 
 void history_init(struct history *h);

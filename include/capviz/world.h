@@ -339,6 +339,9 @@ void world_state_changed(struct world *w, int node, int key, int siblings_before
  * completed at 1.200s, before this read began at 2.000s"; brief, a read's
  * only from the "but" on. */
 void world_explain(const struct world *w, const struct op *op, bool brief, char *buf, size_t len);
+/* Which session guarantee of its client a read broke, and how ("" when
+ * none): read-your-writes, or monotonic reads. */
+void world_explain_session(const struct world *w, const struct op *op, char *buf, size_t len);
 /* Marks LOST every acknowledged write that node's state of key holds but
  * last-write-wins will never show again (ap mode, lww strategy). */
 void world_lww_check(struct world *w, int node, int key);

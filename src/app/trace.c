@@ -168,6 +168,13 @@ static void put_op(FILE *f, const struct world *w, const struct op *op, bool don
 	fprintf(f, ",\"wid\":%" PRIu64, op->wid);
 	if (op->stale)
 		put_flaw(f, w, op);
+	if (op->ryw || op->mono) {
+		char why[320];
+
+		fprintf(f, ",\"%s\":true", op->ryw ? "ryw" : "monotonic");
+		world_explain_session(w, op, why, sizeof why);
+		put_str(f, "session", why);
+	}
 	if (op->conflict)
 		fputs(",\"conflict\":true", f);
 }

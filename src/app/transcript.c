@@ -110,6 +110,13 @@ void report_op(char *buf, size_t len, const struct world *w, const struct op *op
 	n = (int)strlen(buf);
 	if ((size_t)n + 1 < len && (op->stale || (op->kind == OP_READ && op->conflict)))
 		read_notes(buf + n, len - (size_t)n, w, op);
+	n = (int)strlen(buf);
+	if ((size_t)n + 1 < len && (op->ryw || op->mono)) {
+		char why[320];
+
+		world_explain_session(w, op, why, sizeof why);
+		snprintf(buf + n, len - (size_t)n, " %s: %s", op->ryw ? "RYW" : "MONOTONIC", why);
+	}
 }
 
 static void line(struct transcript *t, int64_t t_us, const char *tag, const char *text)

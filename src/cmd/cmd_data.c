@@ -299,14 +299,27 @@ static int expect_holder(struct lex *c, struct command *out)
 
 int cmd_data_expect(struct lex *c, struct command *out)
 {
-	static const char usage[] = "expected a node, a key and a value, last ok|error|stale, or holder and a path "
-				    "(expect C balance 500, expect last error, expect holder /locks/r A)";
+	static const char usage[] = "expected a node, a key and a value, last ok|error|stale, stale or lost and a "
+				    "count, or holder and a path (expect C balance 500, expect last error, expect stale 0, "
+				    "expect holder /locks/r A)";
 	static const char *const outcomes[] = { "ok", "error", "stale" };
 	struct lex_tok t;
 	char show[32];
 
 	if (!lex_peek(c, &t))
 		return lex_fail(c, "%s", usage);
+	if (lex_is(&t, "stale") || lex_is(&t, "lost")) {
+		out->expect = EXPECT_COUNT;
+		out->outcome = lex_is(&t, "stale") ? OUTCOME_STALE : OUTCOME_LOST;
+		lex_next(c, &t);
+		if (!lex_next(c, &t))
+			return lex_fail(c, "expected how many (expect %s 0)", out->outcome == OUTCOME_STALE ? "stale" : "lost");
+		if (lex_want_value(c, &t, &out->value) < 0)
+			return -1;
+		if (out->value < 0)
+			return lex_fail(c, "a count is 0 or more");
+		return lex_want_end(c, "the count");
+	}
 	if (lex_is(&t, "holder") || lex_is(&t, "holders")) {
 		lex_next(c, &t);
 		out->expect = EXPECT_HOLDER;

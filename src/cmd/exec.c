@@ -518,6 +518,34 @@ static int expect_last(struct world *w, const struct command *c, char *got, size
 	return holds;
 }
 
+/* How many operations so far had no valid linearization (stale), or were
+ * acknowledged writes later discarded (lost); the first one is named. */
+static int expect_count(struct world *w, const struct command *c, char *got, size_t gotlen)
+{
+	bool stale = c->outcome == OUTCOME_STALE;
+	int64_t n = 0;
+	const struct op *first = NULL;
+	char what[128];
+
+	for (size_t i = 0; i < w->hist.nops; i++) {
+		const struct op *op = &w->hist.ops[i];
+
+		if (stale ? op->stale : op->lost) {
+			n++;
+			if (!first)
+				first = op;
+		}
+	}
+	if (first) {
+		describe_op(w, first, what, sizeof what);
+		snprintf(got, gotlen, "%" PRId64 " %s so far, the first #%" PRIu64 " (%s)", n, stale ? "stale" : "lost",
+			 first->id, what);
+	} else {
+		snprintf(got, gotlen, "none %s so far", stale ? "stale" : "lost");
+	}
+	return n == c->value;
+}
+
 /* Exactly the listed clients hold the path now. */
 static int expect_holder(struct world *w, const struct command *c, char *got, size_t gotlen)
 {
@@ -557,5 +585,7 @@ int cmd_expect(struct world *w, const struct command *c, char *got, size_t gotle
 		return expect_value(w, c, got, gotlen);
 	if (c->expect == EXPECT_HOLDER)
 		return expect_holder(w, c, got, gotlen);
+	if (c->expect == EXPECT_COUNT)
+		return expect_count(w, c, got, gotlen);
 	return expect_last(w, c, got, gotlen);
 }

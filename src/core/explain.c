@@ -81,3 +81,21 @@ void world_explain(const struct world *w, const struct op *op, bool brief, char 
 		snprintf(buf, len, "%s %s at %c built on %s, but %s, before this %s began at %.3fs", what,
 			 world_key_name(w, op->key), 'A' + op->node, seen, witness, what, op->invoke_us / 1e6);
 }
+
+void world_explain_session(const struct world *w, const struct op *op, char *buf, size_t len)
+{
+	char seen[160], before[160];
+	const struct write_rec *own = history_write(&w->hist, op->session_wid);
+
+	buf[0] = '\0';
+	if (!op->ryw && !op->mono)
+		return;
+	say_version(w, op->key, op->found ? op->wid : 0, seen, sizeof seen);
+	say_version(w, op->key, op->session_wid, before, sizeof before);
+	if (op->ryw)
+		snprintf(buf, len, "read-your-writes broken: the client at %c wrote %s (ok at %.3fs), then read %s, "
+			 "older", 'A' + op->node, before, own ? own->done_us / 1e6 : 0.0, seen);
+	else
+		snprintf(buf, len, "monotonic reads broken: the client at %c had read %s (read #%" PRIu64 "), then "
+			 "read %s, older", 'A' + op->node, before, op->session_op, seen);
+}

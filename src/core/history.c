@@ -77,6 +77,43 @@ void history_write_base(struct history *h, uint64_t wid, uint64_t base)
 	wr->base_wid = base;
 }
 
+/* Version a came before version b in real time: a's write completed
+ * before b's began (never written and a first value come before all). */
+static bool precedes(const struct history *h, uint64_t a, uint64_t b)
+{
+	const struct write_rec *wa = history_write(h, a), *wb = history_write(h, b);
+
+	if (a == b || !wb)
+		return false;
+	if (!wa)
+		return true;
+	if (wa->op == 0 && wa->invoke_us < 0)
+		return !(wb->op == 0 && wb->invoke_us < 0);
+	return wa->result == RES_OK && wa->done_us < wb->invoke_us;
+}
+
+/* The client's session guarantees for a read of version v, then what it
+ * has now seen. */
+static void session_read(struct history *h, struct op *op, uint64_t v)
+{
+	struct history_client *c = &h->clients[op->node];
+	int k = op->key;
+
+	if (c->wrote[k] && precedes(h, v, c->wrote[k])) {
+		op->ryw = true;
+		op->session_wid = c->wrote[k];
+	}
+	if (c->seen_op[k] && precedes(h, v, c->seen[k])) {
+		op->mono = true;
+		op->session_wid = op->ryw ? op->session_wid : c->seen[k];
+		op->session_op = c->seen_op[k];
+	}
+	if (!c->seen_op[k] || !precedes(h, v, c->seen[k])) {
+		c->seen[k] = v;
+		c->seen_op[k] = op->id;
+	}
+}
+
 int history_check(struct history *h, struct op *op)
 {
 	struct write_rec *wr;
@@ -94,11 +131,15 @@ int history_check(struct history *h, struct op *op)
 		 * is no register's: not judged here. */
 		if (seen && seen->value != op->value)
 			return 0;
+		if (op->node >= 0 && op->node < WORLD_MAX_NODES)
+			session_read(h, op, op->found ? op->wid : 0);
 		return lincheck_read(h, op, op->found ? op->wid : 0);
 	}
 	if (op->cond_failed && op->has_read_wid)
 		return lincheck_read(h, op, op->read_wid);
 	wr = op->kind != OP_READ && op->result == RES_OK ? history_write(h, op->wid) : NULL;
+	if (wr && op->node >= 0 && op->node < WORLD_MAX_NODES)
+		h->clients[op->node].wrote[op->key] = wr->wid;
 	return wr ? lincheck_write(h, op, wr) : 0;
 }
 

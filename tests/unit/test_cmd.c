@@ -316,8 +316,9 @@ static void test_errors(void **state)
 	bad("say \"done\" more", 3, "say: unexpected 'more' after the text");
 	bad("resume now", 3, "resume: unexpected 'now' (resume takes nothing)");
 	bad("expect last maybe", 3, "expect: expected ok, error or stale, got 'maybe'");
-	bad("expect C balance", 3, "expect: expected a node, a key and a value, last ok|error|stale, or holder and "
-	    "a path (expect C balance 500, expect last error, expect holder /locks/r A)");
+	bad("expect C balance", 3, "expect: expected a node, a key and a value, last ok|error|stale, stale or lost "
+	    "and a count, or holder and a path (expect C balance 500, expect last error, expect stale 0, "
+	    "expect holder /locks/r A)");
 	bad("skew C", 3, "skew: expected a node and a duration (skew C -5s)");
 	bad("cut \x1b[2J B", 3, "cut: unknown node '?[2J' (nodes are A, B, C)");
 }

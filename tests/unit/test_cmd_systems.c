@@ -216,6 +216,23 @@ static void test_lock_parse(void **state)
 	bad("expect holder /locks/r A A", 3, "expect: node A is listed twice");
 }
 
+static void test_expect_counts(void **state)
+{
+	struct command c;
+
+	(void)state;
+	c = ok("expect stale 0", 3);
+	assert_int_equal(c.expect, EXPECT_COUNT);
+	assert_int_equal(c.outcome, OUTCOME_STALE);
+	assert_int_equal(c.value, 0);
+	c = ok("EXPECT LOST 2", 3);
+	assert_int_equal(c.outcome, OUTCOME_LOST);
+	assert_int_equal(c.value, 2);
+	bad("expect stale", 3, "expect: expected how many (expect stale 0)");
+	bad("expect lost -1", 3, "expect: a count is 0 or more");
+	bad("expect stale 1 2", 3, "expect: unexpected '2' after the count");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -225,6 +242,7 @@ int main(void)
 		cmocka_unit_test(test_txn_exec),
 		cmocka_unit_test(test_txn_leader),
 		cmocka_unit_test(test_lock_parse),
+		cmocka_unit_test(test_expect_counts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
