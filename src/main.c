@@ -72,5 +72,7 @@ int main(int argc, char **argv)
 	}
 	if (o.check)
 		return check_files(&o);
+	if (o.explore)
+		return app_explore(&o);
 	return o.headless ? app_headless(&o) : app_live(&o);
 }

@@ -31,6 +31,11 @@ struct options {
 	bool list_options;
 	bool list_keys;
 	bool list_presets;
+	long explore;           /* --explore N: how many runs; 0 none */
+	const char *read_level; /* --read LEVEL (with --explore): every read's level */
+	int writers;            /* --writers N (with --explore): clients that write; 0 all */
+	const char *check_history; /* --check-history FILE */
+	const char *history;    /* --history FILE: the run's history, '-' for stdout */
 	bool help;
 	bool version;
 	char *const *files;     /* further file arguments (for --check) */
@@ -54,6 +59,12 @@ void app_list_scenarios(FILE *f);
 
 /* Runs a session to its end on virtual time; returns the exit status. */
 int app_headless(const struct options *o);
+/* Runs a started session's timeline and requests on virtual time, then lets
+ * the replicas settle (a second, up to ten while a heal spreads). */
+struct session;
+void app_run_session(struct session *s);
+/* --explore: randomized runs, each checked; returns the exit status. */
+int app_explore(const struct options *o);
 /* Runs a session on the screen, on the wall clock; returns the exit status. */
 int app_live(const struct options *o);
 

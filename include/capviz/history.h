@@ -74,12 +74,23 @@ struct history_key {
 	struct lin_key lin;
 };
 
-/* What one client (the one at a node) has done to each key: its last ok
- * write, and the newest version it has read (with the read). */
+/* What one client (the one at a node) has done to each key: its last few
+ * ok writes and reads, with when they finished. A read is held only to
+ * those that finished before it began; a client may have several requests
+ * in flight at once, and one still running says nothing about the read. */
+#define HISTORY_SESSION_RING 4
+
+struct history_seen {
+	uint64_t wid;           /* the version written or read (0: none, never written) */
+	uint64_t op;            /* the operation; 0 for an empty slot */
+	int64_t done_us;
+};
+
 struct history_client {
-	uint64_t wrote[STORE_MAX_KEYS];
-	uint64_t seen[STORE_MAX_KEYS];
-	uint64_t seen_op[STORE_MAX_KEYS];
+	struct history_seen wrote[STORE_MAX_KEYS][HISTORY_SESSION_RING];
+	struct history_seen read[STORE_MAX_KEYS][HISTORY_SESSION_RING];
+	uint8_t next_wrote[STORE_MAX_KEYS];
+	uint8_t next_read[STORE_MAX_KEYS];
 };
 
 struct history {

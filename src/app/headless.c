@@ -32,7 +32,7 @@ static bool heal_busy(const struct world *w)
 /* Runs the timeline and its requests, then lets the replicas settle: one
  * second more, longer while a heal is still spreading (up to ten), so the
  * final state is what the run led to, not a snapshot halfway through. */
-static void run(struct session *s)
+void app_run_session(struct session *s)
 {
 	int64_t settle, limit;
 
@@ -134,7 +134,7 @@ int app_headless(const struct options *o)
 	session_start(&s);
 	if (!quiet)
 		transcript_state(&t, "start");
-	run(&s);
+	app_run_session(&s);
 	rc = finish(&s, &t, quiet);
 	if (trace_out && trace_out != stdout)
 		fclose(trace_out);

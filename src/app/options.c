@@ -22,6 +22,11 @@ enum {
 	OPT_LIST_OPTIONS,
 	OPT_LIST_KEYS,
 	OPT_LIST_PRESETS,
+	OPT_EXPLORE,
+	OPT_READ,
+	OPT_WRITERS,
+	OPT_CHECK_HISTORY,
+	OPT_HISTORY,
 };
 
 static const struct option long_opts[] = {
@@ -36,6 +41,11 @@ static const struct option long_opts[] = {
 	{ "ascii", no_argument, NULL, OPT_ASCII },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "explore", required_argument, NULL, OPT_EXPLORE },
+	{ "read", required_argument, NULL, OPT_READ },
+	{ "writers", required_argument, NULL, OPT_WRITERS },
+	{ "check-history", required_argument, NULL, OPT_CHECK_HISTORY },
+	{ "history", required_argument, NULL, OPT_HISTORY },
 	{ "list-scenarios", no_argument, NULL, OPT_LIST_SCENARIOS },
 	{ "list-commands", no_argument, NULL, OPT_LIST_COMMANDS },
 	{ "list-options", no_argument, NULL, OPT_LIST_OPTIONS },
@@ -52,6 +62,7 @@ void options_usage(FILE *f)
 	      "  -s, --scenario FILE|NAME  scenario to play (default: the built-in 'balance')\n"
 	      "  -H, --headless            no screen: run on virtual time, print the transcript\n"
 	      "      --trace FILE          write every event as JSON Lines ('-' for stdout)\n"
+	      "      --history FILE        write the client operations as a history ('-' for stdout)\n"
 	      "      --seed N              seed of the pseudo-random generator (default 1)\n"
 	      "  -n, --nodes N             number of replicas, 1..7 (default 3)\n"
 	      "  -m, --mode MODE           cp, ap or strict (default: the scenario's, else cp)\n"
@@ -62,6 +73,11 @@ void options_usage(FILE *f)
 	      "      --ascii               ASCII glyphs only\n"
 	      "      --no-color            no colours\n"
 	      "      --check               validate the scenario files and exit\n"
+	      "      --explore N           N randomized runs, each checked; prints a summary and\n"
+	      "                            a shrunk scenario that reproduces the first violation\n"
+	      "      --read LEVEL          with --explore: every read at LEVEL (QUORUM, sync, strong...)\n"
+	      "      --writers N           with --explore: only the clients at the first N nodes write\n"
+	      "      --check-history FILE  check a history file for linearizability and exit\n"
 	      "      --list-scenarios      list the scenarios found, with descriptions\n"
 	      "      --list-commands       list the words of the command language\n"
 	      "      --list-options        list the long options\n"
@@ -140,6 +156,27 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 	case OPT_CHECK:
 		o->check = true;
 		return 0;
+	case OPT_EXPLORE:
+		if (parse_u64(arg, &u) < 0 || u < 1 || u > 10000000)
+			goto bad;
+		o->explore = (long)u;
+		return 0;
+	case OPT_READ:
+		if (level_by_name(arg, strlen(arg)) < 0)
+			goto bad;
+		o->read_level = arg;
+		return 0;
+	case OPT_WRITERS:
+		if (parse_u64(arg, &u) < 0 || u < 1 || u > WORLD_MAX_NODES)
+			goto bad;
+		o->writers = (int)u;
+		return 0;
+	case OPT_CHECK_HISTORY:
+		o->check_history = arg;
+		return 0;
+	case OPT_HISTORY:
+		o->history = arg;
+		return 0;
 	case OPT_LIST_SCENARIOS:
 		o->list_scenarios = true;
 		return 0;
@@ -177,6 +214,16 @@ bad:
 		break;
 	case 'p':
 		snprintf(err, errlen, "--preset: unknown preset '%.40s' (presets are %s)", arg, preset_names());
+		break;
+	case OPT_EXPLORE:
+		snprintf(err, errlen, "--explore: expected a number of runs, 1 to 10000000, got '%s'", arg);
+		break;
+	case OPT_READ:
+		snprintf(err, errlen, "--read: expected a level (ONE, QUORUM, ALL, local, sync, eventual or "
+			 "strong), got '%s'", arg);
+		break;
+	case OPT_WRITERS:
+		snprintf(err, errlen, "--writers: expected 1 to %d, got '%s'", WORLD_MAX_NODES, arg);
 		break;
 	default:
 		snprintf(err, errlen, "--speed: expected a factor from 0.1 to 10, got '%s'", arg);
@@ -246,6 +293,15 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 		return -1;
 	if (optind < argc && !o->scenario)
 		o->scenario = argv[optind++];
+	if ((o->read_level || o->writers) && !o->explore) {
+		snprintf(err, errlen, "%s goes with --explore", o->read_level ? "--read" : "--writers");
+		return -1;
+	}
+	if (o->explore && (o->scenario || o->headless || o->trace || o->history)) {
+		snprintf(err, errlen, "--explore makes its own scenarios; it takes no %s",
+			 o->scenario ? "scenario" : o->headless ? "--headless" : o->trace ? "--trace" : "--history");
+		return -1;
+	}
 	o->files = argv + optind;
 	o->nfiles = argc - optind;
 	if (o->nfiles > 0 && !o->check) {

@@ -92,26 +92,48 @@ static bool precedes(const struct history *h, uint64_t a, uint64_t b)
 	return wa->result == RES_OK && wa->done_us < wb->invoke_us;
 }
 
-/* The client's session guarantees for a read of version v, then what it
- * has now seen. */
+/* The newest entry of ring that finished before t and that version v
+ * came before in real time: what a read of v at t cannot be older than. */
+static const struct history_seen *newer_than(const struct history *h, const struct history_seen ring[],
+					     uint64_t v, int64_t t)
+{
+	const struct history_seen *found = NULL;
+
+	for (int i = 0; i < HISTORY_SESSION_RING; i++) {
+		const struct history_seen *e = &ring[i];
+
+		if (e->op && e->done_us < t && precedes(h, v, e->wid) && (!found || e->done_us > found->done_us))
+			found = e;
+	}
+	return found;
+}
+
+static void remember(struct history_seen ring[], uint8_t *next, const struct op *op, uint64_t wid)
+{
+	ring[*next] = (struct history_seen){ wid, op->id, op->done_us };
+	*next = (uint8_t)((*next + 1) % HISTORY_SESSION_RING);
+}
+
+/* The client's session guarantees for a read of version v: nothing older
+ * than its own writes or its reads that finished before this read began. */
 static void session_read(struct history *h, struct op *op, uint64_t v)
 {
 	struct history_client *c = &h->clients[op->node];
+	const struct history_seen *w, *r;
 	int k = op->key;
 
-	if (c->wrote[k] && precedes(h, v, c->wrote[k])) {
+	w = newer_than(h, c->wrote[k], v, op->invoke_us);
+	r = newer_than(h, c->read[k], v, op->invoke_us);
+	if (w) {
 		op->ryw = true;
-		op->session_wid = c->wrote[k];
+		op->session_wid = w->wid;
 	}
-	if (c->seen_op[k] && precedes(h, v, c->seen[k])) {
+	if (r) {
 		op->mono = true;
-		op->session_wid = op->ryw ? op->session_wid : c->seen[k];
-		op->session_op = c->seen_op[k];
+		op->session_wid = w ? w->wid : r->wid;
+		op->session_op = r->op;
 	}
-	if (!c->seen_op[k] || !precedes(h, v, c->seen[k])) {
-		c->seen[k] = v;
-		c->seen_op[k] = op->id;
-	}
+	remember(c->read[k], &c->next_read[k], op, v);
 }
 
 int history_check(struct history *h, struct op *op)
@@ -139,7 +161,7 @@ int history_check(struct history *h, struct op *op)
 		return lincheck_read(h, op, op->read_wid);
 	wr = op->kind != OP_READ && op->result == RES_OK ? history_write(h, op->wid) : NULL;
 	if (wr && op->node >= 0 && op->node < WORLD_MAX_NODES)
-		h->clients[op->node].wrote[op->key] = wr->wid;
+		remember(h->clients[op->node].wrote[op->key], &h->clients[op->node].next_wrote[op->key], op, wr->wid);
 	return wr ? lincheck_write(h, op, wr) : 0;
 }
 

@@ -186,7 +186,13 @@ static struct version st_stamp(struct world *w, int c, const struct op *op)
 	memset(&v, 0, sizeof v);
 	v.value = op_value(cur ? cur->value : 0, op->kind, op->arg);
 	v.wid = op->wid;
+	/* Later than the version it replaces, whatever this clock says: a
+	 * clock behind the last writer's must not make a committed write
+	 * lose to the one before it (as in Spanner, where a commit's stamp
+	 * exceeds every stamp its participants have seen). */
 	v.ts_us = world_clock(w, c);
+	if (cur && v.ts_us <= cur->ts_us)
+		v.ts_us = cur->ts_us + 1;
 	v.node = c;
 	if (cur)
 		memcpy(v.vc, cur->vc, sizeof v.vc);
