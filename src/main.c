@@ -74,5 +74,7 @@ int main(int argc, char **argv)
 		return check_files(&o);
 	if (o.explore)
 		return app_explore(&o);
+	if (o.check_history)
+		return app_check_history(o.check_history);
 	return o.headless ? app_headless(&o) : app_live(&o);
 }

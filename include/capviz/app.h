@@ -63,6 +63,8 @@ int app_headless(const struct options *o);
  * the replicas settle (a second, up to ten while a heal spreads). */
 struct session;
 void app_run_session(struct session *s);
+/* --check-history FILE: prints the verdict; 0 linearizable, 1 not, 2 bad input. */
+int app_check_history(const char *path);
 /* --explore: randomized runs, each checked; returns the exit status. */
 int app_explore(const struct options *o);
 /* Runs a session on the screen, on the wall clock; returns the exit status. */

@@ -44,6 +44,10 @@ struct lin_ver {
 	bool active;            /* known to have taken effect */
 	bool pending;           /* active, but its write has not returned: its own
 	                         * member is counted at its invoke, return unknown */
+	/* It cannot have taken effect (its first reader was flagged): every
+	 * reader of it is flagged for the same reason. */
+	uint8_t broken;         /* enum lin_flaw; FLAW_NONE when not */
+	uint64_t broken_wid, broken_op;
 	/* at a chain's root: the chain's aggregate and its place in the order */
 	int64_t cf, cs;
 	uint64_t cf_op, cs_op;

@@ -14,12 +14,13 @@
 #include <string.h>
 
 #include "capviz/app.h"
+#include "capviz/explore.h"
 #include "capviz/rng.h"
 #include "capviz/session.h"
 
 #define XSTEPS_MAX 64
 #define XSTEP_TEXT 80
-#define XTEXT_MAX (XSTEPS_MAX * (XSTEP_TEXT + 16) + 1024)
+#define XTEXT_MAX EXPLORE_TEXT_MAX
 
 enum xkind {
 	XV_STALE = 1,           /* an operation with no valid linearization */
@@ -38,14 +39,6 @@ struct xrun {
 	struct xstep steps[XSTEPS_MAX];
 	int nsteps;
 	bool keep[XSTEPS_MAX];
-};
-
-struct xcfg {
-	int nodes;
-	int mode;               /* -1: the preset's */
-	int preset;             /* -1: none */
-	const char *read_level;
-	int writers;
 };
 
 /* What one run (or all of them) came to. */
@@ -84,7 +77,7 @@ static void add_step(struct xrun *r, int64_t at_ms, const char *fmt, ...)
 
 /* A client operation at a random idle node (a writer for anything but a
  * read); nothing when every such client is still waiting. */
-static void gen_op(struct rng *g, const struct xcfg *c, struct xrun *r, int64_t t, int64_t busy[])
+static void gen_op(struct rng *g, const struct explore_config *c, struct xrun *r, int64_t t, int64_t busy[])
 {
 	int roll = pick(g, 100);
 	int writers = c->writers > 0 && c->writers < c->nodes ? c->writers : c->nodes;
@@ -107,7 +100,7 @@ static void gen_op(struct rng *g, const struct xcfg *c, struct xrun *r, int64_t 
 }
 
 /* A fault, or the end of one. */
-static void gen_fault(struct rng *g, const struct xcfg *c, struct xrun *r, int64_t t, bool crashed[])
+static void gen_fault(struct rng *g, const struct explore_config *c, struct xrun *r, int64_t t, bool crashed[])
 {
 	int n = c->nodes, roll = pick(g, 100);
 	int a = pick(g, n), b = (a + 1 + pick(g, n > 1 ? n - 1 : 1)) % n;
@@ -136,7 +129,7 @@ static void gen_fault(struct rng *g, const struct xcfg *c, struct xrun *r, int64
 /* The steps of run seed: initial clock skews, a dozen or two operations and
  * faults spread over about ten seconds, then every node back and the
  * partition healed, and a read at every node once things settled. */
-static void gen_run(struct xrun *r, const struct xcfg *c, uint64_t seed)
+static void gen_run(struct xrun *r, const struct explore_config *c, uint64_t seed)
 {
 	struct rng g;
 	bool crashed[WORLD_MAX_NODES] = { false };
@@ -172,7 +165,7 @@ static void gen_run(struct xrun *r, const struct xcfg *c, uint64_t seed)
 }
 
 /* The scenario file of the run's kept steps, then extra (expectations). */
-static void run_text(const struct xrun *r, const struct xcfg *c, const char *description, const char *extra,
+static void run_text(const struct xrun *r, const struct explore_config *c, const char *description, const char *extra,
 		     char *out, size_t len)
 {
 	char system[64];
@@ -197,6 +190,20 @@ static void run_text(const struct xrun *r, const struct xcfg *c, const char *des
 	}
 	if (extra && used < len)
 		snprintf(out + used, len - used, "%s", extra);
+}
+
+int explore_scenario(const struct explore_config *c, uint64_t seed, char *buf, size_t len)
+{
+	struct xrun *r = malloc(sizeof *r);
+
+	if (!r || len < XTEXT_MAX) {
+		free(r);
+		return -1;
+	}
+	gen_run(r, c, seed);
+	run_text(r, c, "", NULL, buf, len);
+	free(r);
+	return 0;
 }
 
 static void count_event(void *ctx, const struct event *e)
@@ -292,7 +299,7 @@ static unsigned main_kind(unsigned kinds)
 
 /* Drops steps, one at a time, while the run still shows the violation,
  * until no single step can go. */
-static void shrink(struct xrun *r, const struct xcfg *c, unsigned kind, char *text, size_t len)
+static void shrink(struct xrun *r, const struct explore_config *c, unsigned kind, char *text, size_t len)
 {
 	bool changed = true;
 
@@ -324,12 +331,12 @@ static int kept(const struct xrun *r)
 	return n;
 }
 
-static const char *system_name(const struct xcfg *c)
+static const char *system_name(const struct explore_config *c)
 {
 	return c->preset >= 0 ? preset_name((enum preset)c->preset) : mode_name((enum mode)c->mode);
 }
 
-static void print_summary(const struct xcount *sum, const struct xcfg *c, uint64_t seed)
+static void print_summary(const struct xcount *sum, const struct explore_config *c, uint64_t seed)
 {
 	printf("; capviz --explore: %ld run%s of %s %s on %d nodes, seeds %" PRIu64 " to %" PRIu64 "\n", sum->runs,
 	       sum->runs == 1 ? "" : "s", c->preset >= 0 ? "preset" : "mode", system_name(c), c->nodes, seed,
@@ -362,7 +369,7 @@ static void expectations(const struct xcount *cnt, char *out, size_t len)
 }
 
 /* Shrinks the first violating run and prints it as a scenario file. */
-static int report(struct xrun *r, const struct xcfg *c)
+static int report(struct xrun *r, const struct explore_config *c)
 {
 	char *text = malloc(XTEXT_MAX), extra[128], why[SESSION_TEXT_MAX], err[SESSION_TEXT_MAX + 64];
 	char description[160];
@@ -392,7 +399,7 @@ static int report(struct xrun *r, const struct xcfg *c)
 
 /* --read must be a read the system has: a preset's own options, a level
  * that keeps the preset (dynamodb's strong reads make it dynamodb-strong). */
-static int check_read_level(const struct xcfg *c, char *err, size_t errlen)
+static int check_read_level(const struct explore_config *c, char *err, size_t errlen)
 {
 	struct session_options so = { 0, -1, false, 0, PRESET_NONE };
 	struct scenario sc;
@@ -436,7 +443,7 @@ static int check_read_level(const struct xcfg *c, char *err, size_t errlen)
 	return rc;
 }
 
-static int config(const struct options *o, struct xcfg *c, char *err, size_t errlen)
+static int config(const struct options *o, struct explore_config *c, char *err, size_t errlen)
 {
 	c->preset = o->preset;
 	c->mode = o->preset >= 0 ? -1 : o->mode >= 0 ? o->mode : MODE_CP;
@@ -452,7 +459,7 @@ static int config(const struct options *o, struct xcfg *c, char *err, size_t err
 
 int app_explore(const struct options *o)
 {
-	struct xcfg c;
+	struct explore_config c;
 	struct xcount sum, cnt;
 	struct xrun *r = malloc(sizeof *r), *first = malloc(sizeof *first);
 	char *text = malloc(XTEXT_MAX), err[SESSION_TEXT_MAX + 64];

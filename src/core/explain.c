@@ -50,6 +50,31 @@ static void say_witness(const struct world *w, const struct op *op, char *buf, s
 		snprintf(buf, len, "%s was in place", v);
 }
 
+/* A read of a version that cannot have taken effect: an update built on a
+ * version another update had already built on (one of the two is lost), or
+ * on a version already replaced when the update began. */
+static void explain_impossible_read(const struct world *w, const struct op *op, const char *what, bool brief,
+				   char *buf, size_t len)
+{
+	uint64_t seen_wid = op->kind == OP_READ ? (op->found ? op->wid : 0) : op->read_wid;
+	const struct write_rec *seen = history_write(&w->hist, seen_wid);
+	const struct write_rec *other = history_write(&w->hist, op->missed_wid);
+	char head[200] = "", v[160], base[160], o[160];
+
+	say_version(w, op->key, seen_wid, v, sizeof v);
+	say_version(w, op->key, seen ? seen->base_wid : 0, base, sizeof base);
+	say_version(w, op->key, op->missed_wid, o, sizeof o);
+	if (!brief)
+		snprintf(head, sizeof head, "%s %s at %c ", what, world_key_name(w, op->key), 'A' + op->node);
+	if (op->flaw == FLAW_LOST_UPDATE)
+		snprintf(buf, len, "%sreturned %s, an update built on %s; but %s was built on it too%s: "
+			 "the two cannot both have taken effect, one update is lost", head, v, base, o,
+			 other && other->result == RES_OK ? " and acknowledged" : "");
+	else
+		snprintf(buf, len, "%sreturned %s, an update built on %s; but %s was in place before that update "
+			 "began at %.3fs", head, v, base, o, seen ? seen->invoke_us / 1e6 : 0.0);
+}
+
 void world_explain(const struct world *w, const struct op *op, bool brief, char *buf, size_t len)
 {
 	const char *what = op->kind == OP_READ ? "read" : op->txn ? "txn" : op_kind_name(op->kind);
@@ -61,6 +86,10 @@ void world_explain(const struct world *w, const struct op *op, bool brief, char 
 	if (!op->stale)
 		return;
 	say_witness(w, op, witness, sizeof witness);
+	if ((op->kind == OP_READ || op->cond_failed) && op->flaw != FLAW_STALE) {
+		explain_impossible_read(w, op, what, brief, buf, len);
+		return;
+	}
 	if (op->kind == OP_READ || op->cond_failed) {
 		say_version(w, op->key, op->kind == OP_READ ? (op->found ? op->wid : 0) : op->read_wid, seen,
 			    sizeof seen);

@@ -71,10 +71,18 @@ void history_write_base(struct history *h, uint64_t wid, uint64_t base)
 {
 	struct write_rec *wr = history_write(h, wid);
 
+	const struct write_rec *b = history_write(h, base);
+	const struct op *op;
+
 	if (!wr || wr->rmw)
 		return;
 	wr->rmw = true;
 	wr->base_wid = base;
+	/* Its value is known now, even if its client never hears it (an add
+	 * that timed out yet reached a replica): readers of it must match. */
+	op = history_op(h, wr->op);
+	if (op && op->kind != OP_WRITE)
+		wr->value = op_value(b ? b->value : 0, op->kind, op->arg);
 }
 
 /* Version a came before version b in real time: a's write completed

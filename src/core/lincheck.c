@@ -422,18 +422,30 @@ static bool activate(struct history *h, int key, uint64_t v, struct lin_conflict
 {
 	struct lin_ver *x = ver(h, key, v);
 	struct write_rec *wr;
+	bool blocked;
 
+	if (x && x->broken) {
+		why->flaw = x->broken;
+		why->wid = x->broken_wid;
+		why->op = x->broken_op;
+		return true;
+	}
 	if (!x || x->active)
 		return false;
 	wr = history_write(h, v);
 	x->active = true;
 	x->pending = true;
 	if (wr->rmw)
-		return rmw(h, key, v, wr->base_wid, wr->invoke_us, LIN_INF, wr->op, why);
-	if (member_blocked(h, key, v, wr->invoke_us, LIN_INF, why))
-		return true;
-	member_add(h, key, v, wr->invoke_us, LIN_INF, wr->op);
-	return false;
+		blocked = rmw(h, key, v, wr->base_wid, wr->invoke_us, LIN_INF, wr->op, why);
+	else if (!(blocked = member_blocked(h, key, v, wr->invoke_us, LIN_INF, why)))
+		member_add(h, key, v, wr->invoke_us, LIN_INF, wr->op);
+	if (blocked && why->flaw != FLAW_NONE) {
+		x = ver(h, key, v);
+		x->broken = (uint8_t)why->flaw;
+		x->broken_wid = why->wid;
+		x->broken_op = why->op;
+	}
+	return blocked;
 }
 
 static void flag(struct op *op, const struct lin_conflict *why)
@@ -465,6 +477,14 @@ int lincheck_write(struct history *h, struct op *op, struct write_rec *wr)
 	if (key < 0 || key >= STORE_MAX_KEYS || key_ready(h, key) < 0)
 		return -1;
 	memset(&why, 0, sizeof why);
+	if (x->broken) {
+		/* A reader already showed this version cannot have taken effect. */
+		why.flaw = (enum lin_flaw)x->broken;
+		why.wid = x->broken_wid;
+		why.op = x->broken_op;
+		flag(op, &why);
+		return 0;
+	}
 	x->active = true;
 	x->pending = false;
 	if (wr->rmw) {

@@ -138,6 +138,7 @@ static double run(struct gen *g, int *flagged)
 			wr->invoke_us = byw[v]->inv;
 			wr->result = RES_PENDING;
 			op->wid = wr->wid;
+			op->arg = (int64_t)wr->wid - (int64_t)byw[v]->reads; /* base + arg: its own id */
 			if (byw[v]->kind == 'm')
 				history_write_base(&h, wr->wid, byw[v]->reads);
 		}

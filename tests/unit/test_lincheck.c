@@ -76,6 +76,8 @@ static int check(const struct hop *hops, int n, struct run *run, bool first_valu
 			wr->result = RES_PENDING;
 			op->wid = wr->wid;
 			run->wid_of[i] = wr->wid;
+			/* An add whose result is its own version id: base + arg. */
+			op->arg = (int64_t)wr->wid - hops[i].reads;
 			if (hops[i].kind == 'm')
 				history_write_base(&run->h, wr->wid, (uint64_t)hops[i].reads);
 		}

@@ -1,0 +1,65 @@
+/* wgl.h: a linearizability checker for histories without write ids (someone
+ * else's, or capviz's own exported): Wing and Gong's search with Lowe's
+ * cache of (operations linearized, state) pairs, key by key (a history is
+ * linearizable when each key's is), as in porcupine. Registers with read,
+ * write and compare-and-set, and strings with append. */
+#ifndef CAPVIZ_WGL_H
+#define CAPVIZ_WGL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define WGL_NEVER INT64_MAX     /* the return time of an operation that never returned */
+
+enum wgl_kind { WGL_READ, WGL_WRITE, WGL_CAS, WGL_APPEND };
+enum wgl_cas { WGL_CAS_OK, WGL_CAS_FAIL, WGL_CAS_UNKNOWN };
+
+/* Values and keys are interned strings, named by their index. */
+struct wgl_strings {
+	char **s;
+	size_t *len;
+	size_t n, cap;
+	uint32_t *slots;        /* open addressing: index + 1, 0 empty */
+	size_t nslots;
+};
+
+struct wgl_op {
+	uint8_t kind;           /* enum wgl_kind */
+	uint8_t cas;            /* enum wgl_cas */
+	int key;                /* in keys */
+	int value;              /* read: what it returned; write: what it wrote; cas: the new value;
+				   append: the suffix (in values) */
+	int from;               /* cas: the value it expected */
+	int64_t inv, ret;       /* ret WGL_NEVER: it may take effect at any time after inv, or never */
+	int line;               /* where it came from (a file's line), for messages */
+};
+
+struct wgl_history {
+	struct wgl_op *ops;
+	size_t n, cap;
+	struct wgl_strings values; /* the empty string (index 0) is every key's first state */
+	struct wgl_strings keys;
+};
+
+struct wgl_result {
+	bool linearizable;
+	int key;                /* not linearizable: the first key that is not */
+	size_t stuck;           /* ... the operation no search got past (index in ops) */
+	size_t longest;         /* ... how many of the key's operations the longest partial order held */
+	size_t key_ops;         /* ... how many operations the key has */
+	uint64_t steps;         /* search steps taken, over every key */
+};
+
+/* Returns 0 or -1 when memory ran out. */
+int wgl_init(struct wgl_history *h);
+void wgl_free(struct wgl_history *h);
+/* The index of s (len bytes), added if new; -1 when memory ran out. */
+int wgl_intern(struct wgl_strings *t, const char *s, size_t len);
+/* Appends an operation; NULL when memory ran out. */
+struct wgl_op *wgl_add(struct wgl_history *h);
+/* Checks every key, stopping at the first that is not linearizable.
+ * Returns 0, or -1 when memory ran out. */
+int wgl_check(struct wgl_history *h, struct wgl_result *r);
+
+#endif

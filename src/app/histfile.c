@@ -1,0 +1,415 @@
+/* histfile.c: histories as text, one operation a line, in the format of
+ * porcupine's converted test histories (../shared/testdata/porcupine):
+ *
+ *     <op> <key> <value> <invoke> <return>
+ *
+ * op r (read; value nil when never written), w (write), c (compare-and-set,
+ * value from:to:ok|fail|unknown) or a (append); values bare or in single
+ * quotes; return inf for an operation that never returned. --check-history
+ * reads one and checks it (wgl.c); --history writes a run's in it. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capviz/app.h"
+#include "capviz/histfile.h"
+#include "capviz/world.h"
+
+#define LINE_MAX_LEN 4096
+
+struct cursor {
+	const char *p;
+};
+
+static void skip_space(struct cursor *c)
+{
+	while (*c->p == ' ' || *c->p == '\t')
+		c->p++;
+}
+
+/* The next token, bare or quoted ('' is empty; \' and \\ escape inside);
+ * its bytes in out. Returns its length, or -1 when there is none or a
+ * quote is not closed (*why says which). */
+static long token(struct cursor *c, char *out, size_t size, const char **why)
+{
+	size_t n = 0;
+
+	skip_space(c);
+	if (!*c->p || *c->p == '\n' || *c->p == '\r') {
+		*why = "missing";
+		return -1;
+	}
+	if (*c->p != '\'') {
+		while (*c->p && *c->p != ' ' && *c->p != '\t' && *c->p != '\n' && *c->p != '\r') {
+			if (n + 1 >= size) {
+				*why = "too long";
+				return -1;
+			}
+			out[n++] = *c->p++;
+		}
+		out[n] = '\0';
+		return (long)n;
+	}
+	c->p++;
+	while (*c->p != '\'') {
+		if (!*c->p || *c->p == '\n') {
+			*why = "a quote that is not closed";
+			return -1;
+		}
+		if (*c->p == '\\' && (c->p[1] == '\'' || c->p[1] == '\\'))
+			c->p++;
+		if (n + 1 >= size) {
+			*why = "too long";
+			return -1;
+		}
+		out[n++] = *c->p++;
+	}
+	c->p++;
+	out[n] = '\0';
+	return (long)n;
+}
+
+static int parse_time(const char *s, bool inf_ok, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	if (inf_ok && strcmp(s, "inf") == 0) {
+		*out = WGL_NEVER;
+		return 0;
+	}
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || *end || v == WGL_NEVER)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* A compare-and-set's value: from:to:ok|fail|unknown. */
+static int parse_cas(struct wgl_history *h, struct wgl_op *op, char *v, const char **why)
+{
+	char *last = strrchr(v, ':'), *mid;
+
+	*why = "expected a compare-and-set as from:to:ok|fail|unknown";
+	if (!last)
+		return -1;
+	*last = '\0';
+	mid = strchr(v, ':');
+	if (!mid)
+		return -1;
+	*mid = '\0';
+	if (strcmp(last + 1, "ok") == 0)
+		op->cas = WGL_CAS_OK;
+	else if (strcmp(last + 1, "fail") == 0)
+		op->cas = WGL_CAS_FAIL;
+	else if (strcmp(last + 1, "unknown") == 0)
+		op->cas = WGL_CAS_UNKNOWN;
+	else
+		return -1;
+	*why = "out of memory";
+	op->from = wgl_intern(&h->values, strcmp(v, "nil") ? v : "", strcmp(v, "nil") ? strlen(v) : 0);
+	op->value = wgl_intern(&h->values, mid + 1, strlen(mid + 1));
+	return op->from < 0 || op->value < 0 ? -1 : 0;
+}
+
+/* One line into an operation. Returns 0, 1 for a line with none (blank or
+ * a # comment), -1 with *why. */
+static int parse_line(struct wgl_history *h, const char *line, int lineno, const char **why)
+{
+	struct cursor c = { line };
+	char kind[8], key[256], inv[32], ret[32], extra[8];
+	char *value = malloc(LINE_MAX_LEN);
+	struct wgl_op *op;
+	long len;
+	int rc = -1;
+
+	if (!value) {
+		*why = "out of memory";
+		return -1;
+	}
+	skip_space(&c);
+	if (!*c.p || *c.p == '\n' || *c.p == '\r' || *c.p == '#') {
+		free(value);
+		return 1;
+	}
+	*why = "expected <op> <key> <value> <invoke> <return>";
+	if (token(&c, kind, sizeof kind, why) < 0 || token(&c, key, sizeof key, why) < 0 ||
+	    (len = token(&c, value, LINE_MAX_LEN, why)) < 0 || token(&c, inv, sizeof inv, why) < 0 ||
+	    token(&c, ret, sizeof ret, why) < 0) {
+		if (strcmp(*why, "missing") == 0)
+			*why = "expected 5 fields: <op> <key> <value> <invoke> <return>";
+		goto out;
+	}
+	if (token(&c, extra, sizeof extra, why) >= 0) {
+		*why = "expected 5 fields, found more";
+		goto out;
+	}
+	op = wgl_add(h);
+	if (!op) {
+		*why = "out of memory";
+		goto out;
+	}
+	op->line = lineno;
+	if (strlen(kind) != 1 || !strchr("rwca", kind[0])) {
+		*why = "expected an operation r, w, c or a";
+		goto out;
+	}
+	op->kind = kind[0] == 'r' ? WGL_READ : kind[0] == 'w' ? WGL_WRITE : kind[0] == 'c' ? WGL_CAS : WGL_APPEND;
+	if (parse_time(inv, false, &op->inv) < 0) {
+		*why = "expected the invoke time as an integer";
+		goto out;
+	}
+	if (parse_time(ret, true, &op->ret) < 0) {
+		*why = "expected the return time as an integer or inf";
+		goto out;
+	}
+	if (op->ret < op->inv) {
+		*why = "it returns before it is invoked";
+		goto out;
+	}
+	op->key = wgl_intern(&h->keys, key, strlen(key));
+	if (op->kind == WGL_CAS) {
+		if (parse_cas(h, op, value, why) < 0)
+			goto out;
+	} else {
+		bool nil = op->kind == WGL_READ && strcmp(value, "nil") == 0;
+
+		op->value = wgl_intern(&h->values, value, nil ? 0 : (size_t)len);
+	}
+	if (op->key < 0 || op->value < 0) {
+		*why = "out of memory";
+		goto out;
+	}
+	rc = 0;
+out:
+	free(value);
+	return rc;
+}
+
+int histfile_read(struct wgl_history *h, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	int rc;
+
+	if (!f) {
+		wgl_init(h);
+		snprintf(err, errlen, "%s: cannot read it: %s", path, strerror(errno));
+		return -1;
+	}
+	rc = histfile_parse(h, f, path, err, errlen);
+	fclose(f);
+	return rc;
+}
+
+int histfile_parse(struct wgl_history *h, FILE *f, const char *path, char *err, size_t errlen)
+{
+	char *line;
+	int lineno = 0;
+
+	if (wgl_init(h) < 0) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	line = malloc(LINE_MAX_LEN);
+	if (!line) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	while (fgets(line, LINE_MAX_LEN, f)) {
+		const char *why = NULL;
+
+		lineno++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			snprintf(err, errlen, "%s:%d: the line is longer than %d bytes", path, lineno, LINE_MAX_LEN - 1);
+			goto fail;
+		}
+		if (parse_line(h, line, lineno, &why) < 0) {
+			snprintf(err, errlen, "%s:%d: %s", path, lineno, why);
+			goto fail;
+		}
+	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: cannot read it: %s", path, strerror(errno));
+		goto fail;
+	}
+	free(line);
+	return 0;
+fail:
+	free(line);
+	return -1;
+}
+
+/* A value as the format writes it: bare when it can be, else quoted. */
+static void put_value(FILE *f, const char *s, size_t len)
+{
+	bool bare = len > 0;
+
+	for (size_t i = 0; i < len && bare; i++)
+		bare = s[i] > ' ' && s[i] != '\'' && s[i] != '\\' && s[i] != 127;
+	if (bare) {
+		fwrite(s, 1, len, f);
+		return;
+	}
+	fputc('\'', f);
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\'' || s[i] == '\\')
+			fputc('\\', f);
+		fputc(s[i], f);
+	}
+	fputc('\'', f);
+}
+
+/* The operation as a line of the format, for messages. */
+static void describe(const struct wgl_history *h, const struct wgl_op *op, FILE *f)
+{
+	const struct wgl_strings *v = &h->values;
+
+	fprintf(f, "%c ", "rwca"[op->kind]);
+	put_value(f, h->keys.s[op->key], h->keys.len[op->key]);
+	fputc(' ', f);
+	if (op->kind == WGL_CAS) {
+		if (v->len[op->from])
+			fwrite(v->s[op->from], 1, v->len[op->from], f);
+		else
+			fputs("nil", f);
+		fprintf(f, ":%s:%s", v->s[op->value], op->cas == WGL_CAS_OK ? "ok" : op->cas == WGL_CAS_FAIL ? "fail" : "unknown");
+	} else if (op->kind == WGL_READ && op->value == 0) {
+		fputs("nil", f);
+	} else {
+		put_value(f, v->s[op->value], v->len[op->value]);
+	}
+	fprintf(f, " %" PRId64 " ", op->inv);
+	if (op->ret == WGL_NEVER)
+		fputs("inf", f);
+	else
+		fprintf(f, "%" PRId64, op->ret);
+}
+
+int app_check_history(const char *path)
+{
+	struct wgl_history h;
+	struct wgl_result r;
+	char err[512];
+
+	if (histfile_read(&h, path, err, sizeof err) < 0) {
+		fprintf(stderr, "capviz: %s\n", err);
+		wgl_free(&h);
+		return EXIT_USAGE;
+	}
+	if (wgl_check(&h, &r) < 0) {
+		fprintf(stderr, "capviz: %s: out of memory while checking\n", path);
+		wgl_free(&h);
+		return EXIT_USAGE;
+	}
+	if (r.linearizable) {
+		printf("%s: linearizable (%zu operation%s on %zu key%s, %" PRIu64 " search steps)\n", path, h.n,
+		       h.n == 1 ? "" : "s", h.keys.n, h.keys.n == 1 ? "" : "s", r.steps);
+		wgl_free(&h);
+		return EXIT_OK;
+	}
+	printf("%s:%d: not linearizable: key %s: every search got stuck at `", path, h.ops[r.stuck].line,
+	       h.keys.s[r.key]);
+	describe(&h, &h.ops[r.stuck], stdout);
+	printf("`: it must take effect before it returns, and no order of the operations before it lets it; "
+	       "the longest valid order held %zu of the key's %zu operations\n", r.longest, r.key_ops);
+	wgl_free(&h);
+	return EXIT_EXPECT;
+}
+
+/* --- a run's history, written out --- */
+
+static void put_version(FILE *f, const struct world *w, int key, uint64_t wid, bool by_version)
+{
+	const struct write_rec *wr = history_write(&w->hist, wid);
+	char buf[96];
+
+	if (!wid || !wr)
+		fputs("nil", f);
+	else if (by_version)
+		fprintf(f, "%" PRIu64, wid);
+	else {
+		world_format_value(w, key, wr->value, buf, sizeof buf);
+		put_value(f, buf, strlen(buf));
+	}
+}
+
+/* Times move one microsecond on, so that the first values (written at 0)
+ * come before every operation, even one invoked at 0. */
+static void put_times(FILE *f, int64_t inv, int64_t ret, bool never)
+{
+	if (never)
+		fprintf(f, " %" PRId64 " inf\n", inv + 1);
+	else
+		fprintf(f, " %" PRId64 " %" PRId64 "\n", inv + 1, ret + 1);
+}
+
+static void export_op(FILE *f, const struct world *w, const struct op *op, bool by_version)
+{
+	const struct write_rec *wr = op->kind != OP_READ ? history_write(&w->hist, op->wid) : NULL;
+	const char *key = world_key_name(w, op->key);
+	bool ok = op->result == RES_OK;
+
+	/* A write still under way may have taken effect: it never returned. */
+	if (op->key < 0 || w->key_type[op->key] != KT_INT || (op->result == RES_PENDING && op->kind == OP_READ))
+		return;
+	if (op->kind == OP_READ || op->cond_failed) {
+		uint64_t seen = op->kind == OP_READ ? (op->found ? op->wid : 0) : op->read_wid;
+
+		if (op->cond_failed ? !op->has_read_wid : !ok)
+			return;         /* a failed read tells nothing; a refused txn read its condition */
+		fprintf(f, "r %s ", key);
+		put_version(f, w, op->key, seen, by_version);
+		put_times(f, op->invoke_us, op->done_us, false);
+		return;
+	}
+	if (!wr)
+		return;
+	if (!wr->rmw) {
+		if (op->kind != OP_WRITE)
+			return;         /* a read-modify-write never applied: no effect */
+		fprintf(f, "w %s ", key);
+		put_version(f, w, op->key, wr->wid, by_version);
+		put_times(f, op->invoke_us, op->done_us, !ok);
+		return;
+	}
+	/* An add or a txn: a compare-and-set from the version it built on. */
+	fprintf(f, "c %s ", key);
+	put_version(f, w, op->key, wr->base_wid, by_version);
+	fputc(':', f);
+	put_version(f, w, op->key, wr->wid, by_version);
+	fprintf(f, ":%s", ok ? "ok" : "unknown");
+	put_times(f, op->invoke_us, op->done_us, !ok);
+}
+
+/* A first value, or a value a heal merged: a write no client made. */
+static void export_system_write(FILE *f, const struct world *w, const struct write_rec *wr, bool by_version)
+{
+	if (wr->op || wr->key < 0 || w->key_type[wr->key] != KT_INT || wr->result != RES_OK)
+		return;
+	fprintf(f, "w %s ", world_key_name(w, wr->key));
+	put_version(f, w, wr->key, wr->wid, by_version);
+	if (wr->invoke_us < 0)
+		fputs(" 0 0\n", f);
+	else
+		put_times(f, wr->invoke_us, wr->done_us, false);
+}
+
+int histfile_write(const struct world *w, FILE *f, bool by_version)
+{
+	size_t next = 0;
+
+	/* In time order: each system write before the operations invoked after it. */
+	for (size_t i = 0; i < w->hist.nops; i++) {
+		const struct op *op = &w->hist.ops[i];
+
+		for (; next < w->hist.nwrites && w->hist.writes[next].invoke_us <= op->invoke_us; next++)
+			export_system_write(f, w, &w->hist.writes[next], by_version);
+		export_op(f, w, op, by_version);
+	}
+	for (; next < w->hist.nwrites; next++)
+		export_system_write(f, w, &w->hist.writes[next], by_version);
+	return ferror(f) ? -1 : 0;
+}
