@@ -63,6 +63,9 @@ int app_headless(const struct options *o);
  * the replicas settle (a second, up to ten while a heal spreads). */
 struct session;
 void app_run_session(struct session *s);
+/* --history FILE: writes the world's history ('-' stdout); 0, or -1 said on stderr. */
+struct world;
+int app_write_history(const struct world *w, const char *path);
 /* --check-history FILE: prints the verdict; 0 linearizable, 1 not, 2 bad input. */
 int app_check_history(const char *path);
 /* --explore: randomized runs, each checked; returns the exit status. */

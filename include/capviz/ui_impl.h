@@ -134,6 +134,8 @@ struct ui {
 	bool dirty;             /* panels beyond the moving ones need painting */
 	bool show_help;
 	bool show_fork;         /* the fork overlay is open (any key closes it) */
+	bool show_score;        /* the scoreboard is open (any key closes it) */
+	bool show_flaws;        /* the list of what broke consistency is open (any key closes it) */
 	int heal_pick;          /* the chooser's highlighted line */
 	int resolve_node, resolve_key;  /* what the resolve chooser resolves */
 	int sel;
@@ -223,6 +225,9 @@ void ui_heal_draw(struct ui *u, const struct world *w);
 bool ui_fork_open(struct ui *u, const struct world *w);
 void ui_fork_draw(struct ui *u);
 void ui_overlay_close(struct ui *u);
+/* lens.c: the scoreboard and the list of consistency flaws, with why */
+void ui_score_draw(struct ui *u, const struct world *w);
+void ui_flaws_draw(struct ui *u, const struct world *w);
 
 /* prompt.c */
 void ui_prompt_start(struct ui *u, const char *label, const char *init);

@@ -147,6 +147,12 @@ struct world {
 	struct world_timing timing;
 	uint64_t next_token;
 	size_t pending_ops;
+	/* When the cluster last changed shape (a link, a crash, a recovery),
+	 * and its rules (mode, levels, preset): the scoreboard counts each side
+	 * of the partition from the first, the status bar from the second. */
+	int64_t topology_us;
+	int64_t rules_us;
+	size_t rules_op;        /* hist.nops then: the first operation under the rules */
 	uint64_t rcu_half;      /* DynamoDB read units consumed, in halves */
 
 	world_sink_fn *sink;

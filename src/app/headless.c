@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "capviz/app.h"
-#include "capviz/histfile.h"
 #include "capviz/report.h"
 #include "capviz/session.h"
 
@@ -55,24 +54,6 @@ void app_run_session(struct session *s)
 			break;
 		session_step(s);
 	}
-}
-
-/* --history FILE: the run's operations, for --check-history or another tool. */
-static int write_history(const struct world *w, const char *path)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
-	int rc;
-
-	if (!f) {
-		fprintf(stderr, "capviz: cannot write the history to %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	rc = histfile_write(w, f, false);
-	if (f != stdout && fclose(f) != 0)
-		rc = -1;
-	if (rc < 0)
-		fprintf(stderr, "capviz: cannot write the history to %s\n", path);
-	return rc;
 }
 
 static int finish(struct session *s, struct transcript *t, bool quiet)
@@ -164,7 +145,7 @@ int app_headless(const struct options *o)
 	rc = finish(&s, &t, quiet);
 	if (trace_out && trace_out != stdout)
 		fclose(trace_out);
-	if (o->history && write_history(&s.w, o->history) < 0 && rc == EXIT_OK)
+	if (o->history && app_write_history(&s.w, o->history) < 0 && rc == EXIT_OK)
 		rc = EXIT_USAGE;
 	fflush(stdout);
 	session_free(&s);

@@ -413,3 +413,20 @@ int histfile_write(const struct world *w, FILE *f, bool by_version)
 		export_system_write(f, w, &w->hist.writes[next], by_version);
 	return ferror(f) ? -1 : 0;
 }
+
+int app_write_history(const struct world *w, const char *path)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
+	int rc;
+
+	if (!f) {
+		fprintf(stderr, "capviz: cannot write the history to %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	rc = histfile_write(w, f, false);
+	if (f == stdout ? fflush(f) != 0 : fclose(f) != 0)
+		rc = -1;
+	if (rc < 0)
+		fprintf(stderr, "capviz: cannot write the history to %s\n", path);
+	return rc;
+}

@@ -400,6 +400,8 @@ int app_live(const struct options *o)
 	end_loop(&l);
 	ui_close(l.ui);
 	rc = l.rc;
+	if (o->history && app_write_history(&l.s.w, o->history) < 0 && rc == EXIT_OK)
+		rc = EXIT_USAGE;
 	session_free(&l.s);
 	return rc;
 }

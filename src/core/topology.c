@@ -21,6 +21,7 @@ void world_link_set(struct world *w, int from, int to, bool up)
 	if (w->links[from][to].up == up)
 		return;
 	w->links[from][to].up = up;
+	w->topology_us = w->now_us;
 	if (!up)
 		net_drop_link(w, from, to, "link was cut");
 	e = world_event(w, EV_LINK);
@@ -79,6 +80,7 @@ void world_crash(struct world *w, int node)
 	if (!valid_node(w, node) || w->nodes[node].crashed)
 		return;
 	w->nodes[node].crashed = true;
+	w->topology_us = w->now_us;
 	e = world_event(w, EV_CRASH);
 	e.node = node;
 	world_emit(w, &e);
@@ -96,6 +98,7 @@ void world_recover(struct world *w, int node)
 	if (!valid_node(w, node) || !w->nodes[node].crashed)
 		return;
 	w->nodes[node].crashed = false;
+	w->topology_us = w->now_us;
 	e = world_event(w, EV_RECOVER);
 	e.node = node;
 	world_emit(w, &e);
@@ -194,11 +197,19 @@ void world_set_timeout(struct world *w, int64_t timeout_us)
 /* The levels in force, as the mode uses them: the leaderless protocol's read
  * and write levels; the leader-based protocol's read option (writes always
  * go through the leader to a majority). */
+/* The rules changed: the status bar's figures start again. */
+static void new_rules(struct world *w)
+{
+	w->rules_us = w->now_us;
+	w->rules_op = w->hist.nops;
+}
+
 static void level_event(struct world *w)
 {
 	struct event e = world_event(w, EV_LEVEL);
 	char buf[64];
 
+	new_rules(w);
 	if (w->mode == MODE_CP)
 		snprintf(buf, sizeof buf, "read %s, write through the leader (majority)",
 			 level_name(world_op_level(w, OP_READ, LEVEL_DEFAULT)));
@@ -238,6 +249,7 @@ void world_set_mode(struct world *w, enum mode m)
 	lock_handover(w, m);
 	world_proto(w)->leave(w);
 	w->mode = m;
+	new_rules(w);
 	e = world_event(w, EV_MODE);
 	e.text = mode_name(m);
 	world_emit(w, &e);
@@ -333,6 +345,7 @@ int world_set_preset(struct world *w, enum preset p, char *err, size_t errlen)
 	/* The preset's own rules (a ZooKeeper server without a leader stops
 	 * serving, DynamoDB counts read units) hold from the first event on. */
 	w->preset = p;
+	new_rules(w);
 	both_levels(w, conf[p].read, conf[p].write);
 	config_event(w, -1, -1, "preset %s (%s): %s", preset_name(p), preset_class(p), preset_promise(p));
 	return 0;

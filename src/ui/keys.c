@@ -22,6 +22,8 @@ enum key_act {
 	KA_HEAL,                /* the heal chooser; it runs `heal X` */
 	KA_RESOLVE,             /* the resolve chooser; it runs `resolve N K V` */
 	KA_FORK,                /* the fork overlay */
+	KA_SCORE,               /* the scoreboard */
+	KA_FLAWS,               /* what broke consistency, with why */
 };
 
 /* When alt replaces cmd. */
@@ -69,6 +71,10 @@ static const struct key_def keys[] = {
 	  KA_RESOLVE, NULL, KW_NEVER, NULL },
 	{ 'f', 0, "f", "fork", "fork: heal copies of this state each way, side by side",
 	  KA_FORK, NULL, KW_NEVER, NULL },
+	{ 's', 0, "s", "score", "scoreboard: ok, refused, stale, lost and latency, per side of the partition",
+	  KA_SCORE, NULL, KW_NEVER, NULL },
+	{ 'e', 0, "e", "explain", "explain: every stale read, lost write and broken session, and why",
+	  KA_FLAWS, NULL, KW_NEVER, NULL },
 	{ ' ', 0, "Space", "pause", "pause or resume", KA_CMD, "pause", KW_PAUSED, "resume" },
 	{ '.', 0, ".", "step", "step: run exactly one event (pauses first)", KA_CMD, "step", KW_NEVER, NULL },
 	{ '[', ']', "[ ]", "speed", "halve or double the speed (0.1 to 10)", KA_CMD, "speed %s", KW_NEVER, NULL },
@@ -91,7 +97,7 @@ static const char *const briefs[] = {
 	"this help", "select A..G; Tab: next", "write (asks the value)", "read", "cut or restore a link",
 	"cut or restore one way", "isolate or rejoin", "crash or recover", "switch CP and AP",
 	"cycle levels, read option", "heal: lww, crdt or merge", "cycle the strategy", "cycle the presets",
-	"resolve a conflict", "fork: three heals", "pause or resume", "step one event", "halve or double speed",
+	"resolve a conflict", "fork: three heals", "scoreboard", "why reads were stale", "pause or resume", "step one event", "halve or double speed",
 	"type a command", "scroll the requests", "scroll the event log", "select node, cut link", "quit",
 };
 
@@ -389,6 +395,8 @@ static void act(struct ui *u, const struct key_def *k, int ch, const struct ui_f
 		ui_prompt_start(u, ":", "");
 		break;
 	case KA_HELP: u->show_help = true; break;
+	case KA_SCORE: u->show_score = true; break;
+	case KA_FLAWS: u->show_flaws = true; break;
 	case KA_OPS_SCROLL: u->ops_scroll += ch == k->key ? -page : page; break;
 	case KA_LOG_SCROLL: u->log_scroll += ch == k->key ? 1 : -1; break;
 	case KA_MOUSE: mouse_key(u, k, f, out); break;
@@ -418,8 +426,8 @@ void ui_key(struct ui *u, int ch, const struct ui_frame *f, struct ui_cmds *out)
 		}
 		return;
 	}
-	if (u->show_fork && ch != KEY_MOUSE && ch != KEY_RESIZE) {
-		u->show_fork = false;
+	if ((u->show_fork || u->show_score || u->show_flaws) && ch != KEY_MOUSE && ch != KEY_RESIZE) {
+		u->show_fork = u->show_score = u->show_flaws = false;
 		ui_overlay_close(u);
 		return;
 	}
@@ -465,7 +473,7 @@ void ui_keys_text(char *buf, size_t len)
 /* The hint line: the most useful keys that fit, shown in table order. */
 void ui_hint_draw(struct ui *u)
 {
-	static const char prio[] = "?qwrimhfc yvox.l:[1";
+	static const char prio[] = "?qwrimhefsc yvox.l:[1";
 	bool shown[NKEYS] = { false };
 	int x = 1, cols = getmaxx(u->hint), need = 1;
 

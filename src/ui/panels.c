@@ -45,12 +45,16 @@ static enum ui_role outcome(char *buf, size_t len, const struct world *w, const 
 			 op->flaw == FLAW_LOST_UPDATE ? "LOST UPDATE" : "STALE BASE", val, op->missed_wid);
 		return UR_RESULT_STALE;
 	}
-	if (op->stale) {
+	if (op->stale || op->ryw || op->mono) {
 		const struct write_rec *m = history_write(&w->hist, op->missed_wid);
+		/* The client's own session, named: the sharpest form of stale. */
+		const char *session = op->ryw ? ", not its own write" : op->mono ? ", older than it read before" : "";
 
 		world_format_value(w, op->key, m ? m->value : 0, missed, sizeof missed);
-		snprintf(buf, len, "STALE %s (missed #%" PRIu64 ": %s)%s%s", val, op->missed_wid, missed,
-			 op->conflict ? ", met a CONFLICT" : "", op->rcu_half ? (op->rcu_half == 1 ? " 0.5 RCU" : " 1 RCU") : "");
+		snprintf(buf, len, "STALE %s (%s #%" PRIu64 ": %s%s)%s%s", val,
+			 op->flaw == FLAW_LOST_UPDATE ? "lost the update" : op->flaw == FLAW_STALE_BASE ? "built over" :
+			 "missed", op->missed_wid, missed, session, op->conflict ? ", met a CONFLICT" : "",
+			 op->rcu_half ? (op->rcu_half == 1 ? " 0.5 RCU" : " 1 RCU") : "");
 		return UR_RESULT_STALE;
 	}
 	if (op->conflict) {
@@ -104,7 +108,7 @@ static void op_what(char *buf, size_t len, const struct world *w, const struct o
  * Returns the lines used. */
 static int op_line(struct ui *u, const struct world *w, const struct op *op, int y, int rows, int wd)
 {
-	char what[64], dur[16], out[256];
+	char what[64], dur[16], out[400];
 	enum ui_role r = outcome(out, sizeof out, w, op);
 	const char *rest = out;
 	int x = 1, used = 0;

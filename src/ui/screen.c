@@ -9,6 +9,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "capviz/score.h"
 #include "capviz/ui_impl.h"
 
 static void drop_windows(struct ui *u)
@@ -172,29 +173,46 @@ static const char *levels_text(const struct world *w, bool brief, char *buf, siz
 	}
 }
 
-/* The status bar's text, fuller or briefer (level 0, 1, 2). Only the
+/* The status bar's text, fuller or briefer (level 0 to 4). Only the
  * leaderless protocol reconciles replicas, so only AP shows the strategy. */
 static void status_parts(const struct ui_frame *f, const struct ui *u, int brief, char *buf, size_t len,
 			char *tail, size_t tlen)
 {
 	const struct world *w = f->w;
-	char levels[48], heal[32] = "";
+	char levels[48], heal[32] = "", lens[64], a[16] = "-", c[16] = "-";
 	const char *v = u->g->v;
+	struct score_row recent;
 
-	if (w->mode == MODE_AP)
-		snprintf(heal, sizeof heal, brief > 1 ? "%s %s " : "%s heal: %s  ", v, strategy_name(w->strategy));
+	/* Availability and consistency since the rules last changed: they move
+	 * as the user switches modes, levels and presets. */
+	score_recent(w, &recent);
+	if (score_availability(&recent) >= 0)
+		snprintf(a, sizeof a, "%d%%", score_availability(&recent));
+	if (score_consistency(&recent) >= 0)
+		snprintf(c, sizeof c, "%d%%", score_consistency(&recent));
+	snprintf(lens, sizeof lens, brief > 3 ? "%s A%s C%s " : brief ? "%s avail %s cons %s " :
+		 "%s avail %s cons %s  ", v, a, c);
+
+	/* At level 3 the strategy goes before the two figures do. */
+	if (w->mode == MODE_AP && brief < 3)
+		snprintf(heal, sizeof heal, brief ? "%s heal: %s " : "%s heal: %s  ", v, strategy_name(w->strategy));
+	else if (w->mode == MODE_AP && brief > 3)
+		snprintf(heal, sizeof heal, "%s %s ", v, strategy_name(w->strategy));
 	else if (w->preset == PRESET_DYNAMODB || w->preset == PRESET_DYNAMODB_STRONG)
-		snprintf(heal, sizeof heal, brief > 1 ? "%s RCU %g " : "%s RCU %g  ", v, w->rcu_half / 2.0);
+		snprintf(heal, sizeof heal, brief ? "%s RCU %g " : "%s RCU %g  ", v, w->rcu_half / 2.0);
 	/* Briefest, a preset's name stands for its levels (setting a level by
 	 * hand clears the preset). */
-	if (brief > 1 && w->preset != PRESET_NONE)
-		snprintf(buf, len, "%s%s %gx %s t=%.1fs ", heal, v, f->speed, v, f->now_us / 1e6);
-	else if (brief > 1)
-		snprintf(buf, len, "%s %s %s%s %gx %s t=%.1fs ", v, levels_text(w, true, levels, sizeof levels),
-			 heal, v, f->speed, v, f->now_us / 1e6);
+	if (brief > 2 && w->preset != PRESET_NONE)
+		snprintf(buf, len, "%s%s%s %gx %s t=%.1fs ", heal, lens, v, f->speed, v, f->now_us / 1e6);
+	else if (brief > 2)
+		snprintf(buf, len, "%s %s %s%s%s %gx %s t=%.1fs ", v, levels_text(w, true, levels, sizeof levels),
+			 heal, lens, v, f->speed, v, f->now_us / 1e6);
+	else if (brief)
+		snprintf(buf, len, "%s %s %s%s%s %gx %s t=%.3fs ", v, levels_text(w, true, levels, sizeof levels),
+			 heal, lens, v, f->speed, v, f->now_us / 1e6);
 	else
-		snprintf(buf, len, "%s %s  %s%s speed %gx  %s t=%.3fs  ", v,
-			 levels_text(w, brief > 0, levels, sizeof levels), heal, v, f->speed, v, f->now_us / 1e6);
+		snprintf(buf, len, "%s %s  %s%s%s speed %gx  %s t=%.3fs  ", v,
+			 levels_text(w, false, levels, sizeof levels), heal, lens, v, f->speed, v, f->now_us / 1e6);
 	if (f->paused)
 		snprintf(tail, tlen, brief ? " %s PAUSED " : " %s PAUSED (space resumes) ", u->g->paused);
 	else
@@ -222,14 +240,16 @@ static void status_title(const struct world *w, int brief, char *buf, size_t len
 
 static void draw_status(struct ui *u, const struct ui_frame *f)
 {
-	char title[64], text[192], tail[64];
+	char title[64], text[256], tail[64];
 	attr_t st = ui_attr(u, UR_STATUS);
 	int x, brief;
 
+	/* Briefer and briefer until it fits: the parts first, then the title
+	 * (a plain mode's title stays whole longest: it says what runs). */
 	for (brief = 0;; brief++) {
-		status_title(f->w, brief, title, sizeof title);
+		status_title(f->w, brief > 1 || (brief == 1 && f->w->preset != PRESET_NONE), title, sizeof title);
 		status_parts(f, u, brief, text, sizeof text, tail, sizeof tail);
-		if ((int)(ui_cells(title) + ui_cells(text) + ui_cells(tail)) <= u->cols || brief == 2)
+		if ((int)(ui_cells(title) + ui_cells(text) + ui_cells(tail)) <= u->cols || brief == 4)
 			break;
 	}
 	wbkgdset(u->status, st);
@@ -306,6 +326,10 @@ void ui_draw(struct ui *u, const struct ui_frame *f)
 		ui_help_draw(u);
 	else if (u->show_fork)
 		ui_fork_draw(u);
+	else if (u->show_score)
+		ui_score_draw(u, f->w);
+	else if (u->show_flaws)
+		ui_flaws_draw(u, f->w);
 	else if (u->ask == ASK_HEAL || u->ask == ASK_RESOLVE)
 		ui_heal_draw(u, f->w);
 	else if (u->ask == ASK_PROMPT || u->ask == ASK_WRITE)

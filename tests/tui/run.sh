@@ -230,6 +230,46 @@ single_down() {
 	keys : "crash A" Enter && wait_for "a crash, not C chosen over A"
 }
 
+# The consistency lens: the status bar's two figures (since the mode last
+# changed), the scoreboard (s) and the explanation of each flaw (e).
+lens() {
+	start "$BIN -s balance-ap --speed 10"
+	wait_for "STALE 100 (missed #2:" 150 && wait_for "avail 100% cons 66%" 100 || return 1
+	keys s && wait_for "scoreboard at t=" &&
+		screen | grep -q "whole run  *3  *0  *1  *0  *100%  *66%" &&
+		wait_for "avail: answered, not refused" && keys x && wait_gone "scoreboard at t=" &&
+		keys e && wait_for "consistency: 1 stale, 0 lost, 0 session" &&
+		wait_for "#2 read balance at C, 2.000s: STALE" && wait_for "completed at 1.500s, before this" &&
+		keys x && wait_gone "consistency: 1 stale" &&
+		keys m && wait_for "CP (leader-based)" && wait_for "avail - cons -" &&
+		keys r && wait_for "avail 100% cons 100%"
+}
+
+# The scoreboard counts each side of the partition: the majority answers,
+# the cut-off node refuses.
+score_sides() {
+	start "$BIN --speed 10"
+	wait_for "balance=100 #1" || return 1
+	keys 3 i && wait_for "link B-C cut" && keys 1 r && wait_for "ok 100" &&
+		keys 3 r && wait_for "ERROR: no quorum" 150 && keys s && wait_for "scoreboard at t=" &&
+		screen | grep -q "A B (majority)  *1  *0  *0  *0  *100%  *100%" &&
+		screen | grep -q " C  *0  *1  *0  *0  *0%  *-" && keys x && wait_gone "scoreboard at t="
+}
+
+# With nothing flawed, e says so.
+explain_none() {
+	keys e && wait_for "Nothing so far" && keys x && wait_gone "Nothing so far"
+}
+
+# --history on the screen: written when capviz quits.
+live_history() {
+	rm -f "$TMP/live.hist"
+	start "$BIN -m ap --speed 10 --history $TMP/live.hist"
+	wait_for "balance=100 #1" || return 1
+	keys r && wait_for "ok 100" && keys q && wait_file "$TMP/live.hist" &&
+		grep -q "^r balance 100 " "$TMP/live.hist" && "$BIN" --check-history "$TMP/live.hist" >/dev/null
+}
+
 start "$BIN --speed 10"
 check opening-screen opening
 check cp-write-ok-read-error isolate_write_read
@@ -252,6 +292,10 @@ check zookeeper-lock-session-expiry zookeeper_lock
 check ap-lock-split-brain ap_split_brain
 check dynamodb-read-units dynamodb_units
 check single-crash-is-no-choice single_down
+check lens-status-score-explain lens
+check scoreboard-sides score_sides
+check explain-nothing-yet explain_none
+check history-written-on-quit live_history
 
 check quit-restores-terminal restored q
 check sigterm-restores-terminal restored TERM

@@ -1,0 +1,57 @@
+/* score.h: the scoreboard: what the clients got, counted from the history.
+ * For the whole run and for each side of the partition as it is now: the
+ * requests answered, refused or timed out, answered stale (no valid
+ * linearization, or a broken session guarantee), the acknowledged writes
+ * later lost; latency percentiles by operation; and the two figures the
+ * status bar shows, availability and consistency, since the rules (mode,
+ * levels, preset) last changed. */
+#ifndef CAPVIZ_SCORE_H
+#define CAPVIZ_SCORE_H
+
+#include <stdint.h>
+
+#include "capviz/world.h"
+
+enum score_kind { SK_READ, SK_WRITE, SK_ADD, SK_TXN, SK_COUNT };
+
+struct score_row {
+	int ok;                 /* answered (a txn refused by its condition too: that is an answer) */
+	int error;              /* refused or timed out */
+	int stale;              /* answered, but not consistently: stale, a lost update, a broken session */
+	int lost;               /* acknowledged writes later discarded */
+	int bad;                /* answered, then found stale or lost: what consistency counts against */
+};
+
+struct score_side {
+	uint32_t nodes;         /* bit i: node i */
+	bool crashed;           /* the side is one crashed node */
+	bool majority;
+	struct score_row row;
+};
+
+struct score {
+	struct score_row run;
+	int64_t since_us;       /* the sides count requests invoked since then */
+	struct score_side sides[WORLD_MAX_NODES];
+	int nsides;
+	/* latency in microseconds, of finished requests, by kind; -1 when none */
+	int64_t p50[SK_COUNT], p99[SK_COUNT];
+	int count[SK_COUNT];
+	/* since the rules last changed: the last SCORE_RECENT requests at most */
+	struct score_row recent;
+};
+
+#define SCORE_RECENT 50
+
+/* Availability and consistency in percent of row (-1 when it holds no
+ * answered request, or no request at all). */
+int score_availability(const struct score_row *r);
+int score_consistency(const struct score_row *r);
+/* Only the status bar's figures: cheap, at most SCORE_RECENT requests read. */
+void score_recent(const struct world *w, struct score_row *out);
+/* Everything (reads the whole history). Returns 0 or -1 when memory ran out
+ * (the percentiles are then missing). */
+int score_compute(const struct world *w, struct score *s);
+const char *score_kind_name(enum score_kind k);
+
+#endif
