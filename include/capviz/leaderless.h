@@ -107,6 +107,14 @@ void leaderless_sync_send(struct world *w, int from, int to, uint64_t heal);
 void leaderless_hint_add(struct world *w, int holder, int to, int key, const struct kstate *ks,
 			 uint64_t heal);
 void leaderless_hints_send(struct world *w, int holder, int to);
+/* replicate.c, for leaderless.c: a hint's ack arrived at holder (drops what
+ * the replica now covers); every hint sent where it can go; a sync joined
+ * (repairing the sender when this replica knew more); what node learned
+ * from peer spread to the others as hints. */
+void leaderless_hint_acked(struct world *w, int holder, const struct msg *m);
+void leaderless_hints_flush(struct world *w);
+void leaderless_on_sync(struct world *w, const struct msg *m);
+void leaderless_spread(struct world *w, int node, int peer, int key);
 void leaderless_heal_start(struct world *w, enum strategy s);
 void leaderless_heal_gathered(struct world *w, const struct msg *m);
 void leaderless_heal_confirmed(struct world *w, uint64_t token, int node);
