@@ -338,9 +338,9 @@ static const char *system_name(const struct explore_config *c)
 
 static void print_summary(const struct xcount *sum, const struct explore_config *c, uint64_t seed)
 {
-	printf("; capviz --explore: %ld run%s of %s %s on %d nodes, seeds %" PRIu64 " to %" PRIu64 "\n", sum->runs,
-	       sum->runs == 1 ? "" : "s", c->preset >= 0 ? "preset" : "mode", system_name(c), c->nodes, seed,
-	       seed + (uint64_t)sum->runs - 1);
+	printf("; capviz --explore: %ld run%s of %s %s on %d node%s, seeds %" PRIu64 " to %" PRIu64 "\n", sum->runs,
+	       sum->runs == 1 ? "" : "s", c->preset >= 0 ? "preset" : "mode", system_name(c), c->nodes,
+	       c->nodes == 1 ? "" : "s", seed, seed + (uint64_t)sum->runs - 1);
 	if (c->read_level)
 		printf(";   every read at %s\n", c->read_level);
 	if (c->writers > 0 && c->writers < c->nodes)

@@ -64,7 +64,8 @@ static void read_notes(char *buf, size_t len, const struct world *w, const struc
 
 	if (op->stale) {
 		world_explain(w, op, true, why, sizeof why);
-		snprintf(buf, len, " %s: %s", op->flaw == FLAW_LOST_UPDATE ? "LOST UPDATE" : "STALE", why);
+		snprintf(buf, len, " %s: %s", op->flaw == FLAW_LOST_UPDATE ? "LOST UPDATE" :
+			 op->flaw == FLAW_STALE_BASE && op->kind != OP_READ ? "STALE BASE" : "STALE", why);
 	} else if (op->conflict) {
 		snprintf(buf, len, w->strategy == STRAT_LWW ? " (concurrent versions: the latest timestamp is read)" :
 			 " (concurrent versions, merged by %s)", strategy_name(w->strategy));

@@ -146,7 +146,8 @@ static bool flawed(const struct op *op)
 static void flaw_text(const struct world *w, const struct op *op, char *head, size_t hlen, char *why, size_t wlen)
 {
 	char what[96], extra[400];
-	const char *label = op->stale ? (op->flaw == FLAW_LOST_UPDATE ? "LOST UPDATE" : "STALE") :
+	const char *label = op->stale ? (op->flaw == FLAW_LOST_UPDATE ? "LOST UPDATE" :
+					  op->flaw == FLAW_STALE_BASE && op->kind != OP_READ ? "STALE BASE" : "STALE") :
 			    op->lost ? "LOST" : op->ryw ? "READ-YOUR-WRITES" : "MONOTONIC READS";
 
 	if (op->kind == OP_READ)

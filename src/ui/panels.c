@@ -32,6 +32,11 @@ static enum ui_role outcome(char *buf, size_t len, const struct world *w, const 
 		snprintf(buf, len, "LOST: wrote %s (#%" PRIu64 "), a heal discarded it", val, op->wid);
 		return UR_RESULT_LOST;
 	}
+	if (op->stale && op->kind != OP_READ) {
+		snprintf(buf, len, "%s: wrote %s, built on a version another had replaced (#%" PRIu64 ")",
+			 op->flaw == FLAW_LOST_UPDATE ? "LOST UPDATE" : "STALE BASE", val, op->missed_wid);
+		return UR_RESULT_STALE;
+	}
 	if (op->kind != OP_READ) {
 		snprintf(buf, len, "ok, wrote %s", val);
 		return UR_RESULT_OK;
@@ -39,11 +44,6 @@ static enum ui_role outcome(char *buf, size_t len, const struct world *w, const 
 	if (!op->found) {
 		snprintf(buf, len, "ok, not found");
 		return UR_RESULT_OK;
-	}
-	if (op->stale && op->kind != OP_READ) {
-		snprintf(buf, len, "%s: wrote %s, built on a version another had replaced (#%" PRIu64 ")",
-			 op->flaw == FLAW_LOST_UPDATE ? "LOST UPDATE" : "STALE BASE", val, op->missed_wid);
-		return UR_RESULT_STALE;
 	}
 	if (op->stale || op->ryw || op->mono) {
 		const struct write_rec *m = history_write(&w->hist, op->missed_wid);
