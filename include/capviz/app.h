@@ -36,6 +36,7 @@ struct options {
 	int writers;            /* --writers N (with --explore): clients that write; 0 all */
 	const char *check_history; /* --check-history FILE */
 	const char *history;    /* --history FILE: the run's history, '-' for stdout */
+	const char *record;     /* --record FILE: the live session as a scenario */
 	bool help;
 	bool version;
 	char *const *files;     /* further file arguments (for --check) */

@@ -54,6 +54,8 @@ enum cmd_kind {
 	CMD_LOCK,           /* a, key: the path */
 	CMD_UNLOCK,         /* a, key */
 	CMD_ELECT,          /* a, key */
+	CMD_RESTART,        /* the live screen: the scenario again from its start (reread) */
+	CMD_NEXT,           /* the live screen: run on at once to the next pause */
 	CMD_KIND_COUNT
 };
 
@@ -62,6 +64,8 @@ enum expect_kind {
 	EXPECT_LAST,        /* expect last ok|error|stale */
 	EXPECT_HOLDER,      /* expect holder /locks/r A (or none, or A C): who holds key (group[]) */
 	EXPECT_COUNT,       /* expect stale 0, expect lost 1: how many so far (outcome, value) */
+	EXPECT_INVARIANT,   /* expect invariant balance>=0 [broken]: every replica keeps it (key, inv,
+			       value; broken: some replica breaks it) */
 };
 
 enum expect_outcome { OUTCOME_OK, OUTCOME_ERROR, OUTCOME_STALE, OUTCOME_LOST };
@@ -93,6 +97,7 @@ struct command {
 	int strategy;           /* enum strategy; -1 when not given */
 	int inv;                /* CMD_INVARIANT, CMD_TXN: enum inv_op */
 	bool is_delta;          /* CMD_TXN: value is added, not set */
+	bool broken;            /* EXPECT_INVARIANT: expect it broken somewhere */
 	char cond_key[KEY_NAME_MAX]; /* CMD_TXN: the key of the condition */
 	int64_t cond_value;
 	int64_t dur_us;

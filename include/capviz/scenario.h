@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "capviz/cmd.h"
 #include "capviz/store.h"
@@ -59,6 +60,7 @@ struct scenario {
 	int strategy;           /* enum strategy; -1 when the file does not say */
 	struct scenario_invariant invariants[SCENARIO_MAX_INVARIANTS];
 	int ninvariants;
+	double speed;           /* the live speed it asks for; 0 when the file does not say */
 	struct scenario_step *steps; /* owned; file order */
 	size_t nsteps;
 };
@@ -79,6 +81,24 @@ void scenario_free(struct scenario *s);
  * strategy when the file gives one, and the invariants. Returns 0, or -1
  * with err set to "FILE:LINE: what is wrong" (the world is then half set). */
 int scenario_apply_stage(const struct scenario *s, struct world *w, char *err, size_t errlen);
+
+/* A time as a scenario writes it: "2s", "2.5s", "1.000001s" (to the
+ * microsecond, no trailing zeros). */
+void scenario_format_time(int64_t us, char *buf, size_t size);
+
+/* What a run started with, for a scenario written from it. */
+struct scenario_start {
+	int nodes;
+	int mode;               /* enum mode */
+	int preset;             /* enum preset; PRESET_NONE: the mode says it */
+	uint64_t seed;
+};
+
+/* Writes a [scenario] section: name, description, the start, and the
+ * stage of sc (first values, strategy, invariants, speed). Lines that
+ * would not fit a scenario line are shortened. */
+void scenario_write_header(FILE *f, const struct scenario *sc, const char *name, const char *description,
+			   const struct scenario_start *start);
 
 /* The built-in `balance` scenario, identical to scenarios/balance.ini. */
 extern const char scenario_default_text[];

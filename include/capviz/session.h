@@ -35,6 +35,7 @@ struct session {
 	int64_t shift_us;       /* how far held expectations and waits moved the timeline */
 	bool held;              /* an `expect last` waits for the last operation */
 	bool quit;              /* a `quit` step ran */
+	int64_t last_event_us;  /* when the last world event (not a step) ran; -1 none */
 	bool pause_request;     /* a `pause` step ran (the live driver pauses) */
 	double speed_request;   /* a `speed` step ran: the factor, else 0 */
 	int expects;

@@ -28,6 +28,7 @@ struct ui_frame {
 	double speed;
 	bool paused;
 	uint64_t anim_ms;       /* a clock that runs only while not paused */
+	size_t step, nsteps;    /* the scenario's timeline: steps run, steps in all (0: none) */
 };
 
 /* Up to this many command lines come out of one key. */
@@ -49,6 +50,9 @@ void ui_event(void *ctx, const struct event *e);
 void ui_caption(struct ui *u, const char *text);
 /* One line under the panels: an error in the error role, else a remark. */
 void ui_status(struct ui *u, bool error, const char *text);
+/* A new run of the same cluster (the scenario restarted): forgets the log,
+ * the requests' scroll, animations and open overlays; w is the new world. */
+void ui_reset(struct ui *u, const struct world *w);
 /* The terminal changed size: re-reads it; the next ui_draw repaints all. */
 void ui_resize(struct ui *u);
 /* Paints what changed since the last call. */

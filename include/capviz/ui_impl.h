@@ -141,6 +141,7 @@ struct ui {
 	int sel;
 	int ops_scroll, log_scroll;
 	char caption_text[CMD_TEXT_MAX + 64];
+	size_t step, nsteps;    /* the timeline's progress, as last drawn */
 	char status_text[CMD_ERR_MAX + 64];
 	bool status_error;
 	struct ui_log_line logs[UI_LOG_MAX];

@@ -12,6 +12,7 @@
 #include <uv.h>
 
 #include "capviz/app.h"
+#include "capviz/record.h"
 #include "capviz/session.h"
 #include "capviz/ui.h"
 
@@ -37,6 +38,9 @@ struct live {
 	uint64_t anim_base;     /* the animation clock (ms) at anchor_wall */
 	bool stopping;
 	int rc;
+	const struct options *o;
+	struct recorder rec;    /* --record: what is carried out, and when */
+	char fatal[1100];       /* said after the terminal is back */
 };
 
 static int64_t core_now(const struct live *l)
@@ -134,11 +138,35 @@ static void step_one(struct live *l)
 
 static struct ui_frame frame_of(const struct live *l)
 {
-	return (struct ui_frame){ &l->s.w, core_now(l), l->speed, l->paused, anim_now(l) };
+	return (struct ui_frame){ &l->s.w, core_now(l), l->speed, l->paused, anim_now(l), l->s.next, l->s.sc.nsteps };
 }
 
-/* A line from a key or the prompt. Pause, resume, step, speed and quit are
- * the driver's; everything else goes to the session. */
+static void record_line(struct live *l, const char *line)
+{
+	if (l->o->record)
+		recorder_add(&l->rec, l->s.w.now_us, line);
+}
+
+/* A command the user gives runs after every event of its instant, as a
+ * step would in a scenario only when the instant is its own: when an event
+ * already ran at this very microsecond (after `.`), the command takes the
+ * next one, so that a recording plays back in the same order. */
+static void own_instant(struct live *l)
+{
+	struct world *w = &l->s.w;
+
+	if (l->s.last_event_us == w->now_us && world_next_at(w) != w->now_us) {
+		world_advance(w, w->now_us + 1);
+		if (l->anchor_core < w->now_us)
+			l->anchor_core = w->now_us;
+	}
+}
+
+static void restart(struct live *l);
+static void next_pause(struct live *l);
+
+/* A line from a key or the prompt. Pause, resume, step, speed, restart,
+ * next and quit are the driver's; everything else goes to the session. */
 static void run_line(struct live *l, const char *line)
 {
 	struct command c;
@@ -151,8 +179,15 @@ static void run_line(struct live *l, const char *line)
 	switch (c.kind) {
 	case CMD_PAUSE:
 		set_paused(l, true);
+		record_line(l, line);
 		if (c.text[0])
 			ui_caption(l->ui, c.text);
+		return;
+	case CMD_RESTART:
+		restart(l);
+		return;
+	case CMD_NEXT:
+		next_pause(l);
 		return;
 	case CMD_RESUME:
 		set_paused(l, false);
@@ -162,6 +197,7 @@ static void run_line(struct live *l, const char *line)
 		return;
 	case CMD_SPEED:
 		set_speed(l, c.speed);
+		record_line(l, line);
 		return;
 	case CMD_QUIT:
 		stop(l, EXIT_OK);
@@ -171,10 +207,13 @@ static void run_line(struct live *l, const char *line)
 	}
 	/* Cleared first: what the command's events say (a split brain) stays. */
 	ui_status(l->ui, false, "");
-	if (session_command(&l->s, line, err, sizeof err) < 0)
+	own_instant(l);
+	if (session_command(&l->s, line, err, sizeof err) < 0) {
 		ui_status(l->ui, true, err);
-	else if (c.kind == CMD_EXPECT)
+	} else if (c.kind == CMD_EXPECT) {
 		ui_status(l->ui, false, "expect: it holds");
+		record_line(l, line);
+	}
 	requests(l);
 }
 
@@ -359,11 +398,79 @@ static void first_caption(struct live *l, const struct options *o)
 	ui_caption(l->ui, buf);
 }
 
+/* Readers, the first values, the opening: a session about to run. */
+static void begin(struct live *l)
+{
+	struct scenario_start start;
+
+	session_add_reader(&l->s, ui_event, l->ui);
+	if (l->o->record)
+		session_add_reader(&l->s, recorder_event, &l->rec);
+	session_start(&l->s);
+	start = (struct scenario_start){ l->s.w.n, l->s.w.mode, l->s.w.preset, l->s.w.seed };
+	recorder_restart(&l->rec, &start);
+	if (!l->o->scenario)
+		settle(l);
+	l->anchor_core = l->s.w.now_us;
+	first_caption(l, l->o);
+	l->anchor_wall = uv_hrtime();
+}
+
+/* R: the scenario again from its start, the file read again (a presenter
+ * who fixed a line sees it at once). A file that no longer loads leaves
+ * the run as it is. */
+static void restart(struct live *l)
+{
+	const struct options *o = l->o;
+	struct session_options so = { o->nodes, o->mode, o->has_seed, o->seed, o->preset > 0 ? o->preset : 0 };
+	struct scenario sc;
+	char err[512], label[512];
+
+	if (app_load_scenario(&sc, o->scenario, o->nodes, label, sizeof label, err, sizeof err) < 0) {
+		ui_status(l->ui, true, err);
+		return;
+	}
+	if (!o->scenario)
+		sc.nsteps = 0;
+	session_free(&l->s);
+	if (session_init(&l->s, &sc, label, &so, err, sizeof err) < 0) {
+		snprintf(l->fatal, sizeof l->fatal, "%s: %s", label, err);
+		stop(l, EXIT_USAGE);
+		return;
+	}
+	ui_reset(l->ui, &l->s.w);
+	l->paused = false;
+	begin(l);
+	ui_status(l->ui, false, "restarted from the start");
+}
+
+/* n: on at once (virtual time) to the next pause of the timeline, or to
+ * its end; paused there. */
+static void next_pause(struct live *l)
+{
+	size_t from = l->s.next;
+
+	if (l->s.next >= l->s.sc.nsteps) {
+		ui_status(l->ui, false, "next: the timeline is over; no pause left");
+		return;
+	}
+	while (!l->s.quit && !l->s.pause_request && l->s.next < l->s.sc.nsteps)
+		if (!session_step(&l->s))
+			break;
+	if (!l->s.pause_request)
+		ui_status(l->ui, false, "next: no pause left; the timeline is over");
+	else if (l->s.next > from)
+		ui_status(l->ui, false, "next: at the pause (space resumes)");
+	requests(l);
+	set_paused(l, true);
+	l->anchor_core = l->s.w.now_us;
+}
+
 int app_live(const struct options *o)
 {
 	static struct live l;   /* big (the session); one per process */
 	struct ui_config uc;
-	char err[256];
+	char err[512];
 	int rc;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -372,9 +479,12 @@ int app_live(const struct options *o)
 	}
 	setlocale(LC_ALL, "");
 	memset(&l, 0, sizeof l);
+	l.o = o;
+	recorder_init(&l.rec);
 	if (open_session(&l, o) < 0)
 		return EXIT_USAGE;
-	l.speed = o->speed > 0 ? o->speed : LIVE_DEFAULT_SPEED;
+	/* The command line's speed, else the scenario's, else the default. */
+	l.speed = o->speed > 0 ? o->speed : l.s.sc.speed > 0 ? l.s.sc.speed : LIVE_DEFAULT_SPEED;
 	uc = (struct ui_config){ &l.s.w, o->ascii, o->no_color };
 	l.ui = ui_open(&uc, err, sizeof err);
 	if (!l.ui) {
@@ -382,16 +492,11 @@ int app_live(const struct options *o)
 		fprintf(stderr, "capviz: %s\n", err);
 		return EXIT_USAGE;
 	}
-	session_add_reader(&l.s, ui_event, l.ui);
-	session_start(&l.s);
-	if (!o->scenario)
-		settle(&l);
-	l.anchor_core = l.s.w.now_us;
-	first_caption(&l, o);
-	l.anchor_wall = uv_hrtime();
+	begin(&l);
 	if (start_loop(&l, err, sizeof err) < 0) {
 		ui_close(l.ui);         /* the terminal first, then the message */
 		session_free(&l.s);
+		recorder_free(&l.rec);
 		fprintf(stderr, "capviz: %s\n", err);
 		return EXIT_USAGE;
 	}
@@ -400,8 +505,19 @@ int app_live(const struct options *o)
 	end_loop(&l);
 	ui_close(l.ui);
 	rc = l.rc;
+	if (l.fatal[0])
+		fprintf(stderr, "capviz: %s\n", l.fatal);
 	if (o->history && app_write_history(&l.s.w, o->history) < 0 && rc == EXIT_OK)
 		rc = EXIT_USAGE;
+	if (o->record) {
+		int r = recorder_write(&l.rec, &l.s.sc, l.s.label, o->record, err, sizeof err);
+
+		if (r != 0)
+			fprintf(stderr, "capviz: %s\n", err);
+		if (r < 0 && rc == EXIT_OK)
+			rc = EXIT_USAGE;
+	}
 	session_free(&l.s);
+	recorder_free(&l.rec);
 	return rc;
 }

@@ -27,6 +27,7 @@ enum {
 	OPT_WRITERS,
 	OPT_CHECK_HISTORY,
 	OPT_HISTORY,
+	OPT_RECORD,
 };
 
 static const struct option long_opts[] = {
@@ -46,6 +47,7 @@ static const struct option long_opts[] = {
 	{ "writers", required_argument, NULL, OPT_WRITERS },
 	{ "check-history", required_argument, NULL, OPT_CHECK_HISTORY },
 	{ "history", required_argument, NULL, OPT_HISTORY },
+	{ "record", required_argument, NULL, OPT_RECORD },
 	{ "list-scenarios", no_argument, NULL, OPT_LIST_SCENARIOS },
 	{ "list-commands", no_argument, NULL, OPT_LIST_COMMANDS },
 	{ "list-options", no_argument, NULL, OPT_LIST_OPTIONS },
@@ -70,6 +72,7 @@ void options_usage(FILE *f)
 	      "                            cassandra-all, dynamodb, dynamodb-strong,\n"
 	      "                            zookeeper or single (single: one node)\n"
 	      "      --speed X             live speed factor, 0.1..10\n"
+	      "      --record FILE         save the live session as a scenario that plays it back\n"
 	      "      --ascii               ASCII glyphs only\n"
 	      "      --no-color            no colours\n"
 	      "      --check               validate the scenario files and exit\n"
@@ -176,6 +179,9 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 		return 0;
 	case OPT_HISTORY:
 		o->history = arg;
+		return 0;
+	case OPT_RECORD:
+		o->record = arg;
 		return 0;
 	case OPT_LIST_SCENARIOS:
 		o->list_scenarios = true;
@@ -295,6 +301,11 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 		o->scenario = argv[optind++];
 	if ((o->read_level || o->writers) && !o->explore) {
 		snprintf(err, errlen, "%s goes with --explore", o->read_level ? "--read" : "--writers");
+		return -1;
+	}
+	if (o->record && (o->headless || o->explore || o->check || o->check_history)) {
+		snprintf(err, errlen, "--record saves a live session; with %s there is none to record",
+			 o->headless ? "--headless" : o->explore ? "--explore" : o->check ? "--check" : "--check-history");
 		return -1;
 	}
 	if (o->explore && (o->scenario || o->headless || o->trace || o->history)) {

@@ -25,6 +25,7 @@ int session_init(struct session *s, struct scenario *sc, const char *label,
 	uint64_t seed = o->has_seed ? o->seed : sc->has_seed ? sc->seed : 1;
 
 	memset(s, 0, sizeof *s);
+	s->last_event_us = -1;
 	s->sc = *sc;
 	memset(sc, 0, sizeof *sc);
 	snprintf(s->label, sizeof s->label, "%s", label);
@@ -170,7 +171,8 @@ static void run_step(struct session *s)
 		return;
 	}
 	s->next++;
-	if (st->cmd.kind != CMD_SAY)    /* the caption itself is the event */
+	/* A caption and a pause are their own events. */
+	if (st->cmd.kind != CMD_SAY && st->cmd.kind != CMD_PAUSE)
 		command_event(s, st->src, st->line);
 	if (!cmd_is_world(&st->cmd)) {
 		run_driver_cmd(s, &st->cmd, st->line);
@@ -217,6 +219,7 @@ bool session_step(struct session *s)
 	if (ev < 0)
 		return false;
 	world_step(&s->w);
+	s->last_event_us = s->w.now_us;
 	retry_held(s);
 	return true;
 }

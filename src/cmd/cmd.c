@@ -366,6 +366,8 @@ static const struct cmd_entry cmd_table[] = {
 	{ "wait", CMD_WAIT, parse_duration_cmd },
 	{ "expect", CMD_EXPECT, cmd_data_expect },
 	{ "quit", CMD_QUIT, parse_none },
+	{ "restart", CMD_RESTART, parse_none },
+	{ "next", CMD_NEXT, parse_none },
 };
 
 #define CMD_COUNT (sizeof cmd_table / sizeof cmd_table[0])
@@ -374,7 +376,7 @@ const char *const cmd_words[] = {
 	"cut", "restore", "isolate", "partition", "crash", "recover", "latency", "loss",
 	"skew", "timeout", "mode", "level", "preset", "write", "add", "remove", "read", "txn", "lock", "unlock", "elect", "heal",
 	"compare", "strategy", "resolve", "invariant", "say", "pause", "resume", "step", "speed",
-	"wait", "expect", "quit", NULL,
+	"wait", "expect", "quit", "restart", "next", NULL,
 };
 
 static int unknown_command(const struct lex_tok *t, char *err, size_t errlen)
@@ -427,6 +429,8 @@ bool cmd_is_world(const struct command *c)
 	case CMD_WAIT:
 	case CMD_EXPECT:
 	case CMD_QUIT:
+	case CMD_RESTART:
+	case CMD_NEXT:
 	case CMD_KIND_COUNT:
 		return false;
 	default:

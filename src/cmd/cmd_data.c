@@ -299,10 +299,10 @@ static int expect_holder(struct lex *c, struct command *out)
 
 int cmd_data_expect(struct lex *c, struct command *out)
 {
-	static const char usage[] = "expected a node, a key and a value, last ok|error|stale, stale or lost and a "
-				    "count, or holder and a path (expect C balance 500, expect last error, expect stale 0, "
-				    "expect holder /locks/r A)";
-	static const char *const outcomes[] = { "ok", "error", "stale" };
+	static const char usage[] = "expected a node, a key and a value, last ok|error|stale|lost, stale or lost and "
+				    "a count, holder and a path, or invariant and a rule (expect C balance 500, expect "
+				    "last error, expect stale 0, expect holder /locks/r A, expect invariant balance>=0)";
+	static const char *const outcomes[] = { "ok", "error", "stale", "lost" };
 	struct lex_tok t;
 	char show[32];
 
@@ -325,18 +325,33 @@ int cmd_data_expect(struct lex *c, struct command *out)
 		out->expect = EXPECT_HOLDER;
 		return expect_holder(c, out);
 	}
+	if (lex_is(&t, "invariant")) {
+		lex_next(c, &t);
+		out->expect = EXPECT_INVARIANT;
+		if (parse_condition(c, out, out->key, &out->value,
+				    "expected a rule after invariant (expect invariant balance>=0 [broken])") < 0)
+			return -1;
+		if (lex_next(c, &t)) {
+			if (!lex_is(&t, "broken")) {
+				lex_show(&t, show, sizeof show);
+				return lex_fail(c, "expected 'broken' or nothing after the rule, got '%s'", show);
+			}
+			out->broken = true;
+		}
+		return lex_want_end(c, "broken");
+	}
 	if (lex_is(&t, "last")) {
 		lex_next(c, &t);
 		out->expect = EXPECT_LAST;
 		if (!lex_next(c, &t))
-			return lex_fail(c, "expected ok, error or stale (expect last error)");
-		for (int i = 0; i < 3; i++)
+			return lex_fail(c, "expected ok, error, stale or lost (expect last error)");
+		for (int i = 0; i < 4; i++)
 			if (lex_is(&t, outcomes[i])) {
 				out->outcome = (enum expect_outcome)i;
 				return lex_want_end(c, "the outcome");
 			}
 		lex_show(&t, show, sizeof show);
-		return lex_fail(c, "expected ok, error or stale, got '%s'", show);
+		return lex_fail(c, "expected ok, error, stale or lost, got '%s'", show);
 	}
 	out->expect = EXPECT_VALUE;
 	return parse_node_key_value(c, out, usage);

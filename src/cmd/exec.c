@@ -25,6 +25,7 @@ static const char *kind_name(enum cmd_kind k)
 		[CMD_STEP] = "step", [CMD_SPEED] = "speed", [CMD_WAIT] = "wait", [CMD_SAY] = "say",
 		[CMD_EXPECT] = "expect", [CMD_QUIT] = "quit", [CMD_COMPARE] = "compare", [CMD_TXN] = "txn",
 		[CMD_LOCK] = "lock", [CMD_UNLOCK] = "unlock", [CMD_ELECT] = "elect",
+		[CMD_RESTART] = "restart", [CMD_NEXT] = "next",
 	};
 
 	return (unsigned)k < CMD_KIND_COUNT && names[k] ? names[k] : "command";
@@ -499,8 +500,9 @@ static int expect_last(struct world *w, const struct command *c, char *got, size
 			snprintf(value, sizeof value, ": %s", shown);
 		} else if (op->kind != OP_WRITE)
 			snprintf(value, sizeof value, ": %s", shown);
-		snprintf(got, gotlen, "last operation (%s) was %s%s", what,
-			 !op->stale ? "ok" : op->kind == OP_READ ? "stale" : "ok but stale (a lost update)", value);
+		snprintf(got, gotlen, "last operation (%s) was %s%s%s", what,
+			 !op->stale ? "ok" : op->kind == OP_READ ? "stale" : "ok but stale (a lost update)", value,
+			 op->lost ? ", then lost (a heal discarded it)" : "");
 	}
 	switch (c->outcome) {
 	case OUTCOME_OK:
@@ -511,11 +513,40 @@ static int expect_last(struct world *w, const struct command *c, char *got, size
 	case OUTCOME_ERROR:
 		holds = op->result == RES_ERROR;
 		break;
+	case OUTCOME_LOST:
+		holds = op->lost;
+		break;
 	default:
 		holds = op->stale;
 		break;
 	}
 	return holds;
+}
+
+/* Every replica's value of the key keeps the rule now (or, broken, some
+ * replica's does not); the replicas that break it are named. */
+static int expect_invariant(struct world *w, const struct command *c, char *got, size_t gotlen)
+{
+	int key = world_key(w, c->key, false), nbroken = 0;
+	size_t used;
+
+	if (key < 0 || w->key_type[key] != KT_INT) {
+		snprintf(got, gotlen, "no number key %s in this world", c->key);
+		return 0;
+	}
+	used = (size_t)snprintf(got, gotlen, "%s%s%" PRId64 " ", c->key, inv_op_name((enum inv_op)c->inv), c->value);
+	for (int i = 0; i < w->n && used < gotlen; i++) {
+		int64_t v;
+
+		if (!world_value(w, i, key, &v) || inv_compare((enum inv_op)c->inv, v, c->value))
+			continue;
+		used += (size_t)snprintf(got + used, gotlen - used, "%s %c (%s=%" PRId64 ")",
+					 nbroken ? "," : "is broken at", 'A' + i, c->key, v);
+		nbroken++;
+	}
+	if (!nbroken && used < gotlen)
+		snprintf(got + used, gotlen - used, "holds at every replica");
+	return c->broken ? nbroken > 0 : nbroken == 0;
 }
 
 /* How many operations so far had no valid linearization (stale), or were
@@ -587,5 +618,7 @@ int cmd_expect(struct world *w, const struct command *c, char *got, size_t gotle
 		return expect_holder(w, c, got, gotlen);
 	if (c->expect == EXPECT_COUNT)
 		return expect_count(w, c, got, gotlen);
+	if (c->expect == EXPECT_INVARIANT)
+		return expect_invariant(w, c, got, gotlen);
 	return expect_last(w, c, got, gotlen);
 }

@@ -29,7 +29,7 @@ struct loader {
 	size_t line_len;
 	int err_line;           /* the earliest error so far; 0: none */
 	char err[CMD_ERR_MAX + 64];
-	int key_line[9];        /* where each [scenario] key was set */
+	int key_line[10];       /* where each [scenario] key was set */
 	bool nodes_bad;
 	bool have_prev;
 	int64_t prev_us;
@@ -38,7 +38,7 @@ struct loader {
 
 static const char *const scenario_keys[] = {
 	"name", "description", "nodes", "mode", "seed", "init", "strategy", "invariant",
-	"preset",
+	"preset", "speed",
 };
 
 #define SCENARIO_NKEYS ((int)(sizeof scenario_keys / sizeof scenario_keys[0]))
@@ -47,6 +47,9 @@ static const char *const scenario_keys[] = {
 #define KEY_INVARIANT 7
 #define KEY_MODE 3
 #define KEY_PRESET 8
+#define KEY_SPEED 9
+
+_Static_assert(sizeof ((struct loader *)0)->key_line / sizeof (int) >= SCENARIO_NKEYS, "a line per key");
 
 _Static_assert(SCENARIO_MAX_INVARIANTS == WORLD_MAX_INVARIANTS, "a scenario's invariants fit a world");
 
@@ -85,8 +88,7 @@ static char *loader_read(char *str, int num, void *stream)
 	return str;
 }
 
-/* "2s", "2.5s", "0.001s": a resolved time as a reader would write it. */
-static void fmt_time(int64_t us, char *buf, size_t size)
+void scenario_format_time(int64_t us, char *buf, size_t size)
 {
 	int n = snprintf(buf, size, "%lld.%06lld", (long long)(us / 1000000), (long long)(us % 1000000));
 
@@ -115,7 +117,7 @@ static int timeline_time(struct loader *l, const char *name, int64_t *at)
 	}
 	*at = rel ? (l->have_prev ? l->prev_us : 0) + d : d;
 	if (!rel && l->have_prev && *at < l->prev_us) {
-		fmt_time(l->prev_us, prev, sizeof prev);
+		scenario_format_time(l->prev_us, prev, sizeof prev);
 		loader_err(l, l->line, "time %.40s is before the previous step (%s)", name, prev);
 		return -1;
 	}
@@ -306,6 +308,17 @@ static void scenario_strategy(struct loader *l, const char *value)
 		l->s->strategy = st;
 }
 
+/* speed = 0.5: the live screen's speed when the command line gives none. */
+static void scenario_speed(struct loader *l, const char *value)
+{
+	double v;
+
+	if (cmd_decimal(value, strlen(value), &v) < 0 || v < 0.1 - 1e-9 || v > 10 + 1e-9)
+		loader_err(l, l->line, "speed must be a factor from 0.1 to 10, got '%.40s'", value);
+	else
+		l->s->speed = v;
+}
+
 /* preset = NAME: it sets the mode, so the file cannot set both. */
 static void scenario_preset(struct loader *l, const char *value)
 {
@@ -330,7 +343,7 @@ static void scenario_key(struct loader *l, const char *key, const char *value)
 			k = i;
 	if (k < 0) {
 		loader_err(l, l->line, "unknown key '%.40s' in [scenario] (expected name, description, "
-			   "nodes, mode, preset, seed, init, strategy, invariant)", key);
+			   "nodes, mode, preset, seed, init, strategy, invariant, speed)", key);
 		return;
 	}
 	/* init and invariant lines add up; the rest are said once. */
@@ -364,6 +377,8 @@ static void scenario_key(struct loader *l, const char *key, const char *value)
 		scenario_strategy(l, value);
 	else if (k == KEY_INVARIANT)
 		scenario_list(l, value, invariant_item);
+	else if (k == KEY_SPEED)
+		scenario_speed(l, value);
 	else
 		scenario_number(l, scenario_keys[k], value);
 }
@@ -411,6 +426,11 @@ static void loader_commands(struct loader *l, int nodes_override)
 			return;
 		if (cmd_parse(st->src, nn, &st->cmd, err, sizeof err) < 0) {
 			loader_err(l, st->line, "%s", err);
+			return;
+		}
+		if (st->cmd.kind == CMD_RESTART || st->cmd.kind == CMD_NEXT) {
+			loader_err(l, st->line, "%s: a presenter's key, not a timeline step (a timeline "
+				   "pauses with pause \"text\")", st->cmd.kind == CMD_RESTART ? "restart" : "next");
 			return;
 		}
 		st->cmd.line = st->line;

@@ -102,10 +102,18 @@ void world_explain(const struct world *w, const struct op *op, bool brief, char 
 	}
 	base = own ? own->base_wid : 0;
 	say_version(w, op->key, base, seen, sizeof seen);
-	if (op->flaw == FLAW_LOST_UPDATE)
-		snprintf(buf, len, "%s%s %s at %c built on %s, which #%" PRIu64 " had already built on (write #%" PRIu64
-			 "): one of the two updates is lost", brief ? "" : "lost update: ", what, world_key_name(w, op->key),
-			 'A' + op->node, seen, op->witness_op, op->missed_wid);
+	if (op->flaw == FLAW_LOST_UPDATE) {
+		char other[160];
+
+		say_version(w, op->key, op->missed_wid, other, sizeof other);
+		if (op->witness_op)
+			snprintf(buf, len, "%s %s at %c built on %s, as request #%" PRIu64 " had already done with %s: "
+				 "one of the two updates is lost", what, world_key_name(w, op->key), 'A' + op->node, seen,
+				 op->witness_op, other);
+		else
+			snprintf(buf, len, "%s %s at %c built on %s, as %s already had: one of the two updates is lost",
+				 what, world_key_name(w, op->key), 'A' + op->node, seen, other);
+	}
 	else
 		snprintf(buf, len, "%s %s at %c built on %s, but %s, before this %s began at %.3fs", what,
 			 world_key_name(w, op->key), 'A' + op->node, seen, witness, what, op->invoke_us / 1e6);

@@ -76,6 +76,9 @@ static const struct key_def keys[] = {
 	{ 'e', 0, "e", "explain", "explain: every stale read, lost write and broken session, and why",
 	  KA_FLAWS, NULL, KW_NEVER, NULL },
 	{ ' ', 0, "Space", "pause", "pause or resume", KA_CMD, "pause", KW_PAUSED, "resume" },
+	{ 'n', 0, "n", "next", "next: run on at once to the scenario's next pause", KA_CMD, "next", KW_NEVER, NULL },
+	{ 'R', 0, "R", "restart", "restart the scenario from its start (the file is read again)", KA_CMD, "restart",
+	  KW_NEVER, NULL },
 	{ '.', 0, ".", "step", "step: run exactly one event (pauses first)", KA_CMD, "step", KW_NEVER, NULL },
 	{ '[', ']', "[ ]", "speed", "halve or double the speed (0.1 to 10)", KA_CMD, "speed %s", KW_NEVER, NULL },
 	{ ':', 0, ":", "command", "type a command (Up/Down: history, Tab: completes, Esc: cancels)",
@@ -97,7 +100,7 @@ static const char *const briefs[] = {
 	"this help", "select A..G; Tab: next", "write (asks the value)", "read", "cut or restore a link",
 	"cut or restore one way", "isolate or rejoin", "crash or recover", "switch CP and AP",
 	"cycle levels, read option", "heal: lww, crdt or merge", "cycle the strategy", "cycle the presets",
-	"resolve a conflict", "fork: three heals", "scoreboard", "why reads were stale", "pause or resume", "step one event", "halve or double speed",
+	"resolve a conflict", "fork: three heals", "scoreboard", "why reads were stale", "pause or resume", "on to the next pause", "restart the scenario", "step one event", "halve or double speed",
 	"type a command", "scroll the requests", "scroll the event log", "select node, cut link", "quit",
 };
 

@@ -113,6 +113,25 @@ void ui_resize(struct ui *u)
 	clearok(curscr, TRUE);
 }
 
+void ui_reset(struct ui *u, const struct world *w)
+{
+	u->w = w;
+	u->nlogs = 0;
+	u->ops_scroll = u->log_scroll = 0;
+	memset(u->drops, 0, sizeof u->drops);
+	memset(u->hint_wid, 0, sizeof u->hint_wid);
+	u->link_held = false;
+	u->show_help = u->show_fork = u->show_score = u->show_flaws = false;
+	if (u->help) {
+		delwin(u->help);
+		u->help = NULL;
+	}
+	ui_overlay_close(u);
+	u->ask = ASK_NONE;
+	u->status_text[0] = '\0';
+	u->dirty = true;
+}
+
 void ui_caption(struct ui *u, const char *text)
 {
 	snprintf(u->caption_text, sizeof u->caption_text, "%s", text);
@@ -263,8 +282,20 @@ static void draw_status(struct ui *u, const struct ui_frame *f)
 
 static void draw_lines(struct ui *u)
 {
+	char progress[48] = "";
+	int room = u->cols - 2;
+
+	/* A scenario's progress at the caption's right: the presenter sees
+	 * how far the demo has come. */
+	if (u->nsteps)
+		snprintf(progress, sizeof progress, u->step < u->nsteps ? " step %zu of %zu" : " done: %zu of %zu steps",
+			 u->step, u->nsteps);
 	werase(u->caption);
-	ui_put(u->caption, 0, 1, u->cols - 2, ui_attr(u, UR_CAPTION), u->caption_text);
+	if (progress[0] && (int)strlen(progress) + 20 < room) {
+		room -= (int)strlen(progress) + 1;
+		ui_put(u->caption, 0, u->cols - 1 - (int)strlen(progress), -1, ui_attr(u, UR_HINT), progress);
+	}
+	ui_put(u->caption, 0, 1, room, ui_attr(u, UR_CAPTION), u->caption_text);
 	wnoutrefresh(u->caption);
 	if (u->ask == ASK_PROMPT || u->ask == ASK_WRITE) {
 		ui_prompt_draw(u);
@@ -311,6 +342,11 @@ void ui_draw(struct ui *u, const struct ui_frame *f)
 		u->dirty = false;
 		doupdate();
 		return;
+	}
+	if (f->step != u->step || f->nsteps != u->nsteps) {
+		u->step = f->step;
+		u->nsteps = f->nsteps;
+		u->dirty = true;
 	}
 	stamp_drops(u, f->anim_ms);
 	ui_canvas_draw(u, f);

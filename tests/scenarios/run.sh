@@ -19,6 +19,15 @@ for f in scenarios/*.ini; do
 	check "scenario $n gives the same transcript twice" cmp "$tmp/a" "$tmp/b"
 done
 
+# Scenarios made for the tests: every expectation in them holds.
+for f in tests/scenarios/good/*.ini; do
+	check "test scenario $(basename "$f" .ini) runs and its expectations hold" "$BIN" --headless "$f"
+done
+printf '[scenario]\nnodes = 3\nmode = ap\ninit = balance=100\n[timeline]\n1s = partition A B | C\n+0.5s = add A balance -80\n+0s = add C balance -80\n+0.5s = heal crdt\n+1s = expect invariant balance>=0\n' > "$tmp/inv.ini"
+"$BIN" --headless "$tmp/inv.ini" > "$tmp/inv.out" 2>&1; rc=$?
+check "expect invariant names the replicas that break it" sh -c \
+	"[ $rc -eq 1 ] && grep -q 'inv.ini:10: expect invariant balance>=0: got balance>=0 is broken at A (balance=-60), B (balance=-60), C (balance=-60)' $tmp/inv.out"
+
 # The seed's partition table on the default scenario.
 "$BIN" --headless --mode cp > "$tmp/cp" 2>&1
 check "cp: the write at A succeeds" has "$tmp/cp" "^ *[0-9.]* *ok *#1 write balance=500 at A.*: ok"

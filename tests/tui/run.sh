@@ -234,7 +234,8 @@ single_down() {
 # changed), the scoreboard (s) and the explanation of each flaw (e).
 lens() {
 	start "$BIN -s balance-ap --speed 10"
-	wait_for "STALE 100 (missed #2:" 150 && wait_for "avail 100% cons 66%" 100 || return 1
+	wait_for "STALE 100 (missed #2:" 150 && wait_for "avail 100% cons 50%" 100 &&
+		wait_for "Paused: C answers, stale" && keys Space && wait_for "avail 100% cons 66%" 100 || return 1
 	keys s && wait_for "scoreboard at t=" &&
 		screen | grep -q "whole run  *3  *0  *1  *0  *100%  *66%" &&
 		wait_for "avail: answered, not refused" && keys x && wait_gone "scoreboard at t=" &&
@@ -270,6 +271,41 @@ live_history() {
 		grep -q "^r balance 100 " "$TMP/live.hist" && "$BIN" --check-history "$TMP/live.hist" >/dev/null
 }
 
+# A presenter's scenario: its progress beside the caption, a pause that
+# waits for space, a request made during the pause, then on to the end.
+presenter() {
+	start "$BIN -s balance-ap --speed 10"
+	wait_for "Paused: C answers, stale. Space heals" 150 && wait_for "PAUSED" || return 1
+	screen | grep -q "step [0-9]* of [0-9]*" &&
+		keys 2 r && wait_for "#3  B  read" && keys Space && wait_for "done: " 150 &&
+		wait_for "#4  C  read" 100
+}
+
+# n runs on at once to the next pause, then to the end; R starts again.
+next_and_restart() {
+	printf '[scenario]\nname = two-pauses\nnodes = 3\nmode = ap\ninit = balance=100\n[timeline]\n0s = say "First."\n1s = pause "Pause one."\n+5s = write A balance 200\n+1s = pause "Pause two."\n+5s = read B balance\n+0s = say "The end."\n' > "$TMP/two.ini"
+	start "$BIN -s $TMP/two.ini --speed 0.1"
+	wait_for "First." || return 1
+	keys n && wait_for "Pause one." && wait_for "step 2 of 6" && wait_for "PAUSED" &&
+		keys n && wait_for "Pause two." && wait_for "ok, wrote 200" && keys n &&
+		wait_for "The end." && wait_for "no pause left" && wait_for "#2  B  read" &&
+		keys R && wait_for "restarted from the start" && wait_for "no requests yet" && wait_for "First."
+}
+
+# --record: what was done, replayed headless, gives the same outcomes.
+record() {
+	rm -f "$TMP/rec.ini"
+	start "$BIN --speed 10 --record $TMP/rec.ini"
+	wait_for "balance=100 #1" || return 1
+	keys 3 i && wait_for "link B-C cut" && keys 1 w && wait_for "write at A: balance = 500" &&
+		keys Enter && wait_for "ok, wrote 500" && keys 3 r && wait_for "ERROR: no quorum" 150 &&
+		keys q && wait_file "$TMP/rec.ini" && grep -q "= isolate C$" "$TMP/rec.ini" &&
+		grep -q "= write A balance 500$" "$TMP/rec.ini" &&
+		"$BIN" -H "$TMP/rec.ini" > "$TMP/rec.out" 2>&1 &&
+		grep -q "ok .*#1 write balance=500 at A" "$TMP/rec.out" &&
+		grep -q "error .*#2 read balance at C.*no quorum" "$TMP/rec.out"
+}
+
 start "$BIN --speed 10"
 check opening-screen opening
 check cp-write-ok-read-error isolate_write_read
@@ -296,6 +332,9 @@ check lens-status-score-explain lens
 check scoreboard-sides score_sides
 check explain-nothing-yet explain_none
 check history-written-on-quit live_history
+check presenter-pause-progress presenter
+check next-pause-and-restart next_and_restart
+check record-plays-back record
 
 check quit-restores-terminal restored q
 check sigterm-restores-terminal restored TERM

@@ -235,7 +235,7 @@ static void test_words(void **state)
 		if (cmd_parse(cmd_words[n], 3, &c, err, sizeof err) < 0)
 			assert_null(strstr(err, "unknown command"));
 	}
-	assert_int_equal(n, 34);
+	assert_int_equal(n, 36);
 }
 
 /* One node has no links: every command that cuts says why, not "no node B". */
@@ -275,7 +275,7 @@ static void test_errors(void **state)
 	bad("frobnicate", 3, "frobnicate: unknown command (commands are cut, restore, isolate, partition, "
 	    "crash, recover, latency, loss, skew, timeout, mode, level, preset, write, add, remove, read, txn, lock, "
 	    "unlock, elect, heal, "
-	    "compare, strategy, resolve, invariant, say, pause, resume, step, speed, wait, expect, quit)");
+	    "compare, strategy, resolve, invariant, say, pause, resume, step, speed, wait, expect, quit, restart, next)");
 	bad("preset zoo", 3, "preset: unknown preset 'zoo' (presets are cassandra-one, "
 	    "cassandra-quorum, cassandra-all, dynamodb, dynamodb-strong, zookeeper, single)");
 	bad("preset", 3, "preset: expected a preset (cassandra-one, cassandra-quorum, cassandra-all, dynamodb, "
@@ -315,10 +315,12 @@ static void test_errors(void **state)
 	bad("say \"open", 3, "say: missing closing quote");
 	bad("say \"done\" more", 3, "say: unexpected 'more' after the text");
 	bad("resume now", 3, "resume: unexpected 'now' (resume takes nothing)");
-	bad("expect last maybe", 3, "expect: expected ok, error or stale, got 'maybe'");
-	bad("expect C balance", 3, "expect: expected a node, a key and a value, last ok|error|stale, stale or lost "
-	    "and a count, or holder and a path (expect C balance 500, expect last error, expect stale 0, "
-	    "expect holder /locks/r A)");
+	bad("expect last maybe", 3, "expect: expected ok, error, stale or lost, got 'maybe'");
+	bad("expect C balance", 3, "expect: expected a node, a key and a value, last ok|error|stale|lost, stale or "
+	    "lost and a count, holder and a path, or invariant and a rule (expect C balance 500, expect last error, "
+	    "expect stale 0, expect holder /locks/r A, expect invariant balance>=0)");
+	bad("expect invariant", 3, "expect: expected a rule after invariant (expect invariant balance>=0 [broken])");
+	bad("expect invariant balance>=0 twice", 3, "expect: expected 'broken' or nothing after the rule, got 'twice'");
 	bad("skew C", 3, "skew: expected a node and a duration (skew C -5s)");
 	bad("cut \x1b[2J B", 3, "cut: unknown node '?[2J' (nodes are A, B, C)");
 }
