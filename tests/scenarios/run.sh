@@ -19,6 +19,14 @@ for f in scenarios/*.ini; do
 	check "scenario $n gives the same transcript twice" cmp "$tmp/a" "$tmp/b"
 done
 
+# Golden transcripts: a few scenarios give exactly the transcript kept in
+# tests/golden (tests/golden/update.sh writes them again when a change is meant).
+for g in tests/golden/*.txt; do
+	n=$(basename "$g" .txt)
+	"$BIN" --headless "scenarios/$n.ini" > "$tmp/golden" 2>&1
+	check "scenario $n gives its golden transcript" sh -c "diff -u $g $tmp/golden | head -n 20; cmp -s $g $tmp/golden"
+done
+
 # Scenarios made for the tests: every expectation in them holds.
 for f in tests/scenarios/good/*.ini; do
 	check "test scenario $(basename "$f" .ini) runs and its expectations hold" "$BIN" --headless "$f"
