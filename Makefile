@@ -32,6 +32,14 @@ LIB_OBJ  := $(LIB_SRC:src/%.c=$(OBJ)/%.o)
 .PHONY: all deps run test test-only unit fuzz bench install uninstall clean check-contract
 all: capviz
 
+# Where installed scenarios are looked for is compiled in: paths.c is built
+# again whenever DATADIR changes (make install PREFIX=/usr after make).
+build/datadir.txt: FORCE
+	@mkdir -p build
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' > $@
+.PHONY: FORCE
+$(OBJ)/app/paths.o build/asan/obj/app/paths.o: build/datadir.txt
+
 $(OBJ)/%.o: src/%.c $(HDRS) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -109,13 +117,16 @@ check-contract: capviz
 	../shared/checks/contract
 
 install: capviz
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/capviz/scenarios
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(DATADIR)/capviz/scenarios
 	install -m 755 capviz $(DESTDIR)$(BINDIR)/capviz
 	install -m 644 man/capviz.1 $(DESTDIR)$(MANDIR)/man1/capviz.1
+	install -m 644 man/capviz-scenario.5 $(DESTDIR)$(MANDIR)/man5/capviz-scenario.5
 	install -m 644 scenarios/*.ini $(DESTDIR)$(DATADIR)/capviz/scenarios/
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/capviz $(DESTDIR)$(MANDIR)/man1/capviz.1
+	rm -f $(DESTDIR)$(BINDIR)/capviz $(DESTDIR)$(MANDIR)/man1/capviz.1 \
+		$(DESTDIR)$(MANDIR)/man5/capviz-scenario.5
 	for f in scenarios/*.ini; do rm -f $(DESTDIR)$(DATADIR)/capviz/$$f; done
 	-rmdir $(DESTDIR)$(DATADIR)/capviz/scenarios $(DESTDIR)$(DATADIR)/capviz 2>/dev/null
 

@@ -10,6 +10,10 @@ static int check_files(const struct options *o)
 {
 	int rc = EXIT_OK;
 
+	if (!o->scenario) {
+		fputs("capviz: --check: no scenario given (capviz --check FILE...)\n", stderr);
+		return EXIT_USAGE;
+	}
 	for (int i = -1; i < o->nfiles; i++) {
 		const char *what = i < 0 ? o->scenario : o->files[i];
 		struct scenario sc;

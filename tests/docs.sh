@@ -1,6 +1,8 @@
 #!/bin/sh
 # Keeps the docs true: every long option and every command word the program
-# knows must appear in man/capviz.1, and the man page must be lint-clean.
+# knows must appear in man/capviz.1; every [scenario] key and every form of
+# expect in man/capviz-scenario.5; every shipped scenario in the README; and
+# both man pages must be lint-clean.
 cd "$(dirname "$0")/.." || exit 2
 BIN=${CAPVIZ:-./capviz}
 # In the man source, '-' is written '\-'; compare on the rendered words.
@@ -20,7 +22,42 @@ if [ -x "$BIN" ] && "$BIN" --list-keys >/dev/null 2>&1; then
 		else echo "FAILED man page does not document the key $key"; fi
 	done
 fi
+
+# The scenario format: the keys the loader names when it meets an unknown one
+# (so that a new key cannot go undocumented), and the ones it has always had.
+fmt_text=$(sed 's/\\-/-/g; s/\\f[BIRP]//g' man/capviz-scenario.5)
+probe=$(mktemp "${TMPDIR:-/tmp}/capviz-docs.XXXXXX") || exit 2
+printf '[scenario]\nno_such_key = 1\n' > "$probe"
+known=$("$BIN" --check "$probe" 2>&1 | sed -n 's/.*in \[scenario\] (expected \(.*\))$/\1/p' | tr -d ',')
+rm -f "$probe"
+if [ -n "$known" ]; then echo "ok the loader names its [scenario] keys"
+else echo "FAILED the loader's message for an unknown key names no keys"; fi
+for key in $(printf '%s\n' name description nodes mode preset seed init strategy invariant speed $known | sort -u); do
+	if printf '%s\n' "$fmt_text" | grep -Eq "^\.(B|BI|BR|TP)[[:space:]]+\"?$key( |\"|$)"; then
+		echo "ok capviz-scenario.5 documents the key $key"
+	else echo "FAILED capviz-scenario.5 does not document the key $key"; fi
+done
+for word in last stale lost invariant holder; do
+	if printf '%s\n' "$fmt_text" | grep -q "expect $word"; then echo "ok capviz-scenario.5 documents expect $word"
+	else echo "FAILED capviz-scenario.5 does not document expect $word"; fi
+done
+if printf '%s\n' "$fmt_text" | grep -q "expect invariant.*broken"; then
+	echo "ok capviz-scenario.5 documents expect invariant ... broken"
+else echo "FAILED capviz-scenario.5 does not document expect invariant ... broken"; fi
+if printf '%s\n' "$man_text" | grep -q 'capviz-scenario (5)' && printf '%s\n' "$fmt_text" | grep -q 'capviz (1)'; then
+	echo "ok capviz.1 and capviz-scenario.5 point at each other"
+else echo "FAILED capviz.1 and capviz-scenario.5 do not point at each other (SEE ALSO)"; fi
+
+# Every shipped scenario is in the README's list.
+for f in scenarios/*.ini; do
+	n=$(basename "$f" .ini)
+	if grep -Eq "^    $n  " README.md; then echo "ok README lists the scenario $n"
+	else echo "FAILED README does not list the scenario $n"; fi
+done
+
 if command -v mandoc >/dev/null 2>&1; then
-	out=$(mandoc -Tlint man/capviz.1 2>&1)
-	if [ -z "$out" ]; then echo "ok man page passes mandoc -Tlint"; else echo "FAILED mandoc -Tlint: $out"; fi
+	for page in man/capviz.1 man/capviz-scenario.5; do
+		out=$(mandoc -Tlint "$page" 2>&1 | tr '\n' ' ')
+		if [ -z "$out" ]; then echo "ok $page passes mandoc -Tlint"; else echo "FAILED mandoc -Tlint $page: $out"; fi
+	done
 fi

@@ -155,6 +155,7 @@ check "--version exits 0" status 0 "$BIN" --version
 check "an unknown option exits 2" status 2 "$BIN" --frobnicate
 check "--nodes 9 exits 2" status 2 "$BIN" --headless --nodes 9
 check "--check accepts the default scenario" status 0 "$BIN" --check scenarios/balance.ini
+check "--check without a file says so and exits 2" sh -c "$BIN --check 2>&1 | grep -q 'no scenario given'; [ \$($BIN --check >/dev/null 2>&1; echo \$?) -eq 2 ]"
 check "a missing scenario exits 2" status 2 "$BIN" --headless no-such-scenario
 printf '[scenario]\nname = bad\nnodes = 3\n\n[timeline]\n0s = isolate C\n1s = frobnicate A\n' > "$tmp/bad.ini"
 "$BIN" --headless "$tmp/bad.ini" > "$tmp/bad.out" 2>&1; rc=$?
