@@ -142,6 +142,7 @@ struct ui {
 	int ops_scroll, log_scroll;
 	char caption_text[CMD_TEXT_MAX + 64];
 	size_t step, nsteps;    /* the timeline's progress, as last drawn */
+	int caption_rows;       /* 1, or 2 for a caption too long for one */
 	char status_text[CMD_ERR_MAX + 64];
 	bool status_error;
 	struct ui_log_line logs[UI_LOG_MAX];

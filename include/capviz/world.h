@@ -353,6 +353,10 @@ void world_explain_session(const struct world *w, const struct op *op, char *buf
 void world_lww_check(struct world *w, int node, int key);
 /* Marks the acknowledged write wid as discarded by a heal (its op LOST). */
 void world_mark_lost(struct world *w, uint64_t wid, const char *why);
+/* new_wid replacing old_wid is no loss: a plain write not acknowledged
+ * before old began (as any register would overwrite), or an update built
+ * on old. Otherwise old's acknowledged write is LOST. */
+bool world_replaced_in_order(const struct world *w, uint64_t old_wid, uint64_t new_wid);
 /* Finishes a client operation. error is NULL on success. For reads, found
  * tells whether v holds a value; for writes, v is what was written. */
 void world_op_finish(struct world *w, uint64_t op, const char *error, bool found, const struct version *v);

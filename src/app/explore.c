@@ -348,7 +348,7 @@ static void print_summary(const struct xcount *sum, const struct explore_config 
 		       c->writers == 1 ? "A" : c->writers == 2 ? "A and B" : "the first nodes", c->writers == 1 ? "s" : "");
 	printf("; runs        %ld\n", sum->runs);
 	printf("; operations  %ld: %ld ok, %ld refused or timed out\n", sum->ops, sum->ok, sum->errors);
-	printf("; stale       %ld (reads and conditions that missed a completed write)\n", sum->stale);
+	printf("; stale       %ld (reads, conditions and updates that missed a completed write)\n", sum->stale);
 	printf("; lost update %ld (read-modify-writes built on a version another had built on)\n",
 	       sum->lost_updates);
 	printf("; session     %ld (read-your-writes %ld, monotonic reads %ld)\n", sum->ryw + sum->mono, sum->ryw,
@@ -399,7 +399,7 @@ static int report(struct xrun *r, const struct explore_config *c)
 
 /* --read must be a read the system has: a preset's own options, a level
  * that keeps the preset (dynamodb's strong reads make it dynamodb-strong). */
-static int check_read_level(const struct explore_config *c, char *err, size_t errlen)
+static int check_read_level(struct explore_config *c, char *err, size_t errlen)
 {
 	struct session_options so = { 0, -1, false, 0, PRESET_NONE };
 	struct scenario sc;
@@ -438,6 +438,8 @@ static int check_read_level(const struct explore_config *c, char *err, size_t er
 		snprintf(err, errlen, "--read %s: not a read of preset %s (it would leave the preset)", c->read_level,
 			 preset_name((enum preset)c->preset));
 		rc = -1;
+	} else if (c->preset >= 0) {
+		c->preset = s.w.preset; /* dynamodb with strong reads is dynamodb-strong */
 	}
 	session_free(&s);
 	return rc;

@@ -93,13 +93,13 @@ static int parse_cas(struct wgl_history *h, struct wgl_op *op, char *v, const ch
 {
 	char *last = strrchr(v, ':'), *mid;
 
-	*why = "expected a compare-and-set as from:to:ok|fail|unknown";
+	*why = "expected a compare-and-set as from:to:ok|fail|unknown (values without ':')";
 	if (!last)
 		return -1;
 	*last = '\0';
 	mid = strchr(v, ':');
-	if (!mid)
-		return -1;
+	if (!mid || strchr(mid + 1, ':'))
+		return -1;      /* 1:2:3:ok: which is the from, which the to? */
 	*mid = '\0';
 	if (strcmp(last + 1, "ok") == 0)
 		op->cas = WGL_CAS_OK;
@@ -177,6 +177,10 @@ static int parse_line(struct wgl_history *h, const char *line, int lineno, const
 	} else {
 		bool nil = op->kind == WGL_READ && strcmp(value, "nil") == 0;
 
+		if (op->kind != WGL_READ && strcmp(value, "nil") == 0) {
+			*why = "nil is what a read of a key never written returns, not a value to write or append";
+			goto out;
+		}
 		op->value = wgl_intern(&h->values, value, nil ? 0 : (size_t)len);
 	}
 	if (op->key < 0 || op->value < 0) {
@@ -191,7 +195,7 @@ out:
 
 int histfile_read(struct wgl_history *h, const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
 	int rc;
 
 	if (!f) {
@@ -199,8 +203,9 @@ int histfile_read(struct wgl_history *h, const char *path, char *err, size_t err
 		snprintf(err, errlen, "%s: cannot read it: %s", path, strerror(errno));
 		return -1;
 	}
-	rc = histfile_parse(h, f, path, err, errlen);
-	fclose(f);
+	rc = histfile_parse(h, f, f == stdin ? "stdin" : path, err, errlen);
+	if (f != stdin)
+		fclose(f);
 	return rc;
 }
 
@@ -293,6 +298,7 @@ int app_check_history(const char *path)
 	struct wgl_history h;
 	struct wgl_result r;
 	char err[512];
+	const char *label = strcmp(path, "-") == 0 ? "stdin" : path;
 
 	if (histfile_read(&h, path, err, sizeof err) < 0) {
 		fprintf(stderr, "capviz: %s\n", err);
@@ -300,17 +306,17 @@ int app_check_history(const char *path)
 		return EXIT_USAGE;
 	}
 	if (wgl_check(&h, &r) < 0) {
-		fprintf(stderr, "capviz: %s: out of memory while checking\n", path);
+		fprintf(stderr, "capviz: %s: out of memory while checking\n", label);
 		wgl_free(&h);
 		return EXIT_USAGE;
 	}
 	if (r.linearizable) {
-		printf("%s: linearizable (%zu operation%s on %zu key%s, %" PRIu64 " search steps)\n", path, h.n,
+		printf("%s: linearizable (%zu operation%s on %zu key%s, %" PRIu64 " search steps)\n", label, h.n,
 		       h.n == 1 ? "" : "s", h.keys.n, h.keys.n == 1 ? "" : "s", r.steps);
 		wgl_free(&h);
 		return EXIT_OK;
 	}
-	printf("%s:%d: not linearizable: key %s: every search got stuck at `", path, h.ops[r.stuck].line,
+	printf("%s:%d: not linearizable: key %s: every search got stuck at `", label, h.ops[r.stuck].line,
 	       h.keys.s[r.key]);
 	describe(&h, &h.ops[r.stuck], stdout);
 	printf("`: it must take effect before it returns, and no order of the operations before it lets it; "
@@ -360,6 +366,13 @@ static void export_op(FILE *f, const struct world *w, const struct op *op, bool 
 
 		if (op->cond_failed ? !op->has_read_wid : !ok)
 			return;         /* a failed read tells nothing; a refused txn read its condition */
+		if (op->kind == OP_READ && op->found && history_write(&w->hist, seen) &&
+		    history_write(&w->hist, seen)->value != op->value) {
+			/* As the online checker: a merge is no register's value. */
+			fprintf(f, "# read #%" PRIu64 " of %s at %c returned a value merged from several versions "
+				"(crdt or merge): no register write made it, left out\n", op->id, key, 'A' + op->node);
+			return;
+		}
 		fprintf(f, "r %s ", key);
 		put_version(f, w, op->key, seen, by_version);
 		put_times(f, op->invoke_us, op->done_us, false);
@@ -368,8 +381,11 @@ static void export_op(FILE *f, const struct world *w, const struct op *op, bool 
 	if (!wr)
 		return;
 	if (!wr->rmw) {
-		if (op->kind != OP_WRITE)
-			return;         /* a read-modify-write never applied: no effect */
+		/* An update applied on no single version (a counter under crdt or
+		 * merge) is judged online as a write of the value it made; one
+		 * that failed and was never applied had no effect. */
+		if (op->kind != OP_WRITE && !ok)
+			return;
 		fprintf(f, "w %s ", key);
 		put_version(f, w, op->key, wr->wid, by_version);
 		put_times(f, op->invoke_us, op->done_us, !ok);

@@ -303,6 +303,17 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 		snprintf(err, errlen, "%s goes with --explore", o->read_level ? "--read" : "--writers");
 		return -1;
 	}
+	if (o->check_history && (o->scenario || o->headless || o->explore || o->check || o->trace || o->history ||
+				 o->record)) {
+		snprintf(err, errlen, "--check-history checks a file and exits; it takes no %s",
+			 o->scenario ? "scenario" : o->headless ? "--headless" : o->explore ? "--explore" :
+			 o->check ? "--check" : o->trace ? "--trace" : o->history ? "--history" : "--record");
+		return -1;
+	}
+	if (o->trace && o->history && strcmp(o->trace, o->history) == 0) {
+		snprintf(err, errlen, "--trace and --history both write to %s; give each its own file", o->trace);
+		return -1;
+	}
 	if (o->record && (o->headless || o->explore || o->check || o->check_history)) {
 		snprintf(err, errlen, "--record saves a live session; with %s there is none to record",
 			 o->headless ? "--headless" : o->explore ? "--explore" : o->check ? "--check" : "--check-history");

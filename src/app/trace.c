@@ -169,9 +169,12 @@ static void put_op(FILE *f, const struct world *w, const struct op *op, bool don
 	if (op->stale)
 		put_flaw(f, w, op);
 	if (op->ryw || op->mono) {
-		char why[320];
+		char why[640];
 
-		fprintf(f, ",\"%s\":true", op->ryw ? "ryw" : "monotonic");
+		if (op->ryw)
+			fputs(",\"ryw\":true", f);
+		if (op->mono)
+			fputs(",\"monotonic\":true", f);
 		world_explain_session(w, op, why, sizeof why);
 		put_str(f, "session", why);
 	}

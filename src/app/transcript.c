@@ -113,10 +113,11 @@ void report_op(char *buf, size_t len, const struct world *w, const struct op *op
 		read_notes(buf + n, len - (size_t)n, w, op);
 	n = (int)strlen(buf);
 	if ((size_t)n + 1 < len && (op->ryw || op->mono)) {
-		char why[320];
+		char why[640];
 
 		world_explain_session(w, op, why, sizeof why);
-		snprintf(buf + n, len - (size_t)n, " %s: %s", op->ryw ? "RYW" : "MONOTONIC", why);
+		snprintf(buf + n, len - (size_t)n, " %s: %s", op->ryw && op->mono ? "RYW, MONOTONIC" : op->ryw ? "RYW" :
+			 "MONOTONIC", why);
 	}
 }
 

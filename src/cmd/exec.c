@@ -392,8 +392,17 @@ int cmd_exec(struct world *w, const struct command *c, char *err, size_t errlen)
 		break;
 	case CMD_LEVEL:
 		if (level_is_read_option(c->level) && w->mode != MODE_CP) {
-			snprintf(err, errlen, "level: '%s' says where a leader-based read is answered; in %s mode "
-				 "reads take ONE, QUORUM or ALL", level_name(c->level), mode_name(w->mode));
+			snprintf(err, errlen, "level: '%s' says where a leader-based read is answered; %s",
+				 level_name(c->level), w->mode == MODE_AP ? "in ap mode reads take ONE, QUORUM or ALL" :
+				 "in strict mode a read is answered where it is sent");
+			return -1;
+		}
+		if (!level_is_read_option(c->level) && w->mode != MODE_AP &&
+		    !(w->mode == MODE_CP && c->level == LEVEL_QUORUM)) {
+			snprintf(err, errlen, "level: %s is a level of ap mode (leaderless); in %s mode %s (switch "
+				 "with mode ap first)", level_name(c->level), mode_name(w->mode),
+				 w->mode == MODE_CP ? "reads and writes go through the leader and a majority" :
+				 "a write needs every replica, a read is answered where it is sent");
 			return -1;
 		}
 		if (level_is_read_option(c->level) && !world_read_option_fits(w, c->level)) {

@@ -123,16 +123,20 @@ void world_explain_session(const struct world *w, const struct op *op, char *buf
 {
 	char seen[160], before[160];
 	const struct write_rec *own = history_write(&w->hist, op->session_wid);
+	size_t used = 0;
 
 	buf[0] = '\0';
 	if (!op->ryw && !op->mono)
 		return;
 	say_version(w, op->key, op->found ? op->wid : 0, seen, sizeof seen);
-	say_version(w, op->key, op->session_wid, before, sizeof before);
-	if (op->ryw)
-		snprintf(buf, len, "read-your-writes broken: the client at %c wrote %s (ok at %.3fs), then read %s, "
-			 "older", 'A' + op->node, before, own ? own->done_us / 1e6 : 0.0, seen);
-	else
-		snprintf(buf, len, "monotonic reads broken: the client at %c had read %s (read #%" PRIu64 "), then "
-			 "read %s, older", 'A' + op->node, before, op->session_op, seen);
+	if (op->ryw) {
+		say_version(w, op->key, op->session_wid, before, sizeof before);
+		used = (size_t)snprintf(buf, len, "read-your-writes broken: the client at %c wrote %s (ok at %.3fs), "
+					"then read %s, older", 'A' + op->node, before, own ? own->done_us / 1e6 : 0.0, seen);
+	}
+	if (op->mono && used < len) {
+		say_version(w, op->key, op->mono_wid, before, sizeof before);
+		snprintf(buf + used, len - used, "%smonotonic reads broken: the client at %c had read %s (read #%" PRIu64
+			 "), then read %s, older", used ? "; " : "", 'A' + op->node, before, op->session_op, seen);
+	}
 }

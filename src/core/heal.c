@@ -41,7 +41,7 @@ static void report_lost(struct world *w, int key, const struct kstate *before, c
 	for (int i = 0; i < r->nlost; i++) {
 		const struct version *v = find_sib(before, r->lost[i]);
 
-		if (!v)
+		if (!v || world_replaced_in_order(w, v->wid, before->v.wid))
 			continue;
 		say_version(w, key, v, gone, sizeof gone);
 		snprintf(why, sizeof why, "%s lost: last-write-wins kept %s%s", gone, kept,

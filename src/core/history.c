@@ -138,7 +138,7 @@ static void session_read(struct history *h, struct op *op, uint64_t v)
 	}
 	if (r) {
 		op->mono = true;
-		op->session_wid = w ? w->wid : r->wid;
+		op->mono_wid = r->wid;
 		op->session_op = r->op;
 	}
 	remember(c->read[k], &c->next_read[k], op, v);

@@ -205,7 +205,9 @@ void world_set_strategy(struct world *w, enum strategy s)
  * concurrent versions it held before. */
 /* Under last-write-wins a version that is not the newest by timestamp, and
  * not before it, will never be read again: its write is LOST the moment any
- * replica holds both. (The heal reports the same losses; each only once.) */
+ * replica holds both, unless the one kept was written after it was
+ * acknowledged (an overwrite in real time). (The heal reports the same
+ * losses; each only once.) */
 static void lww_losses(struct world *w, int node, int key)
 {
 	const struct kstate *k = &w->nodes[node].store.keys[key];
@@ -217,7 +219,9 @@ static void lww_losses(struct world *w, int node, int key)
 		const struct version *s = &k->sib[i];
 		const struct op *op;
 
-		if (s->wid == k->v.wid)
+		/* A write begun after this one was acknowledged replaces it in
+		 * order, as any register would: that is no loss. */
+		if (s->wid == k->v.wid || world_replaced_in_order(w, s->wid, k->v.wid))
 			continue;
 		op = world_op(w, history_write(&w->hist, s->wid) ? history_write(&w->hist, s->wid)->op : 0);
 		if (!op || op->lost || op->result != RES_OK)

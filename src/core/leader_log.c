@@ -79,7 +79,8 @@ static void apply_sync(struct world *w, int node, const struct log_entry *e)
 
 	if (cur && cur->wid == e->v.wid && cur->value == e->v.value)
 		return;
-	if (cur && cur->wid != e->v.wid && vc_compare(cur->vc, e->v.vc, w->n) != VC_BEFORE) {
+	if (cur && cur->wid != e->v.wid && vc_compare(cur->vc, e->v.vc, w->n) != VC_BEFORE &&
+	    !world_replaced_in_order(w, cur->wid, e->v.wid)) {
 		char val[96];
 
 		world_format_value(w, e->key, cur->value, val, sizeof val);

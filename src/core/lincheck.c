@@ -400,9 +400,15 @@ static bool rmw(struct history *h, int key, uint64_t v, uint64_t base, int64_t i
 		return why->flaw != FLAW_NONE;
 	vb = ver(h, key, base);
 	if (vb->has_next && vb->next != v) {
-		why->flaw = FLAW_LOST_UPDATE;
+		/* Another update built on the same version: if it had returned
+		 * before this one began, the base was already replaced (a stale
+		 * base); if they overlapped, one of the two is lost. */
+		const struct lin_ver *other = ver(h, key, vb->next);
+
+		why->flaw = other && other->f < inv ? FLAW_STALE_BASE : FLAW_LOST_UPDATE;
 		why->wid = vb->next;
-		why->op = history_write(h, vb->next) ? history_write(h, vb->next)->op : 0;
+		why->op = other && other->f < inv ? other->f_op :
+			  history_write(h, vb->next) ? history_write(h, vb->next)->op : 0;
 		return true;
 	}
 	linked = vb->has_next;
@@ -509,6 +515,30 @@ int lincheck_write(struct history *h, struct op *op, struct write_rec *wr)
 	return member_add(h, key, wr->wid, op->invoke_us, op->done_us, op->id);
 }
 
+/* Linearizability is about values: a read that cannot be the version it
+ * got may still be another version of the same value (two writes of 500;
+ * no client can tell them apart). The newest such version, already in
+ * effect, that the read fits; 0 when none does. Only a read that would be
+ * flagged pays for the search. */
+static uint64_t same_value(struct history *h, int key, uint64_t wid, const struct op *op)
+{
+	const struct write_rec *got = history_write(h, wid);
+	struct lin_conflict why;
+
+	if (!got || h->by_version)
+		return 0;
+	for (size_t i = h->nwrites; i-- > 0;) {
+		const struct write_rec *wr = &h->writes[i];
+
+		if (wr->wid == wid || wr->key != key || wr->value != got->value || !wr->lin.active || wr->lin.broken)
+			continue;
+		memset(&why, 0, sizeof why);
+		if (!member_blocked(h, key, wr->wid, op->invoke_us, op->done_us, &why))
+			return wr->wid;
+	}
+	return 0;
+}
+
 int lincheck_read(struct history *h, struct op *op, uint64_t wid)
 {
 	struct lin_conflict why;
@@ -521,6 +551,10 @@ int lincheck_read(struct history *h, struct op *op, uint64_t wid)
 	memset(&why, 0, sizeof why);
 	if (activate(h, key, wid, &why) ||
 	    member_blocked(h, key, wid, op->invoke_us, op->done_us, &why)) {
+		uint64_t same = same_value(h, key, wid, op);
+
+		if (same)
+			return member_add(h, key, same, op->invoke_us, op->done_us, op->id);
 		flag(op, &why);
 		return 0;
 	}

@@ -87,6 +87,21 @@ int world_check_level(const struct world *w, enum op_kind kind, int level, char 
 			 preset_name(w->preset), zk ? "local or sync" : "eventual or strong");
 		return -1;
 	}
+	if (!level_is_read_option(level) && w->mode == MODE_STRICT) {
+		snprintf(err, errlen, "%s: %s is a level of ap mode; in strict mode a write needs every replica "
+			 "and a read is answered where it is sent", what, level_name(level));
+		return -1;
+	}
+	/* In cp mode QUORUM names what every request does (the leader and a
+	 * majority; on a read, the leader's linearizable read); ONE and ALL
+	 * name nothing there. */
+	if (level != LEVEL_QUORUM && !level_is_read_option(level) && w->mode == MODE_CP &&
+	    (w->preset == PRESET_NONE || w->preset == PRESET_SINGLE)) {
+		snprintf(err, errlen, "%s: %s is a level of ap mode; in cp mode %s goes through the leader and a "
+			 "majority (QUORUM)%s", what, level_name(level), kind == OP_READ ? "every read" : "every write",
+			 kind == OP_READ ? ", or is answered by a read option (read C balance local)" : "");
+		return -1;
+	}
 	if (!level_is_read_option(level) && w->mode == MODE_CP && w->preset != PRESET_NONE &&
 	    w->preset != PRESET_SINGLE) {
 		snprintf(err, errlen, "%s: %s is a Cassandra level; %s %s", what, level_name(level),
@@ -351,6 +366,40 @@ void world_fail_pending(struct world *w, int node, const char *why)
 		if (op->result == RES_PENDING && (node < 0 || op->node == node))
 			world_op_finish(w, op->id, why, false, NULL);
 	}
+}
+
+/* Is old_wid among the versions new_wid was built on (its base, its base's
+ * base...)? */
+static bool built_on(const struct world *w, uint64_t old_wid, uint64_t new_wid)
+{
+	const struct write_rec *n = history_write(&w->hist, new_wid);
+
+	for (int depth = 0; n && n->rmw && depth < 100000; depth++) {
+		if (n->base_wid == old_wid)
+			return true;
+		n = history_write(&w->hist, n->base_wid);
+	}
+	return false;
+}
+
+bool world_replaced_in_order(const struct world *w, uint64_t old_wid, uint64_t new_wid)
+{
+	const struct write_rec *o = history_write(&w->hist, old_wid), *n = history_write(&w->hist, new_wid);
+
+	const struct op *nop;
+
+	if (!o || !n)
+		return false;
+	/* An update (add, txn, a set's add or remove) keeps what it was built
+	 * on; one built on something else drops old's change, whenever it ran
+	 * (made under crdt or merge, it was built on no recorded version). */
+	nop = history_op(&w->hist, n->op);
+	if (n->rmw || (nop && nop->kind != OP_WRITE))
+		return built_on(w, old_wid, new_wid);
+	/* A plain write replaces old as a register would, unless it was
+	 * acknowledged before old began: then the later write is the one
+	 * discarded (a clock that runs behind), and that is a loss. */
+	return !(n->result == RES_OK && n->done_us >= 0 && o->invoke_us > n->done_us);
 }
 
 void world_mark_lost(struct world *w, uint64_t wid, const char *why)

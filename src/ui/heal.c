@@ -13,7 +13,7 @@
 #include "capviz/ui_impl.h"
 
 static const char *const what_it_does[STRAT_COUNT] = {
-	[STRAT_LWW] = "last-write-wins: the highest timestamp wins; concurrent writes are LOST",
+	[STRAT_LWW] = "last-write-wins: the highest timestamp wins; an update it does not include is LOST",
 	[STRAT_CRDT] = "CRDT: counters add up, sets add-wins; nothing lost, invariants may break",
 	[STRAT_MERGE] = ("merge: siblings kept; the application merges them (three-way for numbers, "
 			 "union for sets)"),

@@ -81,7 +81,7 @@ void ui_score_draw(struct ui *u, const struct world *w)
 	score_compute(w, &s);
 	for (int k = 0; k < SK_COUNT; k++)
 		kinds += s.count[k] > 0;
-	h = 2 + 2 + 1 + s.nsides + 1 + (kinds ? kinds : 1) + 1 + ui_wrap(u, NULL, 0, 0, wd - 5, 10, A_NORMAL,
+	h = 2 + 2 + 1 + s.nsides + 1 + (kinds ? kinds : 1) + 2 + ui_wrap(u, NULL, 0, 0, wd - 5, 10, A_NORMAL,
 		"avail: answered, not refused or timed out. cons: answers neither stale nor lost. "
 		"stale: no valid linearization, or a broken session guarantee; e lists each, with why.", 0);
 	win = lens_win(u, h, wd);
@@ -119,13 +119,12 @@ void ui_score_draw(struct ui *u, const struct world *w)
 		ui_put(win, y++, 3, wd - 4, ui_attr(u, UR_HINT), "no request has finished yet");
 	rules_text(w, rules, sizeof rules);
 	if (y < h - 1) {
-		char a[16], c[16];
+		char a[16], c[16], line[200];
 
-		ui_printf(win, y++, 2, wd - 3, ui_attr(u, UR_TITLE),
-			  "status bar: avail %s, cons %s, over the last %d requests since %s (%.1fs)",
-			  percent(score_availability(&s.recent), a, sizeof a),
-			  percent(score_consistency(&s.recent), c, sizeof c), s.recent.ok + s.recent.error, rules,
-			  w->rules_us / 1e6);
+		snprintf(line, sizeof line, "status bar: avail %s, cons %s, over the last %d requests since %s (t=%.3fs)",
+			 percent(score_availability(&s.recent), a, sizeof a), percent(score_consistency(&s.recent), c, sizeof c),
+			 s.recent.ok + s.recent.error, rules, w->rules_us / 1e6);
+		y += ui_wrap(u, win, y, 2, wd - 4, h - 1 - y, ui_attr(u, UR_TITLE), line, 2);
 	}
 	if (y < h - 1)
 		y += ui_wrap(u, win, y, 3, wd - 5, h - 1 - y, ui_attr(u, UR_HINT),
@@ -168,7 +167,8 @@ static void flaw_text(const struct world *w, const struct op *op, char *head, si
 			snprintf(extra, sizeof extra, "its grant was acknowledged, then a heal kept the other side's");
 		else
 			snprintf(extra, sizeof extra, "write #%" PRIu64 " was acknowledged at %.3fs, then lost: "
-				 "last-write-wins keeps a version with a later timestamp on every replica",
+				 "last-write-wins kept a version with a later timestamp that does not include it "
+				 "(an update built on something else, or a write acknowledged before it began)",
 				 op->wid, op->done_us / 1e6);
 		snprintf(why + strlen(why), wlen - strlen(why), "%s%s", why[0] ? "; " : "", extra);
 	}

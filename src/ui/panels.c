@@ -51,8 +51,9 @@ static enum ui_role outcome(char *buf, size_t len, const struct world *w, const 
 		const char *session = op->ryw ? ", not its own write" : op->mono ? ", older than it read before" : "";
 
 		world_format_value(w, op->key, m ? m->value : 0, missed, sizeof missed);
-		snprintf(buf, len, "STALE %s (%s #%" PRIu64 ": %s%s)%s%s", val,
-			 op->flaw == FLAW_LOST_UPDATE ? "lost the update" : op->flaw == FLAW_STALE_BASE ? "built over" :
+		/* "write #2": a request's own number would read the same. */
+		snprintf(buf, len, "STALE %s (%s write #%" PRIu64 ": %s%s)%s%s", val,
+			 op->flaw == FLAW_LOST_UPDATE ? "lost the update of" : op->flaw == FLAW_STALE_BASE ? "built over" :
 			 "missed", op->missed_wid, missed, session, op->conflict ? ", met a CONFLICT" : "",
 			 op->rcu_half ? (op->rcu_half == 1 ? " 0.5 RCU" : " 1 RCU") : "");
 		return UR_RESULT_STALE;
@@ -187,8 +188,13 @@ void ui_log_draw(struct ui *u)
 		/* Long lines wrap at spaces, continuations indented past the time. */
 		int need = ui_wrap(u, NULL, 0, 0, cols - 2, rows, A_NORMAL, l->text, 8);
 
-		if (y - need < 1)
+		if (y - need < 1) {
+			/* The oldest one that shows: its first rows, cut with an
+			 * ellipsis, rather than rows left blank. */
+			if (y > 1)
+				ui_wrap(u, u->log, 1, 1, cols - 2, y - 1, ui_attr(u, l->role), l->text, 8);
 			break;
+		}
 		y -= need;
 		ui_wrap(u, u->log, y, 1, cols - 2, need, ui_attr(u, l->role), l->text, 8);
 	}

@@ -26,6 +26,12 @@ static void drop_windows(struct ui *u)
 
 /* Cuts the screen: status and caption on top, canvas and cards, then the
  * client panel and the log, the message line and the key hint at the foot. */
+/* Rows the caption needs at this width (the progress beside it aside). */
+static int caption_need(const struct ui *u)
+{
+	return u->caption_text[0] ? ui_wrap(u, NULL, 0, 0, u->cols - 2, 3, A_NORMAL, u->caption_text, 0) : 1;
+}
+
 static void layout(struct ui *u)
 {
 	int r = LINES, c = COLS, mid, top, cw, lw;
@@ -37,20 +43,22 @@ static void layout(struct ui *u)
 	u->dirty = true;
 	if (u->small)
 		return;
-	mid = r - 4;
+	/* A caption too long for one row takes two (a narrow projector). */
+	u->caption_rows = caption_need(u) > 1 ? 2 : 1;
+	mid = r - 3 - u->caption_rows;
 	top = mid * 55 / 100;
 	cw = 30 + (c - UI_MIN_COLS) / 4;
 	lw = c * 58 / 100;
 	u->status = newwin(1, c, 0, 0);
-	u->caption = newwin(1, c, 1, 0);
-	u->canvas = newwin(top, c - cw, 2, 0);
-	u->cards = newwin(top, cw, 2, c - cw);
-	u->clients = newwin(mid - top, lw, 2 + top, 0);
-	u->log = newwin(mid - top, c - lw, 2 + top, lw);
+	u->caption = newwin(u->caption_rows, c, 1, 0);
+	u->canvas = newwin(top, c - cw, 1 + u->caption_rows, 0);
+	u->cards = newwin(top, cw, 1 + u->caption_rows, c - cw);
+	u->clients = newwin(mid - top, lw, 1 + u->caption_rows + top, 0);
+	u->log = newwin(mid - top, c - lw, 1 + u->caption_rows + top, lw);
 	u->msgline = newwin(1, c, r - 2, 0);
 	u->hint = newwin(1, c, r - 1, 0);
 	u->geom.ox = 0;
-	u->geom.oy = 2;
+	u->geom.oy = 1 + u->caption_rows;
 }
 
 struct ui *ui_open(const struct ui_config *cfg, char *err, size_t errlen)
@@ -136,6 +144,8 @@ void ui_caption(struct ui *u, const char *text)
 {
 	snprintf(u->caption_text, sizeof u->caption_text, "%s", text);
 	u->dirty = true;
+	if (!u->small && u->caption && (caption_need(u) > 1 ? 2 : 1) != u->caption_rows)
+		layout(u);
 }
 
 void ui_status(struct ui *u, bool error, const char *text)
@@ -291,11 +301,13 @@ static void draw_lines(struct ui *u)
 		snprintf(progress, sizeof progress, u->step < u->nsteps ? " step %zu of %zu" : " done: %zu of %zu steps",
 			 u->step, u->nsteps);
 	werase(u->caption);
-	if (progress[0] && (int)strlen(progress) + 20 < room) {
+	/* The caption comes first: the progress shows where both fit on
+	 * one row. */
+	if (progress[0] && u->caption_rows == 1 && (int)(ui_cells(u->caption_text) + strlen(progress)) + 1 <= room) {
 		room -= (int)strlen(progress) + 1;
 		ui_put(u->caption, 0, u->cols - 1 - (int)strlen(progress), -1, ui_attr(u, UR_HINT), progress);
 	}
-	ui_put(u->caption, 0, 1, room, ui_attr(u, UR_CAPTION), u->caption_text);
+	ui_wrap(u, u->caption, 0, 1, room, u->caption_rows, ui_attr(u, UR_CAPTION), u->caption_text, 0);
 	wnoutrefresh(u->caption);
 	if (u->ask == ASK_PROMPT || u->ask == ASK_WRITE) {
 		ui_prompt_draw(u);

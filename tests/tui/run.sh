@@ -234,7 +234,7 @@ single_down() {
 # changed), the scoreboard (s) and the explanation of each flaw (e).
 lens() {
 	start "$BIN -s balance-ap --speed 10"
-	wait_for "STALE 100 (missed #2:" 150 && wait_for "avail 100% cons 50%" 100 &&
+	wait_for "STALE 100 (missed write" 150 && wait_for "avail 100% cons 50%" 100 &&
 		wait_for "Paused: C answers, stale" && keys Space && wait_for "avail 100% cons 66%" 100 || return 1
 	keys s && wait_for "scoreboard at t=" &&
 		screen | grep -q "whole run  *3  *0  *1  *0  *100%  *66%" &&

@@ -203,16 +203,22 @@ static void test_new_then_old(void **state)
 	history_free(&run.h);
 }
 
-/* Two withdrawals from the same balance: one of them is lost. */
+/* Two withdrawals at once from the same balance: one of them is lost. The
+ * same two one after the other: the second built on a replaced version. */
 static void test_lost_update(void **state)
 {
-	static const struct hop hops[] = { { 'm', 10, 20, 1 }, { 'm', 30, 40, 1 } };
+	static const struct hop overlap[] = { { 'm', 10, 30, 1 }, { 'm', 20, 40, 1 } };
+	static const struct hop after[] = { { 'm', 10, 20, 1 }, { 'm', 30, 40, 1 } };
 	struct run run;
 
 	(void)state;
-	assert_int_equal(check(hops, 2, &run, true), 1);
+	assert_int_equal(check(overlap, 2, &run, true), 1);
 	assert_true(run.flagged[1]);
 	assert_int_equal(history_op(&run.h, run.op_of[1])->flaw, FLAW_LOST_UPDATE);
+	history_free(&run.h);
+	assert_int_equal(check(after, 2, &run, true), 1);
+	assert_true(run.flagged[1]);
+	assert_int_equal(history_op(&run.h, run.op_of[1])->flaw, FLAW_STALE_BASE);
 	history_free(&run.h);
 }
 
@@ -226,6 +232,68 @@ static void test_stale_base(void **state)
 	assert_int_equal(check(hops, 2, &run, true), 1);
 	assert_int_equal(history_op(&run.h, run.op_of[1])->flaw, FLAW_STALE_BASE);
 	history_free(&run.h);
+}
+
+/* Two writes of the same value: a read of the older one after the newer
+ * completed is fine by value (no client can tell them apart), stale by
+ * version when the history is judged by write ids. */
+static int same_value_read(bool by_version)
+{
+	struct history h;
+	struct write_rec *init, *wr;
+	struct op *w1, *w2, *r;
+	int flagged;
+
+	history_init(&h);
+	h.by_version = by_version;
+	init = history_add_write(&h);
+	init->key = 0;
+	init->value = 100;
+	init->invoke_us = init->done_us = -1;
+	init->result = RES_OK;
+	assert_int_equal(history_system_write(&h, init->wid, true), 0);
+	for (int i = 0; i < 2; i++) {
+		struct op *op = history_add_op(&h);
+
+		op->key = 0;
+		op->kind = OP_WRITE;
+		op->arg = op->value = 500;
+		op->invoke_us = 10 + 20 * i;
+		op->done_us = op->invoke_us + 10;
+		op->result = RES_OK;
+		wr = history_add_write(&h);
+		wr->op = op->id;
+		wr->key = 0;
+		wr->value = 500;
+		wr->invoke_us = op->invoke_us;
+		wr->done_us = op->done_us;
+		wr->result = RES_OK;
+		op->wid = wr->wid;
+		assert_int_equal(history_check(&h, op), 0);
+	}
+	w1 = history_op(&h, 1);
+	w2 = history_op(&h, 2);
+	assert_false(w1->stale || w2->stale);
+	r = history_add_op(&h);
+	r->key = 0;
+	r->kind = OP_READ;
+	r->invoke_us = 50;
+	r->done_us = 60;
+	r->result = RES_OK;
+	r->found = true;
+	r->wid = w1->wid;       /* the older write of 500 */
+	r->value = 500;
+	assert_int_equal(history_check(&h, r), 0);
+	flagged = r->stale;
+	history_free(&h);
+	return flagged;
+}
+
+static void test_same_value(void **state)
+{
+	(void)state;
+	assert_false(same_value_read(false));
+	assert_true(same_value_read(true));
 }
 
 /* "Never written" after the first value is in place is stale. */
@@ -382,6 +450,7 @@ int main(void)
 		cmocka_unit_test(test_lost_update),
 		cmocka_unit_test(test_stale_base),
 		cmocka_unit_test(test_nil),
+		cmocka_unit_test(test_same_value),
 		cmocka_unit_test(test_random_against_every_order),
 	};
 

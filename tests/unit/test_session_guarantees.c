@@ -146,8 +146,29 @@ static void test_monotonic_reads_broken(void **state)
 	r = history_op(&h, ids[2]);
 	assert_true(r->mono);
 	assert_false(r->ryw);
-	assert_int_equal(r->session_wid, 2);
+	assert_int_equal(r->mono_wid, 2);
 	assert_int_equal(r->session_op, ids[1]);
+	history_free(&h);
+}
+
+/* One read older than the client's own write and than its earlier read:
+ * both guarantees broken, both named. */
+static void test_both_broken(void **state)
+{
+	const struct sop ops[] = {
+		{ 0, 'w', 0, 10, 0 }, { 1, 'w', 12, 15, 0 }, { 0, 'r', 20, 30, 3 }, { 0, 'r', 40, 50, 1 },
+	};
+	const int order[] = { 0, 1, 2, 3 };
+	const struct op *r;
+
+	(void)state;
+	run_in_order(ops, 4, order);
+	r = history_op(&h, ids[3]);
+	assert_true(r->ryw);
+	assert_true(r->mono);
+	assert_int_equal(r->session_wid, 2);
+	assert_int_equal(r->mono_wid, 3);
+	assert_int_equal(r->session_op, ids[2]);
 	history_free(&h);
 }
 
@@ -204,6 +225,7 @@ int main(void)
 		cmocka_unit_test(test_read_overlapping_own_write),
 		cmocka_unit_test(test_read_inside_own_write),
 		cmocka_unit_test(test_monotonic_reads_broken),
+		cmocka_unit_test(test_both_broken),
 		cmocka_unit_test(test_overlapping_reads_are_not_ordered),
 		cmocka_unit_test(test_other_clients_writes),
 		cmocka_unit_test(test_newer_write_of_another_client),
