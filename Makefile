@@ -10,7 +10,10 @@ CFLAGS     ?= -O2 -g
 VERSION    := 0.1.0
 
 PKGS      := ncursesw libuv inih
-DEPS_DEB  := libncurses-dev libuv1-dev libinih-dev libcmocka-dev pkg-config tmux
+# What building needs, and what the tests add (cmocka, tmux for the screen,
+# mandoc and groff to lint the man pages).
+DEPS_BUILD := libncurses-dev libuv1-dev libinih-dev pkg-config
+DEPS_TEST  := libcmocka-dev tmux mandoc groff-base
 WARN      := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 DEFS      := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DCAPVIZ_VERSION='"$(VERSION)"' \
              -DCAPVIZ_DATADIR='"$(DATADIR)/capviz"'
@@ -29,7 +32,8 @@ HDRS     := $(wildcard include/capviz/*.h)
 OBJ      := build/obj
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(OBJ)/%.o)
 
-.PHONY: all deps run test test-only unit fuzz bench install uninstall clean check-contract
+
+.PHONY: all deps deps-build run test test-only unit fuzz bench install uninstall clean check-contract
 all: capviz
 
 # Where installed scenarios are looked for is compiled in: paths.c is built
@@ -53,9 +57,12 @@ capviz: $(OBJ)/main.o build/libcapviz.a
 
 # Installs missing build and test dependencies (Debian, as root).
 deps:
-	@sh tests/deps.sh $(DEPS_DEB)
+	@sh tests/deps.sh $(DEPS_BUILD) $(DEPS_TEST)
 
-run: deps
+deps-build:
+	@sh tests/deps.sh $(DEPS_BUILD)
+
+run: deps-build
 	@$(MAKE) --no-print-directory all
 	./capviz
 
@@ -116,19 +123,28 @@ bench: capviz
 check-contract: capviz
 	../shared/checks/contract
 
+COMPDIR    ?= $(DATADIR)/bash-completion/completions
+
 install: capviz
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(DATADIR)/capviz/scenarios
+		$(DESTDIR)$(DATADIR)/capviz/scenarios $(DESTDIR)$(DATADIR)/capviz/themes $(DESTDIR)$(COMPDIR)
 	install -m 755 capviz $(DESTDIR)$(BINDIR)/capviz
 	install -m 644 man/capviz.1 $(DESTDIR)$(MANDIR)/man1/capviz.1
 	install -m 644 man/capviz-scenario.5 $(DESTDIR)$(MANDIR)/man5/capviz-scenario.5
+	install -m 644 man/capviz-theme.5 $(DESTDIR)$(MANDIR)/man5/capviz-theme.5
 	install -m 644 scenarios/*.ini $(DESTDIR)$(DATADIR)/capviz/scenarios/
+	install -m 644 themes/*.ini $(DESTDIR)$(DATADIR)/capviz/themes/
+	install -m 644 completion/capviz.bash $(DESTDIR)$(COMPDIR)/capviz
 
+# Removes exactly what install put there (and the directories it made for
+# capviz alone, when they are empty).
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/capviz $(DESTDIR)$(MANDIR)/man1/capviz.1 \
-		$(DESTDIR)$(MANDIR)/man5/capviz-scenario.5
-	for f in scenarios/*.ini; do rm -f $(DESTDIR)$(DATADIR)/capviz/$$f; done
-	-rmdir $(DESTDIR)$(DATADIR)/capviz/scenarios $(DESTDIR)$(DATADIR)/capviz 2>/dev/null
+		$(DESTDIR)$(MANDIR)/man5/capviz-scenario.5 $(DESTDIR)$(MANDIR)/man5/capviz-theme.5 \
+		$(DESTDIR)$(COMPDIR)/capviz
+	for f in scenarios/*.ini themes/*.ini; do rm -f $(DESTDIR)$(DATADIR)/capviz/$$f; done
+	-rmdir $(DESTDIR)$(DATADIR)/capviz/scenarios $(DESTDIR)$(DATADIR)/capviz/themes \
+		$(DESTDIR)$(DATADIR)/capviz 2>/dev/null
 
 clean:
 	rm -rf build capviz

@@ -4,6 +4,7 @@
 
 #include "capviz/app.h"
 #include "capviz/cmd.h"
+#include "capviz/theme.h"
 #include "capviz/ui.h"
 
 static int check_files(const struct options *o)
@@ -21,10 +22,32 @@ static int check_files(const struct options *o)
 
 		if (!what)
 			continue;
+		if (theme_file_is_theme(what)) {
+			struct theme t;
+
+			if (theme_load_file(&t, what, err, sizeof err) < 0) {
+				fprintf(stderr, "capviz: %s\n", err);
+				rc = EXIT_USAGE;
+			} else {
+				printf("%s: ok (theme %s)\n", what, t.name);
+			}
+			continue;
+		}
 		if (app_load_scenario(&sc, what, o->nodes, label, sizeof label, err, sizeof err) < 0) {
 			fprintf(stderr, "capviz: %s\n", err);
 			rc = EXIT_USAGE;
 			continue;
+		}
+		if (sc.theme[0]) {
+			struct theme t;
+			char terr[512];
+
+			if (theme_find(&t, sc.theme, app_datadirs(), terr, sizeof terr) < 0) {
+				fprintf(stderr, "capviz: %s:%d: theme: %s\n", label, sc.theme_line, terr);
+				rc = EXIT_USAGE;
+				scenario_free(&sc);
+				continue;
+			}
 		}
 		printf("%s: ok (%zu steps)\n", label, sc.nsteps);
 		scenario_free(&sc);
@@ -64,6 +87,10 @@ int main(int argc, char **argv)
 
 		ui_keys_text(keys, sizeof keys);
 		fputs(keys, stdout);
+		return EXIT_OK;
+	}
+	if (o.list_themes) {
+		theme_list(stdout, app_datadirs());
 		return EXIT_OK;
 	}
 	if (o.list_presets) {

@@ -31,6 +31,8 @@ struct options {
 	bool list_options;
 	bool list_keys;
 	bool list_presets;
+	bool list_themes;
+	const char *theme;      /* --theme NAME|FILE; NULL: the scenario's, else default */
 	long explore;           /* --explore N: how many runs; 0 none */
 	const char *read_level; /* --read LEVEL (with --explore): every read's level */
 	int writers;            /* --writers N (with --explore): clients that write; 0 all */
@@ -55,6 +57,9 @@ void options_list_presets(FILE *f);
  * messages call it. Returns 0 or -1 with err ("FILE:LINE: ..."). */
 int app_load_scenario(struct scenario *sc, const char *what, int nodes, char *label,
 		      size_t labellen, char *err, size_t errlen);
+/* The installed data directories (each holds scenarios/ and themes/), the
+ * compiled-in one first, then the one beside the binary; NULL-terminated. */
+const char *const *app_datadirs(void);
 /* Prints every scenario found, with its description. */
 void app_list_scenarios(FILE *f);
 

@@ -14,8 +14,10 @@
 #include "capviz/cmd.h"
 #include "capviz/store.h"
 
+#include "capviz/ini_text.h"
+
 /* inih cuts lines at 200 bytes; a line must be shorter than that. */
-#define SCENARIO_LINE_MAX 199
+#define SCENARIO_LINE_MAX INI_LINE_MAX
 /* Scenarios are written by hand: anything bigger is a mistake. */
 #define SCENARIO_MAX_BYTES (1024 * 1024)
 
@@ -61,6 +63,8 @@ struct scenario {
 	struct scenario_invariant invariants[SCENARIO_MAX_INVARIANTS];
 	int ninvariants;
 	double speed;           /* the live speed it asks for; 0 when the file does not say */
+	char theme[256];        /* the theme it asks for (a name or a file); "" when none */
+	int theme_line;
 	struct scenario_step *steps; /* owned; file order */
 	size_t nsteps;
 };

@@ -14,11 +14,14 @@
 
 struct world;
 struct ui;
+struct theme;
 
 struct ui_config {
 	const struct world *w;  /* the world whose events ui_event will read */
 	bool ascii;             /* ASCII glyphs even in a UTF-8 locale */
 	bool no_color;          /* monochrome even where colours exist */
+	const struct theme *theme; /* NULL: the built-in default */
+	const char *const *datadirs; /* where the t key looks for more themes */
 };
 
 /* What one frame shows besides the world: the driver's clock and state. */

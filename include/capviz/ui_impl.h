@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "capviz/theme.h"
 #include "capviz/ui.h"
 #include "capviz/world.h"
 
@@ -15,41 +16,6 @@
 #define UI_MIN_COLS 80
 #define UI_MIN_ROWS 24
 
-/* Semantic roles: drawing asks for a role, the theme picks the colour. The
- * msg roles follow enum msg_class, in its order. */
-enum ui_role {
-	UR_NORMAL,
-	UR_NODE,
-	UR_NODE_LEADER,
-	UR_NODE_REFUSING,
-	UR_NODE_CRASHED,
-	UR_SELECTED,
-	UR_LINK_UP,
-	UR_LINK_CUT,
-	UR_MSG_WRITE,
-	UR_MSG_ACK,
-	UR_MSG_READ,
-	UR_MSG_REPLY,
-	UR_MSG_VOTE,
-	UR_MSG_HEARTBEAT,
-	UR_MSG_REPAIR,
-	UR_MSG_DROP,
-	UR_RESULT_OK,
-	UR_RESULT_ERROR,
-	UR_RESULT_STALE,
-	UR_RESULT_PENDING,
-	UR_CAPTION,
-	UR_STATUS,
-	UR_PAUSED,
-	UR_HINT,
-	UR_TITLE,
-	UR_BORDER,
-	UR_RESULT_LOST,         /* an acknowledged write a heal discarded */
-	UR_CONFLICT,            /* concurrent versions of a key */
-	UR_BROKEN,              /* an invariant broken */
-	UR_RESOLVE,             /* what a heal did to a key */
-	UR_COUNT
-};
 
 /* One glyph set: every string is one terminal cell wide. */
 struct ui_glyphs {
@@ -126,6 +92,8 @@ struct ui {
 	SCREEN *scr;
 	const struct world *w;
 	bool utf8, color;
+	struct theme theme;     /* the one on screen */
+	const char *const *datadirs; /* where the t key finds more themes */
 	const struct ui_glyphs *g;
 	attr_t attr[UR_COUNT];
 	int rows, cols;
@@ -165,7 +133,11 @@ struct ui {
 };
 
 /* theme.c */
-void ui_theme_init(struct ui *u);
+void ui_theme_init(struct ui *u, const struct theme *t);
+/* Puts theme t on the screen (mono when there is no colour); repaints. */
+void ui_theme_apply(struct ui *u, const struct theme *t);
+/* The t key: the next theme found (theme_names order) that loads. */
+void ui_theme_next(struct ui *u);
 const struct ui_glyphs *ui_glyphs_get(bool utf8);
 const char *ui_role_name(enum ui_role r);
 static inline attr_t ui_attr(const struct ui *u, enum ui_role r)

@@ -14,6 +14,7 @@
 #include "capviz/app.h"
 #include "capviz/record.h"
 #include "capviz/session.h"
+#include "capviz/theme.h"
 #include "capviz/ui.h"
 
 #define LIVE_DEFAULT_SPEED 0.1
@@ -41,6 +42,7 @@ struct live {
 	const struct options *o;
 	struct recorder rec;    /* --record: what is carried out, and when */
 	char fatal[1100];       /* said after the terminal is back */
+	struct theme theme;
 };
 
 static int64_t core_now(const struct live *l)
@@ -473,10 +475,6 @@ int app_live(const struct options *o)
 	char err[512];
 	int rc;
 
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fputs("capviz: the screen needs a terminal (try --headless)\n", stderr);
-		return EXIT_USAGE;
-	}
 	setlocale(LC_ALL, "");
 	memset(&l, 0, sizeof l);
 	l.o = o;
@@ -485,7 +483,28 @@ int app_live(const struct options *o)
 		return EXIT_USAGE;
 	/* The command line's speed, else the scenario's, else the default. */
 	l.speed = o->speed > 0 ? o->speed : l.s.sc.speed > 0 ? l.s.sc.speed : LIVE_DEFAULT_SPEED;
-	uc = (struct ui_config){ &l.s.w, o->ascii, o->no_color };
+	/* The command line's theme, else the scenario's, else the default. */
+	if (o->theme || l.s.sc.theme[0]) {
+		const char *which = o->theme ? o->theme : l.s.sc.theme;
+
+		if (theme_find(&l.theme, which, app_datadirs(), err, sizeof err) < 0) {
+			if (o->theme)
+				fprintf(stderr, "capviz: --theme: %s\n", err);
+			else
+				fprintf(stderr, "capviz: %s:%d: theme: %s\n", l.s.label, l.s.sc.theme_line, err);
+			session_free(&l.s);
+			return EXIT_USAGE;
+		}
+	} else {
+		theme_builtin(&l.theme, "default");
+	}
+	/* Bad input is said first; then the screen needs a terminal. */
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fputs("capviz: the screen needs a terminal (try --headless)\n", stderr);
+		session_free(&l.s);
+		return EXIT_USAGE;
+	}
+	uc = (struct ui_config){ &l.s.w, o->ascii, o->no_color, &l.theme, app_datadirs() };
 	l.ui = ui_open(&uc, err, sizeof err);
 	if (!l.ui) {
 		session_free(&l.s);

@@ -28,6 +28,7 @@ enum {
 	OPT_CHECK_HISTORY,
 	OPT_HISTORY,
 	OPT_RECORD,
+	OPT_LIST_THEMES,
 };
 
 static const struct option long_opts[] = {
@@ -53,6 +54,8 @@ static const struct option long_opts[] = {
 	{ "list-options", no_argument, NULL, OPT_LIST_OPTIONS },
 	{ "list-keys", no_argument, NULL, OPT_LIST_KEYS },
 	{ "list-presets", no_argument, NULL, OPT_LIST_PRESETS },
+	{ "list-themes", no_argument, NULL, OPT_LIST_THEMES },
+	{ "theme", required_argument, NULL, 't' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -73,6 +76,8 @@ void options_usage(FILE *f)
 	      "                            zookeeper or single (single: one node)\n"
 	      "      --speed X             live speed factor, 0.1..10\n"
 	      "      --record FILE         save the live session as a scenario that plays it back\n"
+	      "  -t, --theme NAME|FILE     colour theme: default, light, projector, colorblind,\n"
+	      "                            mono, or a file (--list-themes lists them)\n"
 	      "      --ascii               ASCII glyphs only\n"
 	      "      --no-color            no colours\n"
 	      "      --check               validate the scenario files and exit\n"
@@ -86,6 +91,7 @@ void options_usage(FILE *f)
 	      "      --list-options        list the long options\n"
 	      "      --list-keys           list the keys of the live screen\n"
 	      "      --list-presets        list the presets, their PACELC class and promise\n"
+	      "      --list-themes         list the themes found, with descriptions\n"
 	      "  -h, --help                this help\n"
 	      "  -V, --version             the version\n"
 	      "exit status: 0 done, 1 an expectation failed, 2 a usage or input error\n", f);
@@ -198,6 +204,12 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 	case OPT_LIST_PRESETS:
 		o->list_presets = true;
 		return 0;
+	case OPT_LIST_THEMES:
+		o->list_themes = true;
+		return 0;
+	case 't':
+		o->theme = arg;
+		return 0;
 	case 'h':
 		o->help = true;
 		return 0;
@@ -280,7 +292,7 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	o->speed = 0;          /* unset: the live driver picks its own default */
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":s:Hn:m:p:hV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":s:Hn:m:p:t:hV", long_opts, NULL)) != -1) {
 		if (c == '?') {
 			if (optopt)
 				snprintf(err, errlen, "unknown option '-%c'", optopt);

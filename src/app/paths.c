@@ -16,10 +16,40 @@
 
 #define PATH_MAX_LEN 1024
 
+/* Where an installed capviz keeps its data: the directory it was built for,
+ * and the one beside the binary (BIN/../share/capviz), so that a copy
+ * installed elsewhere (DESTDIR, a moved prefix) finds its own. */
+const char *const *app_datadirs(void)
+{
+	static char beside[PATH_MAX_LEN];
+	static const char *dirs[3];
+	char exe[PATH_MAX_LEN];
+	ssize_t n;
+
+	if (dirs[0])
+		return dirs;
+	dirs[0] = CAPVIZ_DATADIR;
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		char *slash;
+
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			if (snprintf(beside, sizeof beside, "%s/../share/capviz", exe) < (int)sizeof beside &&
+			    strcmp(beside, CAPVIZ_DATADIR) != 0)
+				dirs[1] = beside;
+		}
+	}
+	return dirs;
+}
+
 /* The directories searched for NAME.ini, in order; returns how many. */
 static int scenario_dirs(char dirs[][PATH_MAX_LEN], int max)
 {
 	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	const char *const *data = app_datadirs();
 	int n = 0;
 
 	if (n < max)
@@ -28,8 +58,8 @@ static int scenario_dirs(char dirs[][PATH_MAX_LEN], int max)
 		snprintf(dirs[n++], PATH_MAX_LEN, "%s/capviz/scenarios", xdg);
 	else if (home && *home && n < max)
 		snprintf(dirs[n++], PATH_MAX_LEN, "%s/.local/share/capviz/scenarios", home);
-	if (n < max)
-		snprintf(dirs[n++], PATH_MAX_LEN, "%s/scenarios", CAPVIZ_DATADIR);
+	for (int i = 0; data[i] && n < max; i++)
+		snprintf(dirs[n++], PATH_MAX_LEN, "%s/scenarios", data[i]);
 	return n;
 }
 
@@ -43,7 +73,7 @@ static bool is_path(const char *what)
 int app_load_scenario(struct scenario *sc, const char *what, int nodes, char *label,
 		      size_t labellen, char *err, size_t errlen)
 {
-	char dirs[3][PATH_MAX_LEN], path[PATH_MAX_LEN + 64];
+	char dirs[4][PATH_MAX_LEN], path[PATH_MAX_LEN + 64];
 	int ndirs;
 
 	if (!what) {
@@ -57,7 +87,7 @@ int app_load_scenario(struct scenario *sc, const char *what, int nodes, char *la
 		snprintf(label, labellen, "%s", what);
 		return scenario_load_file(sc, what, nodes, err, errlen);
 	}
-	ndirs = scenario_dirs(dirs, 3);
+	ndirs = scenario_dirs(dirs, 4);
 	for (int i = 0; i < ndirs; i++) {
 		int n = snprintf(path, sizeof path, "%s/%s.ini", dirs[i], what);
 
@@ -71,7 +101,7 @@ int app_load_scenario(struct scenario *sc, const char *what, int nodes, char *la
 		return scenario_load_text(sc, "balance", scenario_default_text, nodes, err, errlen);
 	}
 	snprintf(err, errlen, "no scenario '%s' (looked in ./scenarios, %s and %s; --list-scenarios lists them)",
-		 what, ndirs > 2 ? dirs[1] : "", dirs[ndirs - 1]);
+		 what, dirs[1], dirs[2]);
 	return -1;
 }
 
@@ -122,8 +152,8 @@ static void list_dir(FILE *f, const char *dir)
 
 void app_list_scenarios(FILE *f)
 {
-	char dirs[3][PATH_MAX_LEN];
-	int ndirs = scenario_dirs(dirs, 3);
+	char dirs[4][PATH_MAX_LEN];
+	int ndirs = scenario_dirs(dirs, 4);
 
 	for (int i = 0; i < ndirs; i++) {
 		if (access(dirs[i], R_OK) != 0)

@@ -3,7 +3,7 @@
  * silently, and never tells its handler the line), counts lines through its
  * own reader, reads [scenario] and [timeline], and parses each step's
  * command once the node count is known. Checking the bytes and the layout of
- * lines is scenario_text.c's; checking that the stage fits a world, and
+ * lines is ini_text.c's; checking that the stage fits a world, and
  * setting it, scenario_stage.c's. */
 #include <errno.h>
 #include <stdarg.h>
@@ -17,7 +17,7 @@
 #include "capviz/scenario.h"
 #include "capviz/world.h"
 #include "scenario_stage.h"
-#include "scenario_text.h"
+#include "capviz/ini_text.h"
 
 struct loader {
 	struct scenario *s;
@@ -29,7 +29,7 @@ struct loader {
 	size_t line_len;
 	int err_line;           /* the earliest error so far; 0: none */
 	char err[CMD_ERR_MAX + 64];
-	int key_line[10];       /* where each [scenario] key was set */
+	int key_line[11];       /* where each [scenario] key was set */
 	bool nodes_bad;
 	bool have_prev;
 	int64_t prev_us;
@@ -38,7 +38,7 @@ struct loader {
 
 static const char *const scenario_keys[] = {
 	"name", "description", "nodes", "mode", "seed", "init", "strategy", "invariant",
-	"preset", "speed",
+	"preset", "speed", "theme",
 };
 
 #define SCENARIO_NKEYS ((int)(sizeof scenario_keys / sizeof scenario_keys[0]))
@@ -48,6 +48,7 @@ static const char *const scenario_keys[] = {
 #define KEY_MODE 3
 #define KEY_PRESET 8
 #define KEY_SPEED 9
+#define KEY_THEME 10
 
 _Static_assert(sizeof ((struct loader *)0)->key_line / sizeof (int) >= SCENARIO_NKEYS, "a line per key");
 
@@ -77,7 +78,7 @@ static char *loader_read(char *str, int num, void *stream)
 	if (l->pos >= l->len || num < 2)
 		return NULL;
 	start = l->pos;
-	l->pos = scenario_text_line(l->buf, l->len, start, &n);
+	l->pos = ini_text_line(l->buf, l->len, start, &n);
 	if (n > (size_t)num - 1)
 		n = (size_t)num - 1;
 	memcpy(str, l->buf + start, n);
@@ -194,8 +195,8 @@ static void init_item(struct loader *l, const char *item, size_t len)
 			   (int)(len > 40 ? 40 : len), item);
 		return;
 	}
-	klen = scenario_text_trim(item, (size_t)(eq - item), &item);
-	vlen = scenario_text_trim(eq + 1, (size_t)(end - (eq + 1)), &v);
+	klen = ini_text_trim(item, (size_t)(eq - item), &item);
+	vlen = ini_text_trim(eq + 1, (size_t)(end - (eq + 1)), &v);
 	if (!cmd_key_valid(item, klen)) {
 		loader_err(l, l->line, "init: bad key name '%.*s' (lowercase letters, digits and _, "
 			   "not starting with a digit, at most %d characters)",
@@ -343,7 +344,7 @@ static void scenario_key(struct loader *l, const char *key, const char *value)
 			k = i;
 	if (k < 0) {
 		loader_err(l, l->line, "unknown key '%.40s' in [scenario] (expected name, description, "
-			   "nodes, mode, preset, seed, init, strategy, invariant, speed)", key);
+			   "nodes, mode, preset, seed, init, strategy, invariant, speed, theme)", key);
 		return;
 	}
 	/* init and invariant lines add up; the rest are said once. */
@@ -379,6 +380,12 @@ static void scenario_key(struct loader *l, const char *key, const char *value)
 		scenario_list(l, value, invariant_item);
 	else if (k == KEY_SPEED)
 		scenario_speed(l, value);
+	else if (k == KEY_THEME && (!*value || strlen(value) >= sizeof s->theme))
+		loader_err(l, l->line, "theme must be a theme's name or file (at most %zu bytes)", sizeof s->theme - 1);
+	else if (k == KEY_THEME) {
+		snprintf(s->theme, sizeof s->theme, "%s", value);
+		s->theme_line = l->line;
+	}
 	else
 		scenario_number(l, scenario_keys[k], value);
 }
@@ -390,7 +397,7 @@ static int loader_handler(void *user, const char *section, const char *name, con
 
 	/* inih ends a value at " ;" even inside quotes; the raw line knows
 	 * better (say "CP ; AP" keeps its text). */
-	if (scenario_text_value(l->buf + l->line_start, l->line_len, raw, sizeof raw) == 0)
+	if (ini_text_value(l->buf + l->line_start, l->line_len, raw, sizeof raw) == 0)
 		value = raw;
 	if (strcasecmp(section, "scenario") == 0)
 		scenario_key(l, name, value);
@@ -441,7 +448,8 @@ int scenario_load_buf(struct scenario *s, const char *name, const char *buf, siz
 		      int nodes_override, char *err, size_t errlen)
 {
 	struct loader l;
-	struct scenario_text_check chk;
+	struct ini_text_check chk;
+	static const char *const sections[] = { "scenario", "timeline", NULL };
 	char msg[CMD_ERR_MAX];
 	int r, line;
 
@@ -459,7 +467,7 @@ int scenario_load_buf(struct scenario *s, const char *name, const char *buf, siz
 	}
 	/* The shape of the text first: past a bad line, inih's view of the
 	 * file (and so every later message) would be wrong. */
-	if (scenario_text_check(buf, len, &chk) < 0) {
+	if (ini_text_check(buf, len, sections, &chk) < 0) {
 		snprintf(err, errlen, "%s:%d: %s", name, chk.line, chk.msg);
 		return -1;
 	}
@@ -473,7 +481,7 @@ int scenario_load_buf(struct scenario *s, const char *name, const char *buf, siz
 		loader_err(&l, line, "%s", msg);
 	/* Said only when nothing else is wrong: "[scenario" is a typo, and
 	 * saying that it is missing would hide it. */
-	if (!chk.has_scenario && !l.err_line)
+	if (!chk.has_first && !l.err_line)
 		loader_err(&l, 1, "no [scenario] section");
 	if (!l.err_line)
 		return 0;

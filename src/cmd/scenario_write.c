@@ -60,4 +60,6 @@ void scenario_write_header(FILE *f, const struct scenario *sc, const char *name,
 	}
 	if (sc->speed > 0)
 		fprintf(f, "%-11s = %g\n", "speed", sc->speed);
+	if (sc->theme[0])
+		put(f, "theme", sc->theme);
 }

@@ -24,6 +24,7 @@ enum key_act {
 	KA_FORK,                /* the fork overlay */
 	KA_SCORE,               /* the scoreboard */
 	KA_FLAWS,               /* what broke consistency, with why */
+	KA_THEME,               /* the next theme */
 };
 
 /* When alt replaces cmd. */
@@ -75,6 +76,8 @@ static const struct key_def keys[] = {
 	  KA_SCORE, NULL, KW_NEVER, NULL },
 	{ 'e', 0, "e", "explain", "explain: every stale read, lost write and broken session, and why",
 	  KA_FLAWS, NULL, KW_NEVER, NULL },
+	{ 't', 0, "t", "theme", "next theme: default, light, projector, colorblind, mono, and any found",
+	  KA_THEME, NULL, KW_NEVER, NULL },
 	{ ' ', 0, "Space", "pause", "pause or resume", KA_CMD, "pause", KW_PAUSED, "resume" },
 	{ 'n', 0, "n", "next", "next: run on at once to the scenario's next pause", KA_CMD, "next", KW_NEVER, NULL },
 	{ 'R', 0, "R", "restart", "restart the scenario from its start (the file is read again)", KA_CMD, "restart",
@@ -100,7 +103,7 @@ static const char *const briefs[] = {
 	"this help", "select A..G; Tab: next", "write (asks the value)", "read", "cut or restore a link",
 	"cut or restore one way", "isolate or rejoin", "crash or recover", "switch CP and AP",
 	"cycle levels, read option", "heal: lww, crdt or merge", "cycle the strategy", "cycle the presets",
-	"resolve a conflict", "fork: three heals", "scoreboard", "why reads were stale", "pause or resume", "on to the next pause", "restart the scenario", "step one event", "halve or double speed",
+	"resolve a conflict", "fork: three heals", "scoreboard", "why reads were stale", "next theme", "pause or resume", "on to the next pause", "restart the scenario", "step one event", "halve or double speed",
 	"type a command", "scroll the requests", "scroll the event log", "select node, cut link", "quit",
 };
 
@@ -400,6 +403,7 @@ static void act(struct ui *u, const struct key_def *k, int ch, const struct ui_f
 	case KA_HELP: u->show_help = true; break;
 	case KA_SCORE: u->show_score = true; break;
 	case KA_FLAWS: u->show_flaws = true; break;
+	case KA_THEME: ui_theme_next(u); break;
 	case KA_OPS_SCROLL: u->ops_scroll += ch == k->key ? -page : page; break;
 	case KA_LOG_SCROLL: u->log_scroll += ch == k->key ? 1 : -1; break;
 	case KA_MOUSE: mouse_key(u, k, f, out); break;

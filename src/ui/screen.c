@@ -65,6 +65,7 @@ struct ui *ui_open(const struct ui_config *cfg, char *err, size_t errlen)
 {
 	struct ui *u = calloc(1, sizeof *u);
 	const char *cs = nl_langinfo(CODESET);
+	struct theme theme;
 
 	if (!u) {
 		snprintf(err, errlen, "out of memory");
@@ -74,6 +75,7 @@ struct ui *ui_open(const struct ui_config *cfg, char *err, size_t errlen)
 	u->utf8 = !cfg->ascii && cs && strcmp(cs, "UTF-8") == 0;
 	u->g = ui_glyphs_get(u->utf8);
 	u->color = !cfg->no_color;
+	u->datadirs = cfg->datadirs;
 	u->scr = newterm(NULL, stdout, stdin);
 	if (!u->scr) {
 		const char *term = getenv("TERM");
@@ -92,7 +94,11 @@ struct ui *ui_open(const struct ui_config *cfg, char *err, size_t errlen)
 	curs_set(0);
 	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED, NULL);
 	mouseinterval(0);
-	ui_theme_init(u);
+	if (cfg->theme)
+		theme = *cfg->theme;
+	else
+		theme_builtin(&theme, "default");
+	ui_theme_init(u, &theme);
 	u->ask_a = -1;
 	u->prompt.hpos = -1;
 	wnoutrefresh(stdscr);   /* stdscr stays untouched from now on: wgetch reads it */

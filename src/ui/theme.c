@@ -1,59 +1,111 @@
-/* theme.c: colour roles and glyph sets. A role has a colour (for terminals
- * that have them) and attributes that carry it in monochrome; themes loaded
- * from files will replace this built-in table, never the drawing code. */
+/* theme.c: a theme on the terminal (the themes themselves are
+ * theme_file.c's), and the glyph sets. */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "capviz/ui_impl.h"
 
-struct role_def {
-	const char *name;
-	short fg;               /* -1: the terminal's default */
-	short bg;
-	attr_t color_attr;      /* added to the colour */
-	attr_t mono_attr;       /* instead of the colour */
-};
-
-static const struct role_def roles[UR_COUNT] = {
-	[UR_NORMAL] = { "normal", -1, -1, A_NORMAL, A_NORMAL },
-	[UR_NODE] = { "node", -1, -1, A_BOLD, A_BOLD },
-	[UR_NODE_LEADER] = { "node.leader", COLOR_CYAN, -1, A_BOLD, A_BOLD | A_UNDERLINE },
-	[UR_NODE_REFUSING] = { "node.refusing", COLOR_YELLOW, -1, A_BOLD, A_UNDERLINE },
-	[UR_NODE_CRASHED] = { "node.crashed", COLOR_RED, -1, A_DIM, A_DIM },
-	[UR_SELECTED] = { "selected", -1, -1, A_REVERSE | A_BOLD, A_REVERSE | A_BOLD },
-	[UR_LINK_UP] = { "link.up", COLOR_BLUE, -1, A_NORMAL, A_NORMAL },
-	[UR_LINK_CUT] = { "link.cut", COLOR_RED, -1, A_BOLD, A_DIM },
-	[UR_MSG_WRITE] = { "msg.write", COLOR_MAGENTA, -1, A_BOLD, A_BOLD },
-	[UR_MSG_ACK] = { "msg.ack", COLOR_MAGENTA, -1, A_NORMAL, A_NORMAL },
-	[UR_MSG_READ] = { "msg.read", COLOR_GREEN, -1, A_BOLD, A_BOLD },
-	[UR_MSG_REPLY] = { "msg.reply", COLOR_GREEN, -1, A_NORMAL, A_NORMAL },
-	[UR_MSG_VOTE] = { "msg.vote", COLOR_YELLOW, -1, A_BOLD, A_BOLD },
-	[UR_MSG_HEARTBEAT] = { "msg.heartbeat", COLOR_CYAN, -1, A_DIM, A_DIM },
-	[UR_MSG_REPAIR] = { "msg.repair", COLOR_BLUE, -1, A_BOLD, A_BOLD },
-	[UR_MSG_DROP] = { "msg.drop", COLOR_RED, -1, A_BOLD, A_BOLD },
-	[UR_RESULT_OK] = { "result.ok", COLOR_GREEN, -1, A_BOLD, A_NORMAL },
-	[UR_RESULT_ERROR] = { "result.error", COLOR_RED, -1, A_BOLD, A_BOLD },
-	[UR_RESULT_STALE] = { "result.stale", COLOR_YELLOW, -1, A_BOLD, A_BOLD | A_UNDERLINE },
-	[UR_RESULT_PENDING] = { "result.pending", -1, -1, A_DIM, A_DIM },
-	[UR_CAPTION] = { "caption", COLOR_WHITE, -1, A_BOLD, A_BOLD },
-	[UR_STATUS] = { "status", COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_REVERSE },
-	[UR_PAUSED] = { "status.paused", COLOR_BLACK, COLOR_YELLOW, A_BOLD, A_REVERSE | A_BOLD },
-	[UR_HINT] = { "hint", -1, -1, A_DIM, A_DIM },
-	[UR_TITLE] = { "title", -1, -1, A_BOLD, A_BOLD },
-	[UR_BORDER] = { "border", COLOR_BLUE, -1, A_NORMAL, A_NORMAL },
-	[UR_RESULT_LOST] = { "result.lost", COLOR_RED, -1, A_BOLD | A_REVERSE, A_BOLD | A_REVERSE },
-	[UR_CONFLICT] = { "conflict", COLOR_MAGENTA, -1, A_BOLD, A_BOLD | A_UNDERLINE },
-	[UR_BROKEN] = { "invariant.broken", COLOR_RED, -1, A_BOLD, A_BOLD | A_UNDERLINE },
-	[UR_RESOLVE] = { "resolve", COLOR_CYAN, -1, A_NORMAL, A_NORMAL },
-};
-
 const char *ui_role_name(enum ui_role r)
 {
-	return (unsigned)r < UR_COUNT ? roles[r].name : "normal";
+	const char *name = theme_role_name((int)r);
+
+	return name ? name : "normal";
+}
+
+static attr_t curses_attrs(unsigned a)
+{
+	attr_t out = A_NORMAL;
+
+	if (a & TA_BOLD)
+		out |= A_BOLD;
+	if (a & TA_DIM)
+		out |= A_DIM;
+	if (a & TA_UNDERLINE)
+		out |= A_UNDERLINE;
+	if (a & TA_REVERSE)
+		out |= A_REVERSE;
+	if (a & TA_STANDOUT)
+		out |= A_STANDOUT;
+#ifdef A_ITALIC
+	if (a & TA_ITALIC)
+		out |= A_ITALIC;
+#endif
+	return out;
+}
+
+/* A theme colour as this terminal shows it: 256 as they are, fewer by the
+ * nearest of what it has; an 8-colour terminal shows a bright colour as
+ * the plain one in bold. */
+static short term_color(short c, int *bold)
+{
+	int n = COLORS >= 256 ? 256 : COLORS >= 16 ? 16 : 8;
+
+	if (c >= 8 && c < 16 && n == 8)
+		*bold = 1;
+	return theme_color_degrade(c, n);
+}
+
+void ui_theme_apply(struct ui *u, const struct theme *t)
+{
+	struct theme mono;
+
+	/* No colour (--no-color, NO_COLOR, a terminal without): mono. */
+	if (!u->color || t->mono) {
+		theme_builtin(&mono, "mono");
+		t = u->color ? t : &mono;
+	}
+	u->theme = *t;
+	for (int r = 0; r < UR_COUNT; r++) {
+		const struct theme_style *st = &t->roles[r];
+		int bold = 0;
+		short fg, bg;
+
+		if (!u->color || (st->fg < 0 && st->bg < 0)) {
+			u->attr[r] = curses_attrs(st->attrs);
+			continue;
+		}
+		fg = term_color(st->fg, &bold);
+		bg = term_color(st->bg, &(int){ 0 });
+		init_pair((short)(r + 1), fg, bg);
+		u->attr[r] = COLOR_PAIR(r + 1) | curses_attrs(st->attrs) | (bold ? A_BOLD : A_NORMAL);
+	}
+	/* A theme may ask for ASCII; Unicode only where the locale (and
+	 * --ascii) allow it. */
+	u->g = ui_glyphs_get(u->utf8 && t->glyphs != TG_ASCII);
+	u->dirty = true;
+}
+
+void ui_theme_next(struct ui *u)
+{
+	char names[64][THEME_NAME_MAX], err[600], msg[800];
+	int n = theme_names(names, 64, u->datadirs), at = -1;
+
+	for (int i = 0; i < n; i++)
+		if (strcmp(names[i], u->theme.name) == 0)
+			at = i;
+	/* The next one that loads; a broken file is said and skipped. */
+	for (int k = 1; k <= n; k++) {
+		struct theme t;
+		const char *name = names[(at + k) % n];
+
+		if (theme_find(&t, name, u->datadirs, err, sizeof err) < 0) {
+			snprintf(msg, sizeof msg, "theme %s does not load: %s", name, err);
+			ui_status(u, true, msg);
+			continue;
+		}
+		ui_theme_apply(u, &t);
+		clearok(curscr, TRUE);
+		snprintf(msg, sizeof msg, "theme %s: %s%s", t.name, t.description,
+			 u->color ? "" : " (no colour here: mono)");
+		ui_status(u, false, msg);
+		return;
+	}
 }
 
 /* Colours only when the terminal has them and nobody asked for none
  * (--no-color or NO_COLOR, https://no-color.org). */
-void ui_theme_init(struct ui *u)
+void ui_theme_init(struct ui *u, const struct theme *t)
 {
 	const char *nc = getenv("NO_COLOR");
 
@@ -61,14 +113,7 @@ void ui_theme_init(struct ui *u)
 		u->color = false;
 	if (u->color)
 		use_default_colors();
-	for (int r = 0; r < UR_COUNT; r++) {
-		if (!u->color || (roles[r].fg < 0 && roles[r].bg < 0)) {
-			u->attr[r] = u->color ? roles[r].color_attr : roles[r].mono_attr;
-			continue;
-		}
-		init_pair((short)r, roles[r].fg, roles[r].bg);
-		u->attr[r] = COLOR_PAIR(r) | roles[r].color_attr;
-	}
+	ui_theme_apply(u, t);
 }
 
 static const struct ui_glyphs utf8_glyphs = {

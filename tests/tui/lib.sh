@@ -101,3 +101,64 @@ tty_sane() {
 cursor_visible() {
 	[ "$($TMUX_CMD display -p -t "$SESS" '#{cursor_flag}')" = 1 ]
 }
+
+# sgr_at TEXT: the SGR state where TEXT (an extended regex) starts on the
+# pane, replayed from the start of its line: the attributes and colours in
+# force, each followed by ';' (38;5;208 stays whole).
+sgr_at() {
+	esc=$(printf '\033')
+	$TMUX_CMD capture-pane -p -e -t "$SESS" | grep -E "$1" | head -n 1 | sed -E "s/$1.*//" |
+		awk -v esc="$esc" '{
+			n = split($0, parts, esc "\\[")
+			for (i = 2; i <= n; i++) {
+				m = index(parts[i], "m")
+				if (!m)
+					continue
+				codes = substr(parts[i], 1, m - 1)
+				if (codes == "")
+					codes = "0"
+				k = split(codes, c, ";")
+				for (j = 1; j <= k; j++) {
+					v = c[j] + 0
+					if (v == 0) { split("", st); fg = ""; bg = "" }
+					else if (v == 38 || v == 48) { col = v ";" c[j + 1] ";" c[j + 2]; j += 2
+						if (v == 38) fg = col; else bg = col }
+					else if ((v >= 30 && v <= 37) || (v >= 90 && v <= 97)) fg = v
+					else if (v == 39) fg = ""
+					else if ((v >= 40 && v <= 47) || (v >= 100 && v <= 107)) bg = v
+					else if (v == 49) bg = ""
+					else if (v == 22) { delete st[1]; delete st[2] }
+					else if (v == 24) delete st[4]
+					else if (v == 27) delete st[7]
+					else st[v] = 1
+				}
+			}
+			out = ""
+			for (a in st)
+				out = out a ";"
+			if (fg != "")
+				out = out fg ";"
+			if (bg != "")
+				out = out bg ";"
+			print out
+		}'
+}
+
+# has_sgr LIST TOKEN...: every TOKEN (1, 31, 38;5;208) is among LIST's codes.
+has_sgr() {
+	list=";$1"
+	shift
+	for tok; do
+		case "$list" in
+		*";$tok;"*) ;;
+		*) echo "missing SGR $tok in '$list'"; return 1 ;;
+		esac
+	done
+}
+
+# no_colour: no code on the pane sets a colour (39 and 49, the defaults, may).
+no_colour() {
+	esc=$(printf '\033')
+	! $TMUX_CMD capture-pane -p -e -t "$SESS" | grep -oE "$esc\[[0-9;]*m" | sed 's/^.\[//; s/m$//' |
+		tr ';' '\n' | grep -qE '^(3[0-8]|4[0-8]|9[0-7]|10[0-7])$'
+}

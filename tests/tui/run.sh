@@ -306,6 +306,44 @@ record() {
 		grep -q "error .*#2 read balance at C.*no quorum" "$TMP/rec.out"
 }
 
+# A theme on the screen: a cut link (the log's line) and an error (the
+# client panel) carry the theme's colours and attributes, on an 8-colour
+# and on a 256-colour terminal. THEME TERM ERROR-CODES / CUT-CODES.
+themed() {
+	th=$1 term=$2 err=$3 cut=$4
+	start "env TERM=$term $BIN --speed 10 -t $th"
+	wait_for "balance=100 #1" || return 1
+	keys 3 i && wait_for "link B-C cut" && keys 3 r && wait_for "ERROR: no quorum" 150 || return 1
+	# shellcheck disable=SC2086
+	has_sgr "$(sgr_at 'ERROR: no quorum')" $err && has_sgr "$(sgr_at '[0-9.]+ link B-C cut')" $cut
+}
+
+theme_key() {
+	start "$BIN --speed 10"
+	wait_for "balance=100 #1" || return 1
+	keys t && wait_for "theme light:" && keys t && wait_for "theme mono:" && keys t &&
+		wait_for "theme projector:" && keys t && wait_for "theme colorblind:" && keys t && wait_for "theme default:"
+}
+
+# NO_COLOR and --no-color: attributes only, not one colour code.
+no_color_env() {
+	start "env NO_COLOR=1 TERM=screen-256color $BIN --speed 10 -t projector"
+	wait_for "balance=100 #1" && keys 3 i && wait_for "link B-C cut" && keys 3 r &&
+		wait_for "ERROR: no quorum" 150 && no_colour && has_sgr "$(sgr_at 'ERROR: no quorum')" 1
+}
+
+no_color_flag() {
+	start "env TERM=screen-256color $BIN --speed 10 --no-color"
+	wait_for "balance=100 #1" && keys 3 i && wait_for "link B-C cut" && no_colour
+}
+
+# A bad theme: FILE:LINE, exit 2, before any screen.
+bad_theme() {
+	printf '[theme]\nname = bad\n[roles]\nlink.cut = crimson bold\n' > "$TMP/bad.ini"
+	out=$($BIN -t "$TMP/bad.ini" 2>&1); rc=$?
+	[ "$rc" -eq 2 ] && echo "$out" | grep -q "bad.ini:4: link.cut: unknown word 'crimson'"
+}
+
 start "$BIN --speed 10"
 check opening-screen opening
 check cp-write-ok-read-error isolate_write_read
@@ -335,6 +373,18 @@ check history-written-on-quit live_history
 check presenter-pause-progress presenter
 check next-pause-and-restart next_and_restart
 check record-plays-back record
+check theme-default-8 themed default screen "1 31" "1 31"
+check theme-default-256 themed default screen-256color "1 31" "1 31"
+check theme-light-256 themed light screen-256color "1 31" "1 31"
+check theme-projector-8 themed projector screen "1 37 41" "1 31"
+check theme-projector-256 themed projector screen-256color "1 97 41" "1 91"
+check theme-colorblind-8 themed colorblind screen "1 4 33" "1 33"
+check theme-colorblind-256 themed colorblind screen-256color "1 4 38;5;208" "1 38;5;208"
+check theme-mono themed mono screen-256color "1" "2"
+check theme-key-cycles theme_key
+check no-color-env-gives-mono no_color_env
+check no-color-flag-gives-mono no_color_flag
+check bad-theme-exits-2 bad_theme
 
 check quit-restores-terminal restored q
 check sigterm-restores-terminal restored TERM

@@ -1,15 +1,15 @@
-/* scenario_text.c: what a scenario's text must be before inih reads it.
- * Debian's inih cuts lines at 200 bytes and passes the rest on as a new line,
- * merges indented lines into the value above, and skips empty sections
- * without a word; these checks turn each of those into an error at its line. */
+/* ini_text.c: what an INI file's text (a scenario, a theme) must be before
+ * inih reads it. Debian's inih cuts lines at 200 bytes and passes the rest on
+ * as a new line, merges indented lines into the value above, and skips empty
+ * sections without a word; these checks turn each of those into an error at
+ * its line. */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-#include "capviz/scenario.h"
-#include "scenario_text.h"
+#include "capviz/ini_text.h"
 
-size_t scenario_text_line(const char *buf, size_t len, size_t start, size_t *n)
+size_t ini_text_line(const char *buf, size_t len, size_t start, size_t *n)
 {
 	const char *nl = memchr(buf + start, '\n', len - start);
 	size_t end = nl ? (size_t)(nl - buf) : len;
@@ -20,7 +20,7 @@ size_t scenario_text_line(const char *buf, size_t len, size_t start, size_t *n)
 	return nl ? end + 1 : len;
 }
 
-size_t scenario_text_trim(const char *s, size_t len, const char **out)
+size_t ini_text_trim(const char *s, size_t len, const char **out)
 {
 	while (len > 0 && (*s == ' ' || *s == '\t')) {
 		s++;
@@ -32,7 +32,7 @@ size_t scenario_text_trim(const char *s, size_t len, const char **out)
 	return len;
 }
 
-int scenario_text_value(const char *line, size_t len, char *out, size_t size)
+int ini_text_value(const char *line, size_t len, char *out, size_t size)
 {
 	size_t i = 0, start, end;
 	bool quoted = false, space = false;
@@ -118,11 +118,15 @@ static int first_binary_line(const char *buf, size_t len)
 	return 0;
 }
 
-/* A section header line: its name must be known and nothing may follow. */
-static void check_section(const char *s, size_t n, int line, struct scenario_text_check *c)
+/* A section header line: its name must be one of sections (the first
+ * marks the file's kind) and nothing may follow. */
+static void check_section(const char *s, size_t n, int line, const char *const *sections,
+			  struct ini_text_check *c)
 {
 	const char *close = memchr(s, ']', n), *rest;
 	size_t name_len, rest_len;
+	bool known = false;
+	char expected[96] = "";
 
 	if (!close) {
 		if (!c->line) {
@@ -132,33 +136,41 @@ static void check_section(const char *s, size_t n, int line, struct scenario_tex
 		return;
 	}
 	name_len = (size_t)(close - s - 1);
-	rest_len = scenario_text_trim(close + 1, n - (size_t)(close + 1 - s), &rest);
-	if (name_len == 8 && strncasecmp(s + 1, "scenario", 8) == 0)
-		c->has_scenario = true;
+	rest_len = ini_text_trim(close + 1, n - (size_t)(close + 1 - s), &rest);
+	for (int i = 0; sections[i]; i++) {
+		size_t used = strlen(expected);
+
+		if (name_len == strlen(sections[i]) && strncasecmp(s + 1, sections[i], name_len) == 0) {
+			known = true;
+			c->has_first = c->has_first || i == 0;
+		}
+		snprintf(expected + used, sizeof expected - used, "%s[%s]", i == 0 ? "" : sections[i + 1] ? ", " :
+			 " or ", sections[i]);
+	}
 	if (c->line)
 		return;
 	if (rest_len > 0 && rest[0] != ';' && rest[0] != '#') {
 		c->line = line;
 		snprintf(c->msg, sizeof c->msg, "unexpected text after [%.*s]", (int)(name_len > 40 ? 40 : name_len), s + 1);
-	} else if (!(name_len == 8 && strncasecmp(s + 1, "scenario", 8) == 0) &&
-		   !(name_len == 8 && strncasecmp(s + 1, "timeline", 8) == 0)) {
+	} else if (!known) {
 		c->line = line;
-		snprintf(c->msg, sizeof c->msg, "unknown section [%.*s] (expected [scenario] or [timeline])",
-			 (int)(name_len > 40 ? 40 : name_len), s + 1);
+		snprintf(c->msg, sizeof c->msg, "unknown section [%.*s] (expected %s)",
+			 (int)(name_len > 40 ? 40 : name_len), s + 1, expected);
 	}
 }
 
-static void check_line(const char *s, size_t n, int line, bool *after_pair, struct scenario_text_check *c)
+static void check_line(const char *s, size_t n, int line, bool *after_pair, const char *const *sections,
+		       struct ini_text_check *c)
 {
 	const char *t;
 	size_t tn;
 
-	if (n > SCENARIO_LINE_MAX && !c->line) {
+	if (n > INI_LINE_MAX && !c->line) {
 		c->line = line;
 		snprintf(c->msg, sizeof c->msg, "line too long (%zu bytes; a line holds at most %d)",
-			 n, SCENARIO_LINE_MAX);
+			 n, INI_LINE_MAX);
 	}
-	tn = scenario_text_trim(s, n, &t);
+	tn = ini_text_trim(s, n, &t);
 	if (tn == 0 || t[0] == ';' || t[0] == '#')
 		return;
 	if (t > s && *after_pair && !c->line) {
@@ -167,14 +179,14 @@ static void check_line(const char *s, size_t n, int line, bool *after_pair, stru
 			 "remove the indentation)");
 	}
 	if (t[0] == '[') {
-		check_section(t, tn, line, c);
+		check_section(t, tn, line, sections, c);
 		*after_pair = false;
 	} else {
 		*after_pair = true;
 	}
 }
 
-int scenario_text_check(const char *buf, size_t len, struct scenario_text_check *c)
+int ini_text_check(const char *buf, size_t len, const char *const *sections, struct ini_text_check *c)
 {
 	bool after_pair = false;
 	int line = 0;
@@ -188,14 +200,14 @@ int scenario_text_check(const char *buf, size_t len, struct scenario_text_check 
 	for (size_t pos = 0; pos < len;) {
 		size_t start = pos, n;
 
-		pos = scenario_text_line(buf, len, start, &n);
+		pos = ini_text_line(buf, len, start, &n);
 		line++;
 		/* inih skips a UTF-8 byte order mark on the first line. */
 		if (line == 1 && n >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
 			start += 3;
 			n -= 3;
 		}
-		check_line(buf + start, n, line, &after_pair, c);
+		check_line(buf + start, n, line, &after_pair, sections, c);
 	}
 	return c->line ? -1 : 0;
 }
