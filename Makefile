@@ -103,7 +103,7 @@ asan: $(ASAN_UNIT) build/asan/capviz
 # libFuzzer harnesses (clang): one per tests/fuzz/fuzz_*.c.
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
-FUZZ_LIB_SRC := $(CORE_SRC) $(CMD_SRC) src/app/session.c src/app/histfile.c
+FUZZ_LIB_SRC := $(CORE_SRC) $(CMD_SRC) src/app/session.c src/app/histfile.c src/ui/theme_file.c
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC) $(HDRS)
 	@mkdir -p $(dir $@)
 	clang $(WARN) $(DEFS) -Iinclude $(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \

@@ -26,7 +26,7 @@ enum cmd_kind {
 	CMD_PARTITION,      /* group[] */
 	CMD_CRASH,          /* a */
 	CMD_RECOVER,        /* a */
-	CMD_LATENCY,        /* a, b (-1 all), dur_us, jitter_us */
+	CMD_LATENCY,        /* a, b (-1 all), dur_us, jitter_us; or lat_kind, lat_dist, dur_us, shape */
 	CMD_LOSS,           /* a, b, pct */
 	CMD_SKEW,           /* a, dur_us (signed) */
 	CMD_TIMEOUT,        /* dur_us */
@@ -102,6 +102,9 @@ struct command {
 	int64_t cond_value;
 	int64_t dur_us;
 	int64_t jitter_us;
+	int lat_kind;           /* CMD_LATENCY: enum lat_kind, -1 every kind */
+	int lat_dist;           /* CMD_LATENCY: enum lat_dist, -1 the plain form (base [jitter]) */
+	double shape;           /* CMD_LATENCY pareto: alpha */
 	int pct;
 	double speed;
 	enum expect_kind expect;

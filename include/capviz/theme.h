@@ -84,6 +84,8 @@ bool theme_builtin(struct theme *t, const char *name);
  * Returns 0, or -1 with err "FILE:LINE: what was expected". */
 int theme_load_file(struct theme *t, const char *path, char *err, size_t errlen);
 int theme_load_text(struct theme *t, const char *name, const char *text, char *err, size_t errlen);
+/* The same on len bytes that may hold anything, NULs included. */
+int theme_load_buf(struct theme *t, const char *name, const char *buf, size_t len, char *err, size_t errlen);
 /* Finds a theme by path (a '/' or ".ini") or by name: a file NAME.ini in
  * $XDG_CONFIG_HOME/capviz/themes (default ~/.config/capviz/themes), then
  * ./themes, then the installed share/capviz/themes (or the one beside the

@@ -14,6 +14,7 @@
 #include "capviz/history.h"
 #include "capviz/kstate.h"
 #include "capviz/leader.h"
+#include "capviz/latency.h"
 #include "capviz/leaderless.h"
 #include "capviz/lock.h"
 #include "capviz/msg.h"
@@ -63,8 +64,7 @@ enum world_item { ITEM_DELIVER = 1, ITEM_TIMER };
 
 struct link {
 	bool up;
-	int64_t base_us;
-	int64_t jitter_us;
+	struct lat_model lat[LK_COUNT]; /* by the kind of message (latency.h) */
 	int loss_pct;
 };
 
@@ -224,6 +224,9 @@ void world_crash(struct world *w, int node);
 void world_recover(struct world *w, int node);
 /* from or to may be -1 for every node. Both directions. */
 void world_set_latency(struct world *w, int a, int b, int64_t base_us, int64_t jitter_us);
+/* One model for the links between a and b (-1: every link), for one kind
+ * of message (kind -1: every kind). */
+void world_set_latency_model(struct world *w, int a, int b, int kind, const struct lat_model *m);
 void world_set_loss(struct world *w, int a, int b, int pct);
 void world_set_skew(struct world *w, int node, int64_t skew_us);
 void world_set_mode(struct world *w, enum mode m);

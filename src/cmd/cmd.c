@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "capviz/cmd.h"
+#include "capviz/latency.h"
 #include "capviz/world.h"
 #include "cmd_data.h"
 #include "lex.h"
@@ -135,22 +136,62 @@ static int parse_pair_or_all(struct lex *c, struct command *out, const char *usa
 	return 0;
 }
 
+/* latency A B 40ms [10ms] (uniform, every kind of message), or latency A B
+ * [KIND] MODEL: constant 40ms, uniform 40ms 10ms, exp 4ms, pareto 0.235ms 10. */
 static int parse_latency(struct lex *c, struct command *out)
 {
-	static const char usage[] = "expected two nodes or 'all' and a duration (latency A B 40ms [10ms], or latency all 40ms)";
+	static const char usage[] = "expected two nodes or 'all', then a duration (latency A B 40ms [10ms]) or a "
+				    "model (latency A B exp 4ms, latency all write-req pareto 0.235ms 10)";
 	struct lex_tok t;
+	char show[32];
 
+	out->lat_kind = out->lat_dist = -1;
 	if (parse_pair_or_all(c, out, usage) < 0)
 		return -1;
 	if (!lex_next(c, &t))
 		return lex_fail(c, "%s", usage);
+	if ((out->lat_kind = lat_kind_by_name(t.s, t.len)) >= 0 && !lex_next(c, &t))
+		return lex_fail(c, "expected a duration or a model after %s (constant, uniform, exp or pareto)",
+				lat_kind_name(out->lat_kind));
+	out->lat_dist = lat_dist_by_name(t.s, t.len);
+	if (out->lat_dist < 0) {
+		int64_t us;
+
+		/* The plain form: a base, and maybe a jitter. */
+		if (cmd_duration(t.s, t.len, false, &us) == -1) {
+			lex_show(&t, show, sizeof show);
+			return lex_fail(c, "expected a duration (40ms) or a model (constant, uniform, exp, pareto), got '%s'",
+					show);
+		}
+		if (lex_want_duration(c, &t, false, &out->dur_us) < 0)
+			return -1;
+		if (out->lat_kind >= 0) {
+			out->lat_dist = LD_UNIFORM;     /* one kind: a model, uniform */
+		}
+		if (!lex_next(c, &t))
+			return 0;
+		if (lex_want_duration(c, &t, false, &out->jitter_us) < 0)
+			return -1;
+		return lex_want_end(c, "the jitter");
+	}
+	if (!lex_next(c, &t))
+		return lex_fail(c, "expected a duration after %s (latency A B %s 4ms)", lat_dist_name(out->lat_dist),
+				lat_dist_name(out->lat_dist));
 	if (lex_want_duration(c, &t, false, &out->dur_us) < 0)
 		return -1;
-	if (!lex_next(c, &t))
-		return 0;
-	if (lex_want_duration(c, &t, false, &out->jitter_us) < 0)
+	if (out->lat_dist == LD_UNIFORM && lex_next(c, &t) && lex_want_duration(c, &t, false, &out->jitter_us) < 0)
 		return -1;
-	return lex_want_end(c, "the jitter");
+	if (out->lat_dist == LD_PARETO) {
+		if (!lex_next(c, &t))
+			return lex_fail(c, "expected a shape after the scale (latency A B pareto 0.235ms 10)");
+		lex_show(&t, show, sizeof show);
+		if (cmd_decimal(t.s, t.len, &out->shape) < 0 || !(out->shape > 0) || out->shape > 1000)
+			return lex_fail(c, "expected a shape above 0 (at most 1000), got '%s'", show);
+	}
+	if ((out->lat_dist == LD_EXP || out->lat_dist == LD_PARETO) && out->dur_us <= 0)
+		return lex_fail(c, "%s needs a %s above 0", lat_dist_name(out->lat_dist),
+				out->lat_dist == LD_EXP ? "mean" : "scale");
+	return lex_want_end(c, out->lat_dist == LD_PARETO ? "the shape" : "the model");
 }
 
 static int parse_loss(struct lex *c, struct command *out)

@@ -372,7 +372,13 @@ int cmd_exec(struct world *w, const struct command *c, char *err, size_t errlen)
 		world_recover(w, c->a);
 		break;
 	case CMD_LATENCY:
-		world_set_latency(w, c->a, c->b, c->dur_us, c->jitter_us);
+		if (c->lat_dist < 0) {
+			world_set_latency(w, c->a, c->b, c->dur_us, c->jitter_us);
+		} else {
+			struct lat_model m = { (uint8_t)c->lat_dist, c->dur_us, c->jitter_us, c->shape };
+
+			world_set_latency_model(w, c->a, c->b, c->lat_kind, &m);
+		}
 		break;
 	case CMD_LOSS:
 		world_set_loss(w, c->a, c->b, c->pct);

@@ -1,5 +1,5 @@
 /* net.c: the network between replicas. Each directed link has a latency
- * (base and jitter from the world's generator), a loss rate and an up/down
+ * (a model per kind of message, latency.h), a loss rate and an up/down
  * state. A message in flight lives in a pool slot until it is delivered or
  * dropped; views read the pool to draw each message where it is. */
 #include <stdlib.h>
@@ -62,9 +62,7 @@ void net_send(struct world *w, int from, int to, const struct msg *m)
 	if (w->nodes[from].crashed)
 		return;         /* a crashed node sends nothing */
 	l = &w->links[from][to];
-	lat = l->base_us + rng_range(&w->rng, -l->jitter_us, l->jitter_us);
-	if (lat < 1)
-		lat = 1;
+	lat = lat_sample(&l->lat[lat_kind_of(m)], &w->rng);
 	lost = l->loss_pct > 0 && (int)rng_below(&w->rng, 100) < l->loss_pct;
 	if (w->nfree == 0 && pool_grow(w) < 0) {
 		w->oom = true;

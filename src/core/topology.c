@@ -132,12 +132,18 @@ static void each_link(struct world *w, int a, int b, void (*fn)(struct link *, c
 		}
 }
 
+struct lat_set {
+	int kind;               /* -1: every kind */
+	struct lat_model m;
+};
+
 static void set_latency(struct link *l, const void *arg)
 {
-	const int64_t *v = arg;
+	const struct lat_set *set = arg;
 
-	l->base_us = v[0];
-	l->jitter_us = v[1];
+	for (int k = 0; k < LK_COUNT; k++)
+		if (set->kind < 0 || set->kind == k)
+			l->lat[k] = set->m;
 }
 
 static void set_loss(struct link *l, const void *arg)
@@ -156,12 +162,25 @@ static void link_names(const struct world *w, int a, int b, char *buf, size_t le
 
 void world_set_latency(struct world *w, int a, int b, int64_t base_us, int64_t jitter_us)
 {
-	int64_t v[2] = { base_us < 0 ? 0 : base_us, jitter_us < 0 ? 0 : jitter_us };
+	struct lat_model m = { LD_UNIFORM, base_us < 0 ? 0 : base_us, jitter_us < 0 ? 0 : jitter_us, 0 };
 	char names[32];
 
-	each_link(w, a, b, set_latency, v);
+	each_link(w, a, b, set_latency, &(struct lat_set){ -1, m });
 	link_names(w, a, b, names, sizeof names);
-	config_event(w, a, b, "latency %s %.1fms +-%.1fms", names, v[0] / 1000.0, v[1] / 1000.0);
+	config_event(w, a, b, "latency %s %.1fms +-%.1fms", names, m.a_us / 1000.0, m.b_us / 1000.0);
+}
+
+void world_set_latency_model(struct world *w, int a, int b, int kind, const struct lat_model *m)
+{
+	char names[32], model[64];
+
+	if (kind >= LK_COUNT)
+		return;
+	each_link(w, a, b, set_latency, &(struct lat_set){ kind, *m });
+	link_names(w, a, b, names, sizeof names);
+	lat_describe(m, model, sizeof model);
+	config_event(w, a, b, "latency %s%s%s %s", names, kind >= 0 ? " " : "", kind >= 0 ? lat_kind_name(kind) : "",
+		     model);
 }
 
 void world_set_loss(struct world *w, int a, int b, int pct)

@@ -68,8 +68,8 @@ int world_init(struct world *w, int n, uint64_t seed, enum mode mode, char *err,
 			struct link *l = &w->links[i][j];
 
 			l->up = i != j;
-			l->base_us = w->timing.latency_us;
-			l->jitter_us = w->timing.jitter_us;
+			for (int k = 0; k < LK_COUNT; k++)
+				l->lat[k] = (struct lat_model){ LD_UNIFORM, w->timing.latency_us, w->timing.jitter_us, 0 };
 		}
 	}
 	w->mode = mode;

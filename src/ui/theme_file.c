@@ -429,7 +429,7 @@ static int handler(void *user, const char *section, const char *name, const char
 	return 1;
 }
 
-static int load_buf(struct theme *t, const char *name, const char *buf, size_t len, char *err, size_t errlen)
+int theme_load_buf(struct theme *t, const char *name, const char *buf, size_t len, char *err, size_t errlen)
 {
 	static const char *const sections[] = { "theme", "roles", NULL };
 	struct ini_text_check chk;
@@ -466,7 +466,7 @@ static int load_buf(struct theme *t, const char *name, const char *buf, size_t l
 
 int theme_load_text(struct theme *t, const char *name, const char *text, char *err, size_t errlen)
 {
-	return load_buf(t, name, text, strlen(text), err, errlen);
+	return theme_load_buf(t, name, text, strlen(text), err, errlen);
 }
 
 int theme_load_file(struct theme *t, const char *path, char *err, size_t errlen)
@@ -494,7 +494,7 @@ int theme_load_file(struct theme *t, const char *path, char *err, size_t errlen)
 		free(buf);
 		return -1;
 	}
-	r = load_buf(t, path, buf, n, err, errlen);
+	r = theme_load_buf(t, path, buf, n, err, errlen);
 	free(buf);
 	return r;
 }
