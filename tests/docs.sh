@@ -1,8 +1,10 @@
 #!/bin/sh
 # Keeps the docs true: every long option and every command word the program
 # knows must appear in man/capviz.1; every [scenario] key and every form of
-# expect in man/capviz-scenario.5; every shipped scenario in the README; and
-# both man pages must be lint-clean.
+# expect in man/capviz-scenario.5; every role and every shipped theme in
+# man/capviz-theme.5, and every theme file in man/capviz.1; every shipped
+# scenario in the README; and the three man pages must be lint-clean, for
+# mandoc and for groff.
 cd "$(dirname "$0")/.." || exit 2
 BIN=${CAPVIZ:-./capviz}
 # In the man source, '-' is written '\-'; compare on the rendered words.
@@ -48,6 +50,31 @@ if printf '%s\n' "$man_text" | grep -q 'capviz-scenario (5)' && printf '%s\n' "$
 	echo "ok capviz.1 and capviz-scenario.5 point at each other"
 else echo "FAILED capviz.1 and capviz-scenario.5 do not point at each other (SEE ALSO)"; fi
 
+# The theme format: every role (themes/default.ini names them all, as the
+# loader wants them) in capviz-theme.5's ROLES, as a tag of its own; every
+# shipped theme in its THE SHIPPED THEMES; every theme file in capviz.1.
+theme_text=$(sed 's/\\-/-/g; s/\\f[BIRP]//g' man/capviz-theme.5)
+roles_text=$(printf '%s\n' "$theme_text" | sed -n '/^\.SH ROLES/,/^\.SH COLOURS/p')
+shipped_text=$(printf '%s\n' "$theme_text" | sed -n '/^\.SH THE SHIPPED THEMES/,/^\.SH ERRORS/p')
+roles=$(sed -n '/^\[roles\]/,/^\[/s/^\([a-z][a-z.]*\)[[:space:]]*=.*/\1/p' themes/default.ini)
+if [ "$(printf '%s\n' "$roles" | grep -c .)" -ge 30 ]; then echo "ok themes/default.ini names the roles"
+else echo "FAILED themes/default.ini names only $(printf '%s\n' "$roles" | grep -c .) roles"; fi
+for role in $roles; do
+	r=$(printf '%s' "$role" | sed 's/\./\\./g')
+	if printf '%s\n' "$roles_text" | grep -Eq "^\.B[[:space:]]+$r\$"; then echo "ok capviz-theme.5 documents the role $role"
+	else echo "FAILED capviz-theme.5 does not document the role $role (in ROLES)"; fi
+done
+for f in themes/*.ini; do
+	n=$(basename "$f" .ini)
+	if printf '%s\n' "$shipped_text" | grep -Eq "^\.B[[:space:]]+$n\$"; then echo "ok capviz-theme.5 documents the theme $n"
+	else echo "FAILED capviz-theme.5 does not document the theme $n (in THE SHIPPED THEMES)"; fi
+	if printf '%s\n' "$man_text" | grep -q -- "$f"; then echo "ok capviz.1 names $f"
+	else echo "FAILED capviz.1 does not name $f (in FILES)"; fi
+done
+if printf '%s\n' "$man_text" | grep -q 'capviz-theme (5)' && printf '%s\n' "$theme_text" | grep -q 'capviz (1)'; then
+	echo "ok capviz.1 and capviz-theme.5 point at each other"
+else echo "FAILED capviz.1 and capviz-theme.5 do not point at each other (SEE ALSO)"; fi
+
 # Every shipped scenario is in the README's list.
 for f in scenarios/*.ini; do
 	n=$(basename "$f" .ini)
@@ -55,9 +82,21 @@ for f in scenarios/*.ini; do
 	else echo "FAILED README does not list the scenario $n"; fi
 done
 
+# Both formatters: no output means clean. A missing one is said, not counted.
+pages="man/capviz.1 man/capviz-scenario.5 man/capviz-theme.5"
 if command -v mandoc >/dev/null 2>&1; then
-	for page in man/capviz.1 man/capviz-scenario.5; do
+	for page in $pages; do
 		out=$(mandoc -Tlint "$page" 2>&1 | tr '\n' ' ')
 		if [ -z "$out" ]; then echo "ok $page passes mandoc -Tlint"; else echo "FAILED mandoc -Tlint $page: $out"; fi
 	done
+else
+	echo "skipped: mandoc is not installed, the man pages are not linted with mandoc -Tlint"
+fi
+if command -v groff >/dev/null 2>&1; then
+	for page in $pages; do
+		out=$(groff -ww -z -man "$page" 2>&1 | tr '\n' ' ')
+		if [ -z "$out" ]; then echo "ok $page passes groff -ww -z -man"; else echo "FAILED groff -ww -z -man $page: $out"; fi
+	done
+else
+	echo "skipped: groff is not installed, the man pages are not checked with groff -ww"
 fi

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "capviz/app.h"
+#include "capviz/theme.h"
 
 #ifndef CAPVIZ_DATADIR
 #define CAPVIZ_DATADIR "/usr/local/share/capviz"
@@ -163,4 +164,20 @@ void app_list_scenarios(FILE *f)
 	}
 	fprintf(f, "built in:\n  %-22s %s\n", "balance",
 		"C is cut off; a client writes balance=500 at A, another reads at C");
+}
+
+int app_find_theme(struct theme *t, const char *what, const char *beside, char *err, size_t errlen)
+{
+	char path[PATH_MAX_LEN + 300];
+	const char *slash = beside ? strrchr(beside, '/') : NULL;
+	size_t len = strlen(what);
+	bool is_file = strchr(what, '/') || (len > 4 && strcmp(what + len - 4, ".ini") == 0);
+
+	/* A scenario's theme file is where the scenario is, as its author
+	 * wrote it beside it. */
+	if (is_file && what[0] != '/' && slash &&
+	    snprintf(path, sizeof path, "%.*s/%s", (int)(slash - beside), beside, what) < (int)sizeof path &&
+	    access(path, R_OK) == 0)
+		return theme_load_file(t, path, err, errlen);
+	return theme_find(t, what, app_datadirs(), err, errlen);
 }

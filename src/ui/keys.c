@@ -76,7 +76,7 @@ static const struct key_def keys[] = {
 	  KA_SCORE, NULL, KW_NEVER, NULL },
 	{ 'e', 0, "e", "explain", "explain: every stale read, lost write and broken session, and why",
 	  KA_FLAWS, NULL, KW_NEVER, NULL },
-	{ 't', 0, "t", "theme", "next theme: default, light, projector, colorblind, mono, and any found",
+	{ 't', 0, "t", "theme", "next theme, in --list-themes order (colorblind, default, light, mono, projector, yours)",
 	  KA_THEME, NULL, KW_NEVER, NULL },
 	{ ' ', 0, "Space", "pause", "pause or resume", KA_CMD, "pause", KW_PAUSED, "resume" },
 	{ 'n', 0, "n", "next", "next: run on at once to the scenario's next pause", KA_CMD, "next", KW_NEVER, NULL },

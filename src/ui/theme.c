@@ -49,15 +49,18 @@ static short term_color(short c, int *bold)
 void ui_theme_apply(struct ui *u, const struct theme *t)
 {
 	struct theme mono;
+	const struct theme *shown = t;
 
-	/* No colour (--no-color, NO_COLOR, a terminal without): mono. */
-	if (!u->color || t->mono) {
+	/* No colour (--no-color, NO_COLOR, a terminal without): mono's
+	 * attributes, though the theme chosen stays the one named (its glyphs
+	 * too; the t key moves on from it). */
+	if (!u->color) {
 		theme_builtin(&mono, "mono");
-		t = u->color ? t : &mono;
+		shown = &mono;
 	}
 	u->theme = *t;
 	for (int r = 0; r < UR_COUNT; r++) {
-		const struct theme_style *st = &t->roles[r];
+		const struct theme_style *st = &shown->roles[r];
 		int bold = 0;
 		short fg, bg;
 

@@ -197,6 +197,28 @@ short theme_color_degrade(short c, int n)
 	if (n <= 8 && c >= 8 && c < 16)
 		return (short)(c - 8);
 	color_rgb(c, rgb);
+	/* A grey stays a grey: black, white (and on 16 colours the bright
+	 * pair), never the nearest hue (grey 128 is nearer yellow than white). */
+	if (rgb[0] == rgb[1] && rgb[1] == rgb[2]) {
+		static const short greys16[4] = { 0, 8, 7, 15 };
+		short best = 0;
+		long bd = -1;
+
+		if (n <= 8)
+			return rgb[0] < 96 ? 0 : 7;
+		for (int i = 0; i < 4; i++) {
+			int p[3];
+			long d;
+
+			color_rgb(greys16[i], p);
+			d = (long)(p[0] - rgb[0]) * (p[0] - rgb[0]);
+			if (bd < 0 || d < bd) {
+				bd = d;
+				best = greys16[i];
+			}
+		}
+		return best;
+	}
 	return (short)nearest(rgb, 0, n <= 8 ? 8 : 16);
 }
 
@@ -330,6 +352,7 @@ struct loader {
 	char err[320];
 	bool seen[UR_COUNT];
 	bool has_name;
+	int key_line[3];        /* where name, description and glyphs were given */
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -366,7 +389,18 @@ static char *loader_read(char *str, int num, void *stream)
 
 static void theme_key(struct loader *l, const char *key, const char *value)
 {
+	static const char *const keys[] = { "name", "description", "glyphs" };
 	struct theme *t = l->t;
+
+	for (int i = 0; i < 3; i++) {
+		if (strcasecmp(key, keys[i]) != 0)
+			continue;
+		if (l->key_line[i]) {
+			loader_err(l, l->line, "%s is given twice (first on line %d)", keys[i], l->key_line[i]);
+			return;
+		}
+		l->key_line[i] = l->line;
+	}
 
 	if (strcasecmp(key, "name") == 0) {
 		bool ok = *value && strlen(value) < sizeof t->name;
@@ -377,7 +411,7 @@ static void theme_key(struct loader *l, const char *key, const char *value)
 			loader_err(l, l->line, "name must be letters, digits, '-', '_' or '.' (at most %zu), got '%.40s'",
 				   sizeof t->name - 1, value);
 		else
-			snprintf(t->name, sizeof t->name, "%s", value);
+			memcpy(t->name, value, strlen(value) + 1);
 		l->has_name = true;
 	} else if (strcasecmp(key, "description") == 0) {
 		snprintf(t->description, sizeof t->description, "%s", value);
@@ -542,8 +576,14 @@ int theme_find(struct theme *t, const char *what, const char *const *datadirs, c
 	}
 	if (theme_builtin(t, what))
 		return 0;
-	snprintf(err, errlen, "no theme '%.60s' (looked in %s, %s, %s; --list-themes lists them)", what, dirs[0],
-		 dirs[1], n > 2 ? dirs[2] : "(no installed directory)");
+	{
+		char where[THEME_DIRS_MAX * (THEME_PATH_MAX + 2)] = "";
+		size_t used = 0;
+
+		for (int i = 0; i < n && used < sizeof where; i++)
+			used += (size_t)snprintf(where + used, sizeof where - used, "%s%s", i ? ", " : "", dirs[i]);
+		snprintf(err, errlen, "no theme '%.60s' (looked in %.400s; --list-themes lists them)", what, where);
+	}
 	return -1;
 }
 
@@ -607,6 +647,8 @@ bool theme_file_is_theme(const char *path)
 	while (f && fgets(line, sizeof line, f)) {
 		const char *p = line;
 
+		if (strncmp(p, "\xef\xbb\xbf", 3) == 0)
+			p += 3;         /* a byte order mark, as inih skips it */
 		while (*p == ' ' || *p == '\t')
 			p++;
 		if (*p == '[') {
