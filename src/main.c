@@ -42,7 +42,7 @@ static int check_files(const struct options *o)
 			struct theme t;
 			char terr[512];
 
-			if (theme_find(&t, sc.theme, app_datadirs(), terr, sizeof terr) < 0) {
+			if (app_find_theme(&t, sc.theme, label, terr, sizeof terr) < 0) {
 				fprintf(stderr, "capviz: %s:%d: theme: %s\n", label, sc.theme_line, terr);
 				rc = EXIT_USAGE;
 				scenario_free(&sc);
@@ -105,6 +105,10 @@ int main(int argc, char **argv)
 		return check_files(&o);
 	if (o.explore)
 		return app_explore(&o);
+	if (o.staleness)
+		return app_staleness(&o);
+	if (o.pacelc)
+		return app_pacelc(&o);
 	if (o.check_history)
 		return app_check_history(o.check_history);
 	return o.headless ? app_headless(&o) : app_live(&o);

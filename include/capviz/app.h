@@ -39,6 +39,9 @@ struct options {
 	const char *check_history; /* --check-history FILE */
 	const char *history;    /* --history FILE: the run's history, '-' for stdout */
 	const char *record;     /* --record FILE: the live session as a scenario */
+	bool staleness;         /* --staleness N R W [LATENCY]: the words in files[] */
+	long trials;            /* --trials T; 0: the default */
+	bool pacelc;            /* --pacelc */
 	bool help;
 	bool version;
 	char *const *files;     /* further file arguments (for --check) */
@@ -60,6 +63,10 @@ int app_load_scenario(struct scenario *sc, const char *what, int nodes, char *la
 /* The installed data directories (each holds scenarios/ and themes/), the
  * compiled-in one first, then the one beside the binary; NULL-terminated. */
 const char *const *app_datadirs(void);
+/* A theme by name or file; a relative file is looked for beside the file
+ * beside (a scenario naming its theme) first. Returns 0 or -1 with err. */
+struct theme;
+int app_find_theme(struct theme *t, const char *what, const char *beside, char *err, size_t errlen);
 /* Prints every scenario found, with its description. */
 void app_list_scenarios(FILE *f);
 
@@ -74,6 +81,10 @@ struct world;
 int app_write_history(const struct world *w, const char *path);
 /* --check-history FILE: prints the verdict; 0 linearizable, 1 not, 2 bad input. */
 int app_check_history(const char *path);
+/* --staleness: the PBS report; returns the exit status. */
+int app_staleness(const struct options *o);
+/* --pacelc: every preset measured; returns the exit status. */
+int app_pacelc(const struct options *o);
 /* --explore: randomized runs, each checked; returns the exit status. */
 int app_explore(const struct options *o);
 /* Runs a session on the screen, on the wall clock; returns the exit status. */

@@ -44,6 +44,10 @@ struct op {
 	bool lost;              /* an acknowledged write that a heal discarded */
 	bool conflict;          /* a read that found concurrent versions */
 	uint8_t rcu_half;       /* DynamoDB: what the read cost, in half read units */
+	/* The cluster when it was invoked: partitioned (a link down or a node
+	 * crashed), and the node on a side without a majority. */
+	bool partitioned;
+	bool minority;
 	bool txn;               /* a conditional write (txn): applies only when the condition holds */
 	uint8_t cond_op;        /* its condition: key cond_op cond_value (enum inv_op) */
 	int64_t cond_value;

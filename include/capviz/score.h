@@ -43,6 +43,28 @@ struct score {
 
 #define SCORE_RECENT 50
 
+/* PACELC, measured: in a partition, the reads asked on a side without a
+ * majority and how many were answered (and stale); without one, the reads'
+ * and writes' latency and how many reads were stale. */
+struct pacelc_figures {
+	int minority_reads, minority_answered, minority_stale;
+	int minority_writes, minority_writes_answered;
+	int calm_reads, calm_stale;
+	int64_t read_p50, read_p99, write_p50, write_p99; /* -1 when none */
+	int64_t rtt_us;         /* one round trip between two replicas: the EL/EC line */
+};
+
+/* The class by the rule the report states: P: A when the cut-off side
+ * answered at least half its reads, else C; E: L when reads answered in
+ * less than half a round trip (p50: they waited for no other replica),
+ * else C. cls gets "PA/EL"...; "?" for a half with nothing to judge. */
+void pacelc_classify(const struct pacelc_figures *f, char cls[8]);
+/* The figures of a run so far (the world's history). */
+void score_pacelc(const struct world *w, struct pacelc_figures *f);
+/* Is the cluster partitioned now (a link down, a node crashed), and is node
+ * on a side without a majority? */
+void score_where(const struct world *w, int node, bool *partitioned, bool *minority);
+
 /* Availability and consistency in percent of row (-1 when it holds no
  * answered request, or no request at all). */
 int score_availability(const struct score_row *r);

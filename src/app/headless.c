@@ -9,6 +9,7 @@
 #include "capviz/app.h"
 #include "capviz/report.h"
 #include "capviz/session.h"
+#include "capviz/theme.h"
 
 /* A run that is still busy after an hour of virtual time is stuck. */
 #define HEADLESS_LIMIT_US (3600LL * 1000000)
@@ -94,6 +95,15 @@ int app_headless(const struct options *o)
 		fprintf(stderr, "capviz: the built-in scenario cuts off node C, so it needs at least 3 nodes; "
 			"give a scenario of your own for --nodes %d\n", o->nodes);
 		return EXIT_USAGE;
+	}
+	/* No screen, no colours: a theme asked for is still checked. */
+	if (o->theme) {
+		struct theme th;
+
+		if (app_find_theme(&th, o->theme, NULL, err, sizeof err) < 0) {
+			fprintf(stderr, "capviz: --theme: %s\n", err);
+			return EXIT_USAGE;
+		}
 	}
 	if (app_load_scenario(&sc, o->scenario, o->nodes, label, sizeof label, err, sizeof err) < 0) {
 		fprintf(stderr, "capviz: %s\n", err);

@@ -487,7 +487,7 @@ int app_live(const struct options *o)
 	if (o->theme || l.s.sc.theme[0]) {
 		const char *which = o->theme ? o->theme : l.s.sc.theme;
 
-		if (theme_find(&l.theme, which, app_datadirs(), err, sizeof err) < 0) {
+		if (app_find_theme(&l.theme, which, o->theme ? NULL : l.s.label, err, sizeof err) < 0) {
 			if (o->theme)
 				fprintf(stderr, "capviz: --theme: %s\n", err);
 			else

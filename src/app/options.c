@@ -29,6 +29,9 @@ enum {
 	OPT_HISTORY,
 	OPT_RECORD,
 	OPT_LIST_THEMES,
+	OPT_STALENESS,
+	OPT_TRIALS,
+	OPT_PACELC,
 };
 
 static const struct option long_opts[] = {
@@ -56,6 +59,9 @@ static const struct option long_opts[] = {
 	{ "list-presets", no_argument, NULL, OPT_LIST_PRESETS },
 	{ "list-themes", no_argument, NULL, OPT_LIST_THEMES },
 	{ "theme", required_argument, NULL, 't' },
+	{ "staleness", no_argument, NULL, OPT_STALENESS },
+	{ "trials", required_argument, NULL, OPT_TRIALS },
+	{ "pacelc", no_argument, NULL, OPT_PACELC },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -86,6 +92,11 @@ void options_usage(FILE *f)
 	      "      --read LEVEL          with --explore: every read at LEVEL (QUORUM, sync, strong...)\n"
 	      "      --writers N           with --explore: only the clients at the first N nodes write\n"
 	      "      --check-history FILE  check a history file for linearizability and exit\n"
+	      "      --staleness N R W [LATENCY]  the probability a read is fresh, against the delay\n"
+	      "                            after a write (PBS); LATENCY as the latency command's\n"
+	      "      --trials T            with --staleness: trials per figure (default 10000)\n"
+	      "      --pacelc              measure each preset's PACELC class and compare it with\n"
+	      "                            the seed's table\n"
 	      "      --list-scenarios      list the scenarios found, with descriptions\n"
 	      "      --list-commands       list the words of the command language\n"
 	      "      --list-options        list the long options\n"
@@ -210,6 +221,17 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 	case 't':
 		o->theme = arg;
 		return 0;
+	case OPT_STALENESS:
+		o->staleness = true;
+		return 0;
+	case OPT_PACELC:
+		o->pacelc = true;
+		return 0;
+	case OPT_TRIALS:
+		if (parse_u64(arg, &u) < 0 || u < 100 || u > 100000000)
+			goto bad;
+		o->trials = (long)u;
+		return 0;
 	case 'h':
 		o->help = true;
 		return 0;
@@ -242,6 +264,9 @@ bad:
 		break;
 	case OPT_WRITERS:
 		snprintf(err, errlen, "--writers: expected 1 to %d, got '%s'", WORLD_MAX_NODES, arg);
+		break;
+	case OPT_TRIALS:
+		snprintf(err, errlen, "--trials: expected 100 to 100000000, got '%s'", arg);
 		break;
 	default:
 		snprintf(err, errlen, "--speed: expected a factor from 0.1 to 10, got '%s'", arg);
@@ -309,6 +334,28 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	}
 	if (check_preset(o, err, errlen) < 0)
 		return -1;
+	/* --staleness reads its own words: N R W and a latency model. */
+	if (o->staleness) {
+		if (o->scenario || o->headless || o->explore || o->check || o->pacelc || o->check_history) {
+			snprintf(err, errlen, "--staleness runs its own model; it takes no %s",
+				 o->scenario ? "scenario" : o->headless ? "--headless" : o->explore ? "--explore" :
+				 o->check ? "--check" : o->pacelc ? "--pacelc" : "--check-history");
+			return -1;
+		}
+		o->files = argv + optind;
+		o->nfiles = argc - optind;
+		return 0;
+	}
+	if (o->trials && !o->staleness) {
+		snprintf(err, errlen, "--trials goes with --staleness");
+		return -1;
+	}
+	if (o->pacelc && (o->scenario || o->headless || o->explore || o->check || o->check_history || optind < argc)) {
+		snprintf(err, errlen, "--pacelc runs its own workload on every preset; it takes no %s",
+			 o->scenario ? "scenario" : o->headless ? "--headless" : o->explore ? "--explore" :
+			 o->check ? "--check" : o->check_history ? "--check-history" : "argument");
+		return -1;
+	}
 	if (optind < argc && !o->scenario)
 		o->scenario = argv[optind++];
 	if ((o->read_level || o->writers) && !o->explore) {

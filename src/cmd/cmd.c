@@ -3,6 +3,7 @@
  * cmd_parse. The commands on data (operations, heal, resolve, invariant,
  * expect) are parsed in cmd_data.c; tokens and argument readers are lex.c's,
  * values value.c's; carrying a command out is exec.c's job. */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -158,7 +159,8 @@ static int parse_latency(struct lex *c, struct command *out)
 		int64_t us;
 
 		/* The plain form: a base, and maybe a jitter. */
-		if (cmd_duration(t.s, t.len, false, &us) == -1) {
+		if (t.len > 0 && isalpha((unsigned char)t.s[0]) &&
+		    cmd_duration(t.s, t.len, false, &us) == -1) {
 			lex_show(&t, show, sizeof show);
 			return lex_fail(c, "expected a duration (40ms) or a model (constant, uniform, exp, pareto), got '%s'",
 					show);

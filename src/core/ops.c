@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "capviz/score.h"
 #include "capviz/world.h"
 
 static void op_event(struct world *w, enum event_kind kind, const struct op *op)
@@ -244,6 +245,7 @@ static uint64_t request(struct world *w, int node, enum op_kind kind, int key, i
 	}
 	op->invoke_us = w->now_us;
 	op->result = RES_PENDING;
+	score_where(w, node, &op->partitioned, &op->minority);
 	if (kind != OP_READ) {
 		struct write_rec *wr = history_add_write(&w->hist);
 

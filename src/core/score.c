@@ -1,4 +1,5 @@
 /* score.c: the scoreboard, counted from the history (score.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -149,4 +150,80 @@ int score_compute(const struct world *w, struct score *s)
 	ok = lat != NULL;
 	free(lat);
 	return ok ? 0 : -1;
+}
+
+void score_where(const struct world *w, int node, bool *partitioned, bool *minority)
+{
+	struct score s;
+
+	*partitioned = false;
+	for (int i = 0; i < w->n && !*partitioned; i++) {
+		*partitioned = w->nodes[i].crashed;
+		for (int j = 0; j < w->n && !*partitioned; j++)
+			*partitioned = i != j && !w->links[i][j].up;
+	}
+	*minority = false;
+	if (!*partitioned || node < 0 || node >= w->n)
+		return;
+	sides(w, &s);
+	for (int k = 0; k < s.nsides; k++)
+		if (s.sides[k].nodes & (1u << node))
+			*minority = !s.sides[k].majority;
+}
+
+void pacelc_classify(const struct pacelc_figures *f, char cls[8])
+{
+	char p = '?', e = '?';
+
+	if (f->minority_reads > 0)
+		p = 2 * f->minority_answered >= f->minority_reads ? 'A' : 'C';
+	if (f->read_p50 >= 0)
+		e = 2 * f->read_p50 < f->rtt_us ? 'L' : 'C';
+	snprintf(cls, 8, "P%c/E%c", p, e);
+}
+
+void score_pacelc(const struct world *w, struct pacelc_figures *f)
+{
+	size_t n = w->hist.nops, nr = 0, nw = 0;
+	int64_t *reads = malloc((n ? n : 1) * sizeof *reads), *writes = malloc((n ? n : 1) * sizeof *writes);
+	const struct link *l = w->n > 1 ? &w->links[0][1] : NULL;
+
+	memset(f, 0, sizeof *f);
+	f->read_p50 = f->read_p99 = f->write_p50 = f->write_p99 = -1;
+	/* A round trip: a read request there and its reply back. */
+	f->rtt_us = l ? (int64_t)(lat_mean_us(&l->lat[LK_READ_REQ]) + lat_mean_us(&l->lat[LK_READ_REPLY])) : 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct op *op = &w->hist.ops[i];
+		bool answered = op->result == RES_OK || op->cond_failed, stale = op->stale || op->ryw || op->mono;
+
+		if (op->result == RES_PENDING || op_is_lock(op->kind))
+			continue;
+		if (op->partitioned && op->minority && op->kind == OP_READ) {
+			f->minority_reads++;
+			f->minority_answered += answered;
+			f->minority_stale += answered && stale;
+		} else if (op->partitioned && op->minority) {
+			f->minority_writes++;
+			f->minority_writes_answered += answered;
+		} else if (!op->partitioned && answered && op->kind == OP_READ) {
+			f->calm_reads++;
+			f->calm_stale += stale;
+			if (reads)
+				reads[nr++] = op->done_us - op->invoke_us;
+		} else if (!op->partitioned && answered && writes) {
+			writes[nw++] = op->done_us - op->invoke_us;
+		}
+	}
+	if (reads && nr) {
+		qsort(reads, nr, sizeof *reads, cmp_i64);
+		f->read_p50 = reads[(nr - 1) * 50 / 100];
+		f->read_p99 = reads[(nr - 1) * 99 / 100];
+	}
+	if (writes && nw) {
+		qsort(writes, nw, sizeof *writes, cmp_i64);
+		f->write_p50 = writes[(nw - 1) * 50 / 100];
+		f->write_p99 = writes[(nw - 1) * 99 / 100];
+	}
+	free(reads);
+	free(writes);
 }

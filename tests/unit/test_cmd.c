@@ -295,7 +295,8 @@ static void test_errors(void **state)
 	bad("restore", 3, "restore: expected two nodes or 'all' (restore A B, restore A>B for one way, or restore all)");
 	bad("heal fast", 3, "heal: expected lww, crdt or merge, got 'fast'");
 	bad("heal lww now", 3, "heal: unexpected 'now' after the strategy");
-	bad("latency A B", 3, "latency: expected two nodes or 'all' and a duration (latency A B 40ms [10ms], or latency all 40ms)");
+	bad("latency A B", 3, "latency: expected two nodes or 'all', then a duration (latency A B 40ms [10ms]) or a model "
+	    "(latency A B exp 4ms, latency all write-req pareto 0.235ms 10)");
 	bad("latency A B 40", 3, "latency: expected a duration such as 40ms or 1.5s, got '40'");
 	bad("latency A B -40ms", 3, "latency: expected a duration such as 40ms or 1.5s, got '-40ms'");
 	bad("wait 100000000s", 3, "wait: duration '100000000s' is too long (at most a day)");
@@ -556,8 +557,8 @@ static void test_exec_links(void **state)
 	assert_true(w->links[1][2].up);
 	assert_true(w->links[2][1].up);
 	assert_int_equal(run(w, "latency A B 40ms 10ms"), 0);
-	assert_int_equal(w->links[0][1].base_us, 40000);
-	assert_int_equal(w->links[1][0].jitter_us, 10000);
+	assert_int_equal(w->links[0][1].lat[LK_WRITE_REQ].a_us, 40000);
+	assert_int_equal(w->links[1][0].lat[LK_READ_REPLY].b_us, 10000);
 	assert_int_equal(run(w, "loss all 5%"), 0);
 	assert_int_equal(w->links[2][0].loss_pct, 5);
 	assert_int_equal(run(w, "crash B"), 0);

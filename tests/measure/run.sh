@@ -1,0 +1,52 @@
+#!/bin/sh
+# Measurement tests: --pacelc classifies each preset by its stated rule and
+# says where that differs from the seed's table; --staleness agrees with the
+# PBS closed form for quorums picked at random. Prints "ok ..." or "FAILED
+# ..." per check.
+cd "$(dirname "$0")/../.." || exit 2
+BIN=${CAPVIZ:-./capviz}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+. tests/checks.sh
+
+# PACELC, measured: the class each preset shows on its own replicas, with
+# three seeds (the classes must not hang on one run's luck).
+for seed in 1 2 3; do
+	"$BIN" --pacelc --seed "$seed" > "$tmp/p$seed" 2>&1; rc=$?
+	check "pacelc seed $seed: exit 0" sh -c "[ $rc -eq 0 ] || { cat $tmp/p$seed; exit 1; }"
+	for row in "cassandra-one PA/EL PA/EL agrees" "cassandra-quorum PC/EC PA/EL DIFFERS" \
+		"cassandra-all PC/EC PA/EL DIFFERS" "dynamodb PA/EL PA/EL agrees" \
+		"dynamodb-strong PC/EC PA/EC DIFFERS" "zookeeper PC/EL PC/EC DIFFERS"; do
+		set -- $row
+		check "pacelc seed $seed: $1 measures $2" sh -c \
+			"grep -E '^$1 .*\\| $2 +$3 +$4\$' $tmp/p$seed || { cat $tmp/p$seed; exit 1; }"
+	done
+	check "pacelc seed $seed: each difference is explained" sh -c \
+		"[ \$(grep -c '^  [a-z-]*: measured P./E., the seed says' $tmp/p$seed) -eq 4 ]"
+done
+check "pacelc: eventual reads are stale without a partition, strong ones never" sh -c \
+	"grep -E '^dynamodb .*\\| [0-9]+/[0-9]+ms +[0-9]+/[0-9]+ms +[1-9][0-9]*/96' $tmp/p1 &&
+	 grep -E '^dynamodb-strong .*\\| [0-9]+/[0-9]+ms +[0-9]+/[0-9]+ms +0/96' $tmp/p1"
+"$BIN" --pacelc --seed 1 > "$tmp/again" 2>&1
+check "pacelc: the same seed, the same report" cmp "$tmp/p1" "$tmp/again"
+check "pacelc: takes no scenario" status 2 "$BIN" --pacelc balance
+
+# Staleness: the closed form, against quorums picked at random.
+for nrw in "3 1 1" "5 1 1" "5 2 2" "7 2 3" "3 2 2"; do
+	# shellcheck disable=SC2086
+	"$BIN" --staleness $nrw --trials 20000 > "$tmp/s" 2>&1; rc=$?
+	check "staleness $nrw: exit 0" sh -c "[ $rc -eq 0 ] || { cat $tmp/s; exit 1; }"
+	check "staleness $nrw: measured agrees with the closed form for k = 1, 2, 3" sh -c \
+		"[ \$(grep -cE '^  [123]   [0-9.]+ +[0-9.]+ +[0-9.]+ +yes\$' $tmp/s) -eq 3 ] || { cat $tmp/s; exit 1; }"
+done
+"$BIN" --staleness 3 1 1 --trials 20000 > "$tmp/s311" 2>&1
+check "staleness 3 1 1: the closed form is 1/3" has "$tmp/s311" "^  1   0\.3[0-9]* *0\.3333 "
+check "staleness 3 1 1: a curve is drawn" has "$tmp/s311" "delay after the write completes"
+"$BIN" --staleness 3 2 2 > "$tmp/s322" 2>&1
+check "staleness 3 2 2: R + W > N reads fresh at once" has "$tmp/s322" "(at once: 1.0000;"
+"$BIN" --staleness 5 1 1 write-req pareto 0.235ms 10 write-ack exp 1ms read-req exp 1ms read-reply exp 1ms \
+	> "$tmp/par" 2>&1
+check "staleness: a latency model per kind" has "$tmp/par" "latency: write pareto 0.235ms 10, ack exp 1ms"
+check "staleness: R above N is refused" status 2 "$BIN" --staleness 3 4 1
+check "staleness: a bad model is refused" sh -c "$BIN --staleness 3 1 1 gamma 3ms 2>&1 | grep -q 'expected a model'"
+check "staleness: --trials alone is refused" status 2 "$BIN" --trials 1000
