@@ -62,6 +62,12 @@ static int run(enum preset p, uint64_t seed, bool partition, struct pacelc_figur
 	return 0;
 }
 
+/* n of all in percent, rounded; 0 of nothing is 0. */
+static int share(int n, int all)
+{
+	return all ? (200 * n + all) / (2 * all) : 0;
+}
+
 static void ms(int64_t us, char *buf, size_t len)
 {
 	if (us < 0)
@@ -109,9 +115,9 @@ int app_pacelc(const struct options *o)
 	printf("The rule: P: A when C, cut off, answered at least half of its reads, else C.\n");
 	printf("          E: L when reads answered in less than half a round trip at the median\n");
 	printf("             (they wait for no other replica), else C.\n\n");
-	printf("%-17s %-17s | %-40s | %s\n", "", "cut off: C reads", "no partition", "class");
-	printf("%-17s %-9s %-7s | %-13s %-13s %-12s | %-8s %-6s\n", "preset", "answered", "stale", "read p50/99",
-	       "write p50/99", "stale reads", "measured", "seed");
+	printf("%-17s %-25s | %-40s | %s\n", "", "C cut off: its requests", "no partition", "class");
+	printf("%-17s %-12s %-12s | %-13s %-13s %-12s | %-8s %-6s\n", "preset", "answered", "stale reads",
+	       "read p50/99", "write p50/99", "stale reads", "measured", "seed");
 	for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++) {
 		struct pacelc_figures part, calm, f;
 		char cls[8], answered[24], stale[24], rl[48], wl[48], cs[24], a[16], b[16];
@@ -129,16 +135,25 @@ int app_pacelc(const struct options *o)
 		f.minority_answered = part.minority_answered;
 		f.minority_stale = part.minority_stale;
 		pacelc_classify(&f, cls);
-		snprintf(answered, sizeof answered, "%d/%d", part.minority_answered, part.minority_reads);
-		snprintf(stale, sizeof stale, "%d", part.minority_stale);
+		/* Shares: of C's requests, those answered; of its answered
+		 * reads, those stale. */
+		snprintf(answered, sizeof answered, "%d/%d %d%%", part.minority_answered + part.minority_writes_answered,
+			 part.minority_reads + part.minority_writes,
+			 share(part.minority_answered + part.minority_writes_answered,
+			       part.minority_reads + part.minority_writes));
+		if (part.minority_answered)
+			snprintf(stale, sizeof stale, "%d/%d %d%%", part.minority_stale, part.minority_answered,
+				 share(part.minority_stale, part.minority_answered));
+		else
+			snprintf(stale, sizeof stale, "-");
 		ms(calm.read_p50, a, sizeof a);
 		ms(calm.read_p99, b, sizeof b);
 		snprintf(rl, sizeof rl, "%s/%sms", a, b);
 		ms(calm.write_p50, a, sizeof a);
 		ms(calm.write_p99, b, sizeof b);
 		snprintf(wl, sizeof wl, "%s/%sms", a, b);
-		snprintf(cs, sizeof cs, "%d/%d", calm.calm_stale, calm.calm_reads);
-		printf("%-17s %-9s %-7s | %-13s %-13s %-12s | %-8s %-6s %s\n", preset_name(presets[i]), answered,
+		snprintf(cs, sizeof cs, "%d/%d %d%%", calm.calm_stale, calm.calm_reads, share(calm.calm_stale, calm.calm_reads));
+		printf("%-17s %-12s %-12s | %-13s %-13s %-12s | %-8s %-6s %s\n", preset_name(presets[i]), answered,
 		       stale, rl, wl, cs, cls, seed_cls, strcmp(cls, seed_cls) == 0 ? "agrees" : "DIFFERS");
 		if (strcmp(cls, seed_cls) != 0 && nnotes < 8) {
 			char why[520];

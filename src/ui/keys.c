@@ -25,6 +25,7 @@ enum key_act {
 	KA_SCORE,               /* the scoreboard */
 	KA_FLAWS,               /* what broke consistency, with why */
 	KA_THEME,               /* the next theme */
+	KA_DIAGRAM,             /* the space-time diagram */
 };
 
 /* When alt replaces cmd. */
@@ -76,6 +77,9 @@ static const struct key_def keys[] = {
 	  KA_SCORE, NULL, KW_NEVER, NULL },
 	{ 'e', 0, "e", "explain", "explain: every stale read, lost write and broken session, and why",
 	  KA_FLAWS, NULL, KW_NEVER, NULL },
+	{ 'd', 0, "d", "diagram", "space-time diagram: a lane per node, time down, every message an arrow "
+	  "(in it: Up Down PgUp PgDn Home End scroll, + - zoom, b heartbeats, d closes)",
+	  KA_DIAGRAM, NULL, KW_NEVER, NULL },
 	{ 't', 0, "t", "theme", "next theme, in --list-themes order (colorblind, default, light, mono, projector, yours)",
 	  KA_THEME, NULL, KW_NEVER, NULL },
 	{ ' ', 0, "Space", "pause", "pause or resume", KA_CMD, "pause", KW_PAUSED, "resume" },
@@ -103,7 +107,7 @@ static const char *const briefs[] = {
 	"this help", "select A..G; Tab: next", "write (asks the value)", "read", "cut or restore a link",
 	"cut or restore one way", "isolate or rejoin", "crash or recover", "switch CP and AP",
 	"cycle levels, read option", "heal: lww, crdt or merge", "cycle the strategy", "cycle the presets",
-	"resolve a conflict", "fork: three heals", "scoreboard", "why reads were stale", "next theme", "pause or resume", "on to the next pause", "restart the scenario", "step one event", "halve or double speed",
+	"resolve a conflict", "fork: three heals", "scoreboard", "why reads were stale", "space-time diagram", "next theme", "pause or resume", "on to the next pause", "restart the scenario", "step one event", "halve or double speed",
 	"type a command", "scroll the requests", "scroll the event log", "select node, cut link", "quit",
 };
 
@@ -404,6 +408,7 @@ static void act(struct ui *u, const struct key_def *k, int ch, const struct ui_f
 	case KA_SCORE: u->show_score = true; break;
 	case KA_FLAWS: u->show_flaws = true; break;
 	case KA_THEME: ui_theme_next(u); break;
+	case KA_DIAGRAM: ui_st_open(u); break;
 	case KA_OPS_SCROLL: u->ops_scroll += ch == k->key ? -page : page; break;
 	case KA_LOG_SCROLL: u->log_scroll += ch == k->key ? 1 : -1; break;
 	case KA_MOUSE: mouse_key(u, k, f, out); break;
@@ -439,6 +444,8 @@ void ui_key(struct ui *u, int ch, const struct ui_frame *f, struct ui_cmds *out)
 		return;
 	}
 	if (answer_key(u, ch, f, out))
+		return;
+	if (u->st.show && !u->small && ui_st_key(u, ch, f))
 		return;
 	k = find_key(ch);
 	if (u->small && (!k || k->key != 'q'))

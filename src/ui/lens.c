@@ -70,6 +70,54 @@ static void rules_text(const struct world *w, char *buf, size_t len)
 		snprintf(buf, len, "mode %s", mode_name(w->mode));
 }
 
+/* "12/40ms", or "-" when no such request finished. */
+static const char *p50_99(int64_t p50, int64_t p99, char *buf, size_t len)
+{
+	if (p50 < 0)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.0f/%.0fms", p50 / 1000.0, p99 / 1000.0);
+	return buf;
+}
+
+#define PACELC_ROWS 4
+
+/* The PACELC figures of this run, the class they give by --pacelc's rule,
+ * and the seed's class for the preset: the table of the seed, measured on
+ * the cluster on screen. */
+static int pacelc_lines(struct ui *u, WINDOW *win, int y, int h, int wd, const struct world *w,
+			const struct pacelc_figures *f)
+{
+	char cls[8], seed[64], r[32], wr[32];
+
+	pacelc_classify(f, cls);
+	if (w->preset != PRESET_NONE)
+		snprintf(seed, sizeof seed, "the seed's table: %s", preset_class(w->preset));
+	else
+		snprintf(seed, sizeof seed, "mode %s: no row in the seed's table", mode_name(w->mode));
+	if (y < h - 1)
+		ui_printf(win, y++, 2, wd - 3, ui_attr(u, UR_TITLE), "PACELC, measured on this run: %s (%s)", cls, seed);
+	if (y < h - 1) {
+		if (f->minority_reads + f->minority_writes)
+			ui_printf(win, y++, 3, wd - 4, ui_attr(u, UR_NORMAL),
+				  "P, on a side without a majority: reads answered %d/%d (%d stale), writes %d/%d",
+				  f->minority_answered, f->minority_reads, f->minority_stale, f->minority_writes_answered,
+				  f->minority_writes);
+		else
+			ui_put(win, y++, 3, wd - 4, ui_attr(u, UR_HINT),
+			       "P: no request yet on a side without a majority (cut a node off, then read there)");
+	}
+	if (y < h - 1)
+		ui_printf(win, y++, 3, wd - 4, ui_attr(u, UR_NORMAL),
+			  "E, no partition: read %s, write %s, %d/%d reads stale", p50_99(f->read_p50, f->read_p99, r, sizeof r),
+			  p50_99(f->write_p50, f->write_p99, wr, sizeof wr), f->calm_stale, f->calm_reads);
+	if (y < h - 1)
+		ui_printf(win, y++, 3, wd - 4, ui_attr(u, UR_HINT),
+			  "rule: A if it answered half its reads or more; L if read p50 < RTT/2 (%.0fms)",
+			  f->rtt_us / 2000.0);
+	return y;
+}
+
 void ui_score_draw(struct ui *u, const struct world *w)
 {
 	struct score s;
@@ -77,11 +125,13 @@ void ui_score_draw(struct ui *u, const struct world *w)
 	WINDOW *win;
 	char title[96], label[64], rules[48];
 	int kinds = 0;
+	struct pacelc_figures pf;
 
 	score_compute(w, &s);
 	for (int k = 0; k < SK_COUNT; k++)
 		kinds += s.count[k] > 0;
-	h = 2 + 2 + 1 + s.nsides + 1 + (kinds ? kinds : 1) + 2 + ui_wrap(u, NULL, 0, 0, wd - 5, 10, A_NORMAL,
+	score_pacelc(w, &pf);
+	h = 2 + 2 + 1 + s.nsides + 1 + (kinds ? kinds : 1) + 2 + PACELC_ROWS + ui_wrap(u, NULL, 0, 0, wd - 5, 10, A_NORMAL,
 		"avail: answered, not refused or timed out. cons: answers neither stale nor lost. "
 		"stale: no valid linearization, or a broken session guarantee; e lists each, with why.", 0);
 	win = lens_win(u, h, wd);
@@ -117,6 +167,7 @@ void ui_score_draw(struct ui *u, const struct world *w)
 	}
 	if (!kinds && y < h - 1)
 		ui_put(win, y++, 3, wd - 4, ui_attr(u, UR_HINT), "no request has finished yet");
+	y = pacelc_lines(u, win, y, h, wd, w, &pf);
 	rules_text(w, rules, sizeof rules);
 	if (y < h - 1) {
 		char a[16], c[16], line[200];

@@ -176,6 +176,7 @@ void ui_event(void *ctx, const struct event *e)
 {
 	struct ui *u = ctx;
 
+	ui_st_event(u, e);
 	switch (e->kind) {
 	case EV_SEND:
 		return;         /* the canvas shows messages in flight */

@@ -9,7 +9,7 @@
 
 /* The outcome of op as words (and its role): ok, ERROR, STALE, LOST,
  * CONFLICT, pending. */
-static enum ui_role outcome(char *buf, size_t len, const struct world *w, const struct op *op)
+enum ui_role ui_op_outcome(char *buf, size_t len, const struct world *w, const struct op *op)
 {
 	char val[96], missed[96];
 
@@ -70,7 +70,7 @@ static enum ui_role outcome(char *buf, size_t len, const struct world *w, const 
 }
 
 /* What an operation asked: "read", "add -40", "add cart apple", "write 500". */
-static void op_what(char *buf, size_t len, const struct world *w, const struct op *op)
+void ui_op_what(char *buf, size_t len, const struct world *w, const struct op *op)
 {
 	const char *key = w->nkeys > 1 ? world_key_name(w, op->key) : "";
 	char val[48];
@@ -110,11 +110,11 @@ static void op_what(char *buf, size_t len, const struct world *w, const struct o
 static int op_line(struct ui *u, const struct world *w, const struct op *op, int y, int rows, int wd)
 {
 	char what[64], dur[16], out[400];
-	enum ui_role r = outcome(out, sizeof out, w, op);
+	enum ui_role r = ui_op_outcome(out, sizeof out, w, op);
 	const char *rest = out;
 	int x = 1, used = 0;
 
-	op_what(what, sizeof what, w, op);
+	ui_op_what(what, sizeof what, w, op);
 	if (op->done_us >= 0)
 		snprintf(dur, sizeof dur, "%.0fms", (op->done_us - op->invoke_us) / 1000.0);
 	else

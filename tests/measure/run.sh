@@ -27,6 +27,9 @@ done
 check "pacelc: eventual reads are stale without a partition, strong ones never" sh -c \
 	"grep -E '^dynamodb .*\\| [0-9]+/[0-9]+ms +[0-9]+/[0-9]+ms +[1-9][0-9]*/96' $tmp/p1 &&
 	 grep -E '^dynamodb-strong .*\\| [0-9]+/[0-9]+ms +[0-9]+/[0-9]+ms +0/96' $tmp/p1"
+check "pacelc: shares during the partition: answered of C's requests, stale of its answered reads" sh -c \
+	"grep -E '^cassandra-one +[0-9]+/[0-9]+ 100% +[0-9]+/[0-9]+ [0-9]+% ' $tmp/p1 &&
+	 grep -E '^cassandra-quorum +0/[0-9]+ 0% +- ' $tmp/p1"
 "$BIN" --pacelc --seed 1 > "$tmp/again" 2>&1
 check "pacelc: the same seed, the same report" cmp "$tmp/p1" "$tmp/again"
 check "pacelc: takes no scenario" status 2 "$BIN" --pacelc balance

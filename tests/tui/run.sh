@@ -114,8 +114,8 @@ bad_command() {
 }
 
 help_overlay() {
-	keys "?" && wait_for "capviz keys" && screen | grep -q -F "one direction" &&
-		keys x && wait_gone "capviz keys"
+	keys "?" && wait_for "capviz keys" && screen | grep -q -F "cut or restore one way" &&
+		screen | grep -q -F "space-time diagram" && keys x && wait_gone "capviz keys"
 }
 
 too_small() {
@@ -238,7 +238,10 @@ lens() {
 		wait_for "Paused: C answers, stale" && keys Space && wait_for "avail 100% cons 66%" 100 || return 1
 	keys s && wait_for "scoreboard at t=" &&
 		screen | grep -q "whole run  *3  *0  *1  *0  *100%  *66%" &&
-		wait_for "avail: answered, not refused" && keys x && wait_gone "scoreboard at t=" &&
+		wait_for "avail: answered, not refused" &&
+		wait_for "PACELC, measured on this run: PA/EL (mode ap: no row in the seed's table)" &&
+		wait_for "P, on a side without a majority: reads answered 1/1 (1 stale)" &&
+		keys x && wait_gone "scoreboard at t=" &&
 		keys e && wait_for "consistency: 1 stale, 0 lost, 0 session" &&
 		wait_for "#2 read balance at C, 2.000s: STALE" && wait_for "completed at 1.500s, before this" &&
 		keys x && wait_gone "consistency: 1 stale" &&
@@ -255,6 +258,33 @@ score_sides() {
 		keys 3 r && wait_for "ERROR: no quorum" 150 && keys s && wait_for "scoreboard at t=" &&
 		screen | grep -q "A B (majority)  *1  *0  *0  *0  *100%  *100%" &&
 		screen | grep -q " C  *0  *1  *0  *0  *0%  *-" && keys x && wait_gone "scoreboard at t="
+}
+
+# The space-time diagram of the balance scenario: lanes, the cut, the
+# write that the majority took, the read that C refused, the heal; it
+# scrolls back to the start and follows the present again; d closes it.
+diagram() {
+	start "$BIN -s balance --speed 10"
+	wait_for "#3  C  read" 150 || return 1
+	keys d && wait_for "what happened" && wait_for "following the present" &&
+		keys Home - - - && wait_for "1 row = 200ms, 0.000s to" &&
+		wait_for "cut A-C; cut B-C" && wait_for "A #1 write 500: ok, wrote 500" &&
+		wait_for "C #2 read: ERROR: no quorum" && wait_for "restored A-C; restored B-C" &&
+		screen | grep -q "^ *0\.000 " && screen | grep -q "┆" && screen | grep -q "×" &&
+		screen | grep -q "[→←]" && screen | grep -q "┃" &&
+		keys End && wait_for "following the present" &&
+		keys d && wait_gone "what happened" && wait_for "balance=500"
+}
+
+# AP: a stale read, marked where it happened, while the diagram follows.
+diagram_stale() {
+	start "$BIN -m ap --speed 10"
+	wait_for "balance=100 #1" || return 1
+	keys d && wait_for "what happened" && keys 3 i && wait_for "cut A-C; cut B-C" &&
+		keys 1 w && wait_for "write at A: balance = 500" && keys Enter &&
+		wait_for "A #1 write 500: ok" && keys 3 r && wait_for "C #2 read: STALE 100" &&
+		screen | grep "C #2 read: STALE" | grep -q "┃\|┆" || return 1
+	keys Up && wait_for ", End follows" && keys b && wait_for "b heartbeats on"
 }
 
 # With nothing flawed, e says so.
@@ -369,6 +399,8 @@ check single-crash-is-no-choice single_down
 check lens-status-score-explain lens
 check scoreboard-sides score_sides
 check explain-nothing-yet explain_none
+check diagram-balance diagram
+check diagram-stale-read diagram_stale
 check history-written-on-quit live_history
 check presenter-pause-progress presenter
 check next-pause-and-restart next_and_restart
