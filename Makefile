@@ -13,7 +13,7 @@ PKGS      := ncursesw libuv inih
 # What building needs, and what the tests add (cmocka, tmux for the screen,
 # mandoc and groff to lint the man pages).
 DEPS_BUILD := libncurses-dev libuv1-dev libinih-dev pkg-config
-DEPS_TEST  := libcmocka-dev tmux mandoc groff-base
+DEPS_TEST  := libcmocka-dev tmux mandoc groff-base jq asciinema
 WARN      := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 DEFS      := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DCAPVIZ_VERSION='"$(VERSION)"' \
              -DCAPVIZ_DATADIR='"$(DATADIR)/capviz"'

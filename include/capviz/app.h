@@ -39,6 +39,9 @@ struct options {
 	const char *check_history; /* --check-history FILE */
 	const char *history;    /* --history FILE: the run's history, '-' for stdout */
 	const char *record;     /* --record FILE: the live session as a scenario */
+	const char *record_cast; /* --record-cast FILE: the live screen as an asciicast v2 */
+	const char *export_md;  /* --export FILE.md: a Markdown handout of the run */
+	const char *export_shiviz; /* --export-shiviz FILE: a ShiViz log of the run */
 	bool staleness;         /* --staleness N R W [LATENCY]: the words in files[] */
 	long trials;            /* --trials T; 0: the default */
 	bool pacelc;            /* --pacelc */
@@ -87,6 +90,18 @@ int app_staleness(const struct options *o);
 int app_pacelc(const struct options *o);
 /* --explore: randomized runs, each checked; returns the exit status. */
 int app_explore(const struct options *o);
+/* --export and --export-shiviz, for either driver: opened before the run
+ * (an unwritable file is said on stderr: -1), added as readers, reset when
+ * the run starts again, written when it ends (s NULL: only freed). */
+struct app_exports {
+	struct handout *md;
+	struct shiviz *shiviz;
+};
+int app_exports_open(struct app_exports *ex, const struct options *o, const struct world *w);
+void app_exports_add(struct app_exports *ex, struct session *s);
+void app_exports_reset(struct app_exports *ex);
+int app_exports_close(struct app_exports *ex, const struct session *s);
+
 /* Runs a session on the screen, on the wall clock; returns the exit status. */
 int app_live(const struct options *o);
 

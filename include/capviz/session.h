@@ -14,7 +14,7 @@
 #include "capviz/scenario.h"
 #include "capviz/world.h"
 
-#define SESSION_MAX_READERS 4
+#define SESSION_MAX_READERS 6
 #define SESSION_TEXT_MAX 640
 
 struct session_reader {

@@ -22,6 +22,7 @@ struct ui_config {
 	bool no_color;          /* monochrome even where colours exist */
 	const struct theme *theme; /* NULL: the built-in default */
 	const char *const *datadirs; /* where the t key looks for more themes */
+	const char *cast;       /* --record-cast FILE: the screen as an asciicast v2; NULL none */
 };
 
 /* What one frame shows besides the world: the driver's clock and state. */

@@ -88,6 +88,44 @@ struct ui_geom {
 	int ox, oy;             /* the canvas window's origin on the screen */
 };
 
+/* The space-time diagram's memory of the run: every message from its send
+ * to its delivery or drop, and the marks on the lanes. */
+struct ui_st_msg {
+	int64_t sent_us;
+	int64_t arrive_us;      /* when the network meant to deliver it */
+	int64_t end_us;         /* delivered or dropped; -1 in flight */
+	uint64_t id;
+	int8_t from, to;
+	uint8_t cls;            /* enum msg_class */
+	bool dropped;
+};
+
+enum ui_st_kind { STM_CUT, STM_RESTORE, STM_CRASH, STM_RECOVER, STM_LEADER };
+
+struct ui_st_mark {
+	int64_t t_us;
+	uint8_t kind;           /* enum ui_st_kind */
+	int8_t node, peer;      /* a link: node>peer */
+};
+
+struct ui_st {
+	struct ui_st_msg *msgs;
+	size_t nmsgs, cap;
+	size_t open;            /* no message before this index is in flight */
+	int64_t forgot_us;      /* messages sent before were dropped from memory; 0 none */
+	struct ui_st_mark *marks;
+	size_t nmarks, mcap;
+	bool show;
+	bool follow;            /* the last row is the present */
+	bool beats;             /* heartbeats drawn too */
+	/* The last append node a delivered to b was a heartbeat (empty):
+	 * b's reply to it is a heartbeat's answer. */
+	bool beat_in[WORLD_MAX_NODES][WORLD_MAX_NODES];
+	int zoom;               /* index in the table of row lengths */
+	int64_t top_us;         /* the time of the first row when not following */
+	WINDOW *win;
+};
+
 struct ui {
 	SCREEN *scr;
 	const struct world *w;
@@ -130,6 +168,8 @@ struct ui {
 	 * hint kept while the peer is away is logged once, not at every retry. */
 	uint64_t hint_wid[WORLD_MAX_NODES][WORLD_MAX_NODES];
 	struct ui_fork fork;
+	struct ui_cast *cast;   /* --record-cast: NULL when not recording */
+	struct ui_st st;        /* the space-time diagram */
 };
 
 /* theme.c */
@@ -178,6 +218,22 @@ int ui_node_broken(const struct world *w, int node);
 /* node is serving, refusing (no quorum) or down; and the word for it */
 enum ui_role ui_node_state(const struct world *w, int node, const char **word);
 
+/* What an operation asked ("read", "write 500"), and its outcome in words
+ * ("STALE 100 (missed write #2: 500)") with the role that colours it. */
+void ui_op_what(char *buf, size_t len, const struct world *w, const struct op *op);
+enum ui_role ui_op_outcome(char *buf, size_t len, const struct world *w, const struct op *op);
+
+/* spacetime.c: the space-time diagram (d): a lane per node, time down */
+/* Remembers the messages, cuts and crashes the diagram draws. */
+void ui_st_event(struct ui *u, const struct event *e);
+void ui_st_draw(struct ui *u, const struct ui_frame *f);
+/* A key while the diagram is open: true when it was the diagram's own. */
+bool ui_st_key(struct ui *u, int ch, const struct ui_frame *f);
+void ui_st_open(struct ui *u);
+void ui_st_close(struct ui *u);
+/* Forgets the run (a restart); frees what it holds. */
+void ui_st_reset(struct ui *u);
+
 /* log.c */
 void ui_log_add(struct ui *u, enum ui_role r, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -202,6 +258,20 @@ void ui_overlay_close(struct ui *u);
 /* lens.c: the scoreboard and the list of consistency flaws, with why */
 void ui_score_draw(struct ui *u, const struct world *w);
 void ui_flaws_draw(struct ui *u, const struct world *w);
+
+/* cast.c: --record-cast, the screen as an asciicast v2 (asciinema's
+ * format): a header line, then one [time, "o", text] line per frame that
+ * changed something, the text redrawing the rows that changed. */
+struct ui_cast;
+/* Creates path and writes the header for a rows x cols screen; NULL with
+ * err set when it cannot. */
+struct ui_cast *ui_cast_open(const char *path, int rows, int cols, char *err, size_t errlen);
+/* After doupdate: what curscr shows now that the last frame did not. */
+void ui_cast_frame(struct ui_cast *c);
+/* The terminal changed size (a resize event; the next frame is whole). */
+void ui_cast_resize(struct ui_cast *c, int rows, int cols);
+/* Flushes, closes and frees; false when writing failed at some point. */
+bool ui_cast_close(struct ui_cast *c);
 
 /* prompt.c */
 void ui_prompt_start(struct ui *u, const char *label, const char *init);

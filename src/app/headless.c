@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "capviz/app.h"
+#include "capviz/export.h"
 #include "capviz/report.h"
 #include "capviz/session.h"
 #include "capviz/theme.h"
@@ -81,6 +82,7 @@ int app_headless(const struct options *o)
 	struct session s;
 	struct transcript t;
 	struct trace tr;
+	struct app_exports ex;
 	char err[512], label[512];
 	FILE *trace_out;
 	bool quiet;
@@ -126,6 +128,13 @@ int app_headless(const struct options *o)
 		session_free(&s);
 		return EXIT_USAGE;
 	}
+	/* An export that cannot be written stops the run before it prints. */
+	if (app_exports_open(&ex, o, &s.w) < 0) {
+		if (trace_out && trace_out != stdout)
+			fclose(trace_out);
+		session_free(&s);
+		return EXIT_USAGE;
+	}
 	/* With the trace or the history on stdout, the transcript would garble it. */
 	quiet = trace_out == stdout || (o->history && strcmp(o->history, "-") == 0);
 	t = (struct transcript){ .out = stdout, .w = &s.w };
@@ -148,6 +157,7 @@ int app_headless(const struct options *o)
 	}
 	if (trace_out)
 		session_add_reader(&s, trace_event, &tr);
+	app_exports_add(&ex, &s);
 	session_start(&s);
 	if (!quiet)
 		transcript_state(&t, "start");
@@ -155,9 +165,62 @@ int app_headless(const struct options *o)
 	rc = finish(&s, &t, quiet);
 	if (trace_out && trace_out != stdout)
 		fclose(trace_out);
+	if (app_exports_close(&ex, &s) < 0 && rc == EXIT_OK)
+		rc = EXIT_USAGE;
 	if (o->history && app_write_history(&s.w, o->history) < 0 && rc == EXIT_OK)
 		rc = EXIT_USAGE;
 	fflush(stdout);
 	session_free(&s);
+	return rc;
+}
+
+int app_exports_open(struct app_exports *ex, const struct options *o, const struct world *w)
+{
+	char err[512];
+
+	memset(ex, 0, sizeof *ex);
+	if (o->export_md && !(ex->md = handout_open(o->export_md, w, err, sizeof err))) {
+		fprintf(stderr, "capviz: --export: %s\n", err);
+		return -1;
+	}
+	if (o->export_shiviz && !(ex->shiviz = shiviz_open(o->export_shiviz, w, err, sizeof err))) {
+		fprintf(stderr, "capviz: --export-shiviz: %s\n", err);
+		app_exports_close(ex, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+void app_exports_add(struct app_exports *ex, struct session *s)
+{
+	if (ex->md)
+		session_add_reader(s, handout_event, ex->md);
+	if (ex->shiviz)
+		session_add_reader(s, shiviz_event, ex->shiviz);
+}
+
+void app_exports_reset(struct app_exports *ex)
+{
+	if (ex->md)
+		handout_reset(ex->md);
+	if (ex->shiviz)
+		shiviz_reset(ex->shiviz);
+}
+
+int app_exports_close(struct app_exports *ex, const struct session *s)
+{
+	char err[512];
+	int rc = 0;
+
+	if (ex->md && handout_close(ex->md, s, err, sizeof err) < 0) {
+		fprintf(stderr, "capviz: --export: %s\n", err);
+		rc = -1;
+	}
+	if (ex->shiviz && shiviz_close(ex->shiviz, s, err, sizeof err) < 0) {
+		fprintf(stderr, "capviz: --export-shiviz: %s\n", err);
+		rc = -1;
+	}
+	ex->md = NULL;
+	ex->shiviz = NULL;
 	return rc;
 }

@@ -12,6 +12,7 @@
 #include <uv.h>
 
 #include "capviz/app.h"
+#include "capviz/export.h"
 #include "capviz/record.h"
 #include "capviz/session.h"
 #include "capviz/theme.h"
@@ -41,6 +42,7 @@ struct live {
 	int rc;
 	const struct options *o;
 	struct recorder rec;    /* --record: what is carried out, and when */
+	struct app_exports ex;  /* --export, --export-shiviz */
 	char fatal[1100];       /* said after the terminal is back */
 	struct theme theme;
 };
@@ -408,6 +410,7 @@ static void begin(struct live *l)
 	session_add_reader(&l->s, ui_event, l->ui);
 	if (l->o->record)
 		session_add_reader(&l->s, recorder_event, &l->rec);
+	app_exports_add(&l->ex, &l->s);
 	session_start(&l->s);
 	start = (struct scenario_start){ l->s.w.n, l->s.w.mode, l->s.w.preset, l->s.w.seed };
 	recorder_restart(&l->rec, &start);
@@ -441,6 +444,7 @@ static void restart(struct live *l)
 		return;
 	}
 	ui_reset(l->ui, &l->s.w);
+	app_exports_reset(&l->ex);
 	l->paused = false;
 	begin(l);
 	ui_status(l->ui, false, "restarted from the start");
@@ -504,9 +508,14 @@ int app_live(const struct options *o)
 		session_free(&l.s);
 		return EXIT_USAGE;
 	}
-	uc = (struct ui_config){ &l.s.w, o->ascii, o->no_color, &l.theme, app_datadirs() };
+	if (app_exports_open(&l.ex, o, &l.s.w) < 0) {
+		session_free(&l.s);
+		return EXIT_USAGE;
+	}
+	uc = (struct ui_config){ &l.s.w, o->ascii, o->no_color, &l.theme, app_datadirs(), o->record_cast };
 	l.ui = ui_open(&uc, err, sizeof err);
 	if (!l.ui) {
+		app_exports_close(&l.ex, NULL);
 		session_free(&l.s);
 		fprintf(stderr, "capviz: %s\n", err);
 		return EXIT_USAGE;
@@ -514,6 +523,7 @@ int app_live(const struct options *o)
 	begin(&l);
 	if (start_loop(&l, err, sizeof err) < 0) {
 		ui_close(l.ui);         /* the terminal first, then the message */
+		app_exports_close(&l.ex, NULL);
 		session_free(&l.s);
 		recorder_free(&l.rec);
 		fprintf(stderr, "capviz: %s\n", err);
@@ -527,6 +537,8 @@ int app_live(const struct options *o)
 	if (l.fatal[0])
 		fprintf(stderr, "capviz: %s\n", l.fatal);
 	if (o->history && app_write_history(&l.s.w, o->history) < 0 && rc == EXIT_OK)
+		rc = EXIT_USAGE;
+	if (app_exports_close(&l.ex, &l.s) < 0 && rc == EXIT_OK)
 		rc = EXIT_USAGE;
 	if (o->record) {
 		int r = recorder_write(&l.rec, &l.s.sc, l.s.label, o->record, err, sizeof err);

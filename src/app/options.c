@@ -32,6 +32,9 @@ enum {
 	OPT_STALENESS,
 	OPT_TRIALS,
 	OPT_PACELC,
+	OPT_EXPORT,
+	OPT_EXPORT_SHIVIZ,
+	OPT_RECORD_CAST,
 };
 
 static const struct option long_opts[] = {
@@ -52,6 +55,9 @@ static const struct option long_opts[] = {
 	{ "check-history", required_argument, NULL, OPT_CHECK_HISTORY },
 	{ "history", required_argument, NULL, OPT_HISTORY },
 	{ "record", required_argument, NULL, OPT_RECORD },
+	{ "record-cast", required_argument, NULL, OPT_RECORD_CAST },
+	{ "export", required_argument, NULL, OPT_EXPORT },
+	{ "export-shiviz", required_argument, NULL, OPT_EXPORT_SHIVIZ },
 	{ "list-scenarios", no_argument, NULL, OPT_LIST_SCENARIOS },
 	{ "list-commands", no_argument, NULL, OPT_LIST_COMMANDS },
 	{ "list-options", no_argument, NULL, OPT_LIST_OPTIONS },
@@ -82,6 +88,9 @@ void options_usage(FILE *f)
 	      "                            zookeeper or single (single: one node)\n"
 	      "      --speed X             live speed factor, 0.1..10\n"
 	      "      --record FILE         save the live session as a scenario that plays it back\n"
+	      "      --record-cast FILE    record the live screen as an asciicast (asciinema play FILE)\n"
+	      "      --export FILE.md      write a Markdown handout of the run when it ends\n"
+	      "      --export-shiviz FILE  write the run as a ShiViz log (events and vector clocks)\n"
 	      "  -t, --theme NAME|FILE     colour theme: default, light, projector, colorblind,\n"
 	      "                            mono, or a file (--list-themes lists them)\n"
 	      "      --ascii               ASCII glyphs only\n"
@@ -200,6 +209,15 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 	case OPT_RECORD:
 		o->record = arg;
 		return 0;
+	case OPT_RECORD_CAST:
+		o->record_cast = arg;
+		return 0;
+	case OPT_EXPORT:
+		o->export_md = arg;
+		return 0;
+	case OPT_EXPORT_SHIVIZ:
+		o->export_shiviz = arg;
+		return 0;
 	case OPT_LIST_SCENARIOS:
 		o->list_scenarios = true;
 		return 0;
@@ -307,6 +325,13 @@ static int check_preset(struct options *o, char *err, size_t errlen)
 	return 0;
 }
 
+/* Two outputs named the same file (stdout '-' is shared only by two that
+ * both want it, which the drivers refuse on their own). */
+static bool same_file(const char *a, const char *b)
+{
+	return a && b && strcmp(a, "-") != 0 && strcmp(a, b) == 0;
+}
+
 int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen)
 {
 	int c;
@@ -367,6 +392,28 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 		snprintf(err, errlen, "--check-history checks a file and exits; it takes no %s",
 			 o->scenario ? "scenario" : o->headless ? "--headless" : o->explore ? "--explore" :
 			 o->check ? "--check" : o->trace ? "--trace" : o->history ? "--history" : "--record");
+		return -1;
+	}
+	if ((o->export_md || o->export_shiviz || o->record_cast) &&
+	    (o->explore || o->check || o->check_history || o->staleness || o->pacelc)) {
+		snprintf(err, errlen, "%s writes what one run did; %s has no such run",
+			 o->export_md ? "--export" : o->export_shiviz ? "--export-shiviz" : "--record-cast",
+			 o->explore ? "--explore" : o->check ? "--check" : o->check_history ? "--check-history" :
+			 o->staleness ? "--staleness" : "--pacelc");
+		return -1;
+	}
+	if (o->record_cast && o->headless) {
+		snprintf(err, errlen, "--record-cast records the live screen; with --headless there is none");
+		return -1;
+	}
+	if (same_file(o->trace, o->history) || same_file(o->export_md, o->export_shiviz) ||
+	    same_file(o->export_md, o->trace) || same_file(o->export_md, o->history) ||
+	    same_file(o->export_shiviz, o->trace) || same_file(o->export_shiviz, o->history) ||
+	    same_file(o->record_cast, o->export_md) || same_file(o->record_cast, o->export_shiviz) ||
+	    same_file(o->record, o->record_cast) || same_file(o->record, o->export_md) ||
+	    same_file(o->record, o->export_shiviz)) {
+		snprintf(err, errlen, "two of --trace, --history, --record, --record-cast, --export and "
+			 "--export-shiviz write to the same file; give each its own");
 		return -1;
 	}
 	if (o->trace && o->history && strcmp(o->trace, o->history) == 0) {

@@ -15,7 +15,7 @@
 static void drop_windows(struct ui *u)
 {
 	WINDOW **all[] = { &u->status, &u->caption, &u->canvas, &u->cards, &u->clients,
-			   &u->log, &u->msgline, &u->hint, &u->help, &u->overlay };
+			   &u->log, &u->msgline, &u->hint, &u->help, &u->overlay, &u->st.win };
 
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
 		if (*all[i])
@@ -103,6 +103,13 @@ struct ui *ui_open(const struct ui_config *cfg, char *err, size_t errlen)
 	u->prompt.hpos = -1;
 	wnoutrefresh(stdscr);   /* stdscr stays untouched from now on: wgetch reads it */
 	layout(u);
+	if (cfg->cast) {
+		u->cast = ui_cast_open(cfg->cast, LINES, COLS, err, errlen);
+		if (!u->cast) {
+			ui_close(u);
+			return NULL;
+		}
+	}
 	return u;
 }
 
@@ -111,9 +118,12 @@ void ui_close(struct ui *u)
 	if (!u)
 		return;
 	drop_windows(u);
+	ui_st_reset(u);
 	curs_set(1);
 	endwin();
 	delscreen(u->scr);
+	if (u->cast)
+		ui_cast_close(u->cast);
 	free(u);
 }
 
@@ -125,6 +135,8 @@ void ui_resize(struct ui *u)
 		resize_term(ws.ws_row, ws.ws_col);
 	layout(u);
 	clearok(curscr, TRUE);
+	if (u->cast)
+		ui_cast_resize(u->cast, LINES, COLS);
 }
 
 void ui_reset(struct ui *u, const struct world *w)
@@ -135,6 +147,7 @@ void ui_reset(struct ui *u, const struct world *w)
 	memset(u->drops, 0, sizeof u->drops);
 	memset(u->hint_wid, 0, sizeof u->hint_wid);
 	u->link_held = false;
+	ui_st_reset(u);
 	u->show_help = u->show_fork = u->show_score = u->show_flaws = false;
 	if (u->help) {
 		delwin(u->help);
@@ -359,6 +372,8 @@ void ui_draw(struct ui *u, const struct ui_frame *f)
 			draw_small(u);
 		u->dirty = false;
 		doupdate();
+		if (u->cast)
+			ui_cast_frame(u->cast);
 		return;
 	}
 	if (f->step != u->step || f->nsteps != u->nsteps) {
@@ -367,13 +382,21 @@ void ui_draw(struct ui *u, const struct ui_frame *f)
 		u->dirty = true;
 	}
 	stamp_drops(u, f->anim_ms);
-	ui_canvas_draw(u, f);
-	draw_status(u, f);
-	if (u->dirty) {
-		draw_lines(u);
-		ui_cards_draw(u, f->w);
-		ui_clients_draw(u, f->w);
-		ui_log_draw(u);
+	if (u->st.show) {
+		/* The diagram takes the panels' place; it moves with time. */
+		draw_status(u, f);
+		if (u->dirty)
+			draw_lines(u);
+		ui_st_draw(u, f);
+	} else {
+		ui_canvas_draw(u, f);
+		draw_status(u, f);
+		if (u->dirty) {
+			draw_lines(u);
+			ui_cards_draw(u, f->w);
+			ui_clients_draw(u, f->w);
+			ui_log_draw(u);
+		}
 	}
 	u->dirty = false;
 	if (u->show_help)
@@ -389,4 +412,6 @@ void ui_draw(struct ui *u, const struct ui_frame *f)
 	else if (u->ask == ASK_PROMPT || u->ask == ASK_WRITE)
 		wnoutrefresh(u->msgline);       /* the cursor goes where the typing is */
 	doupdate();
+	if (u->cast)
+		ui_cast_frame(u->cast);
 }

@@ -1,0 +1,34 @@
+/* export.h: taking a run home. Two readers of a session's events that write
+ * a file when the run ends: a Markdown handout for people (scenario,
+ * captions, transcript, outcomes, scoreboard) and a ShiViz log for the
+ * space-time visualizer (each event with the vector clock of its node). */
+#ifndef CAPVIZ_EXPORT_H
+#define CAPVIZ_EXPORT_H
+
+#include <stddef.h>
+
+#include "capviz/event.h"
+
+struct session;
+struct world;
+
+/* --export FILE.md. Opening checks that path can be written (it is
+ * created then); NULL with err set when it cannot. */
+struct handout;
+struct handout *handout_open(const char *path, const struct world *w, char *err, size_t errlen);
+/* A world_sink_fn; ctx is the struct handout. */
+void handout_event(void *ctx, const struct event *e);
+/* The run started again (the live R key): what was gathered is dropped. */
+void handout_reset(struct handout *h);
+/* Writes the handout of s's run and frees h (also on failure). Returns 0,
+ * or -1 with err set. */
+int handout_close(struct handout *h, const struct session *s, char *err, size_t errlen);
+
+/* --export-shiviz FILE. Same life cycle as the handout. */
+struct shiviz;
+struct shiviz *shiviz_open(const char *path, const struct world *w, char *err, size_t errlen);
+void shiviz_event(void *ctx, const struct event *e);
+void shiviz_reset(struct shiviz *x);
+int shiviz_close(struct shiviz *x, const struct session *s, char *err, size_t errlen);
+
+#endif

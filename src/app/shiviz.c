@@ -1,0 +1,717 @@
+/* shiviz.c: --export-shiviz, the run as a log for ShiViz, the space-time
+ * visualizer (https://bestchai.bitbucket.io/shiviz/). Each event a node
+ * takes part in is two lines: what happened, then the node and its vector
+ * clock as JSON ("A {"A":3,"B":1}"). The clocks are computed here, from the
+ * world's events alone: the protocols never see them. What the run means
+ * for people is the handout's (handout.c). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capviz/export.h"
+#include "capviz/report.h"
+#include "capviz/session.h"
+
+/* The first line is the parser ShiViz asks for, the second the delimiter
+ * of several executions (none): ShiViz reads a file uploaded to it that
+ * way (the log starts on the third line), and when the text is pasted
+ * instead neither line can match the parser. */
+#define SHIVIZ_REGEX "(?<event>.*)\\n(?<host>\\S*) (?<clock>{.*})"
+
+#define SV_TEXT_MAX 768
+
+enum sv_kind { SV_LOCAL, SV_SEND, SV_DELIVER, SV_DROP };
+
+/* One event of the log, before its clock is known. */
+struct sv_rec {
+	uint64_t seq;           /* the order the run gave it */
+	int64_t t_us;
+	uint64_t msg;           /* SV_SEND, SV_DELIVER, SV_DROP: the message */
+	int node;
+	enum sv_kind kind;
+	char *text;
+};
+
+/* What an append says, to tell a new one from a repeat. */
+struct sv_append {
+	uint64_t term, prev, commit, read_seq;
+	int n;
+};
+
+/* A message in flight: its send is held until it arrives or is lost, when
+ * it is known whether it is exported. */
+struct sv_flight {
+	uint64_t id;
+	bool append;
+	struct sv_append a;
+	struct sv_rec send;     /* the send, not yet in the log */
+};
+
+/* Per link from>to: the last append exported as it arrived, and as it
+ * was lost; the kinds of other messages shown lost to the cut or the
+ * crash since the link or an end last changed. */
+struct sv_link {
+	bool fresh;             /* nothing arrived since the link or an end changed */
+	bool fresh_drop;
+	struct sv_append got, lost;
+	uint32_t lost_kinds;    /* bit k: a message of kind k */
+	int64_t reply_owed_us;  /* an exported append reached to then: its reply is exported */
+};
+
+struct shiviz {
+	char *path;
+	FILE *file;
+	const struct world *w;
+	struct sv_rec *recs;
+	size_t nrecs, caprecs;
+	uint64_t seq;
+	struct sv_flight *fly;
+	size_t nfly, capfly;
+	struct sv_link link[WORLD_MAX_NODES][WORLD_MAX_NODES];
+	bool oom;
+};
+
+static void sv_clear(struct shiviz *x)
+{
+	for (size_t i = 0; i < x->nrecs; i++)
+		free(x->recs[i].text);
+	for (size_t i = 0; i < x->nfly; i++)
+		free(x->fly[i].send.text);
+	x->nrecs = 0;
+	x->nfly = 0;
+	x->seq = 0;
+	for (int i = 0; i < WORLD_MAX_NODES; i++)
+		for (int j = 0; j < WORLD_MAX_NODES; j++)
+			x->link[i][j] = (struct sv_link){ .fresh = true, .fresh_drop = true, .reply_owed_us = -1 };
+}
+
+/* A name ending in .ini is a scenario's or a theme's: most likely a slip
+ * of the hand, and truncating it would lose the user's file. */
+static bool ends_with_ini(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n >= 4 && strcmp(path + n - 4, ".ini") == 0;
+}
+
+struct shiviz *shiviz_open(const char *path, const struct world *w, char *err, size_t errlen)
+{
+	struct shiviz *x;
+
+	if (strcmp(path, "-") == 0) {
+		snprintf(err, errlen, "the log is written when the run ends, not to standard output; give a file name");
+		return NULL;
+	}
+	if (ends_with_ini(path)) {
+		snprintf(err, errlen, "%s looks like a scenario or theme file, which the log would overwrite; "
+			 "give another name", path);
+		return NULL;
+	}
+	x = calloc(1, sizeof *x);
+	if (!x || !(x->path = strdup(path))) {
+		snprintf(err, errlen, "out of memory");
+		free(x);
+		return NULL;
+	}
+	/* Created now, so that a path that cannot be written stops the run
+	 * before it starts rather than losing it at the end. */
+	x->file = fopen(path, "w");
+	if (!x->file) {
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		free(x->path);
+		free(x);
+		return NULL;
+	}
+	x->w = w;
+	sv_clear(x);
+	return x;
+}
+
+void shiviz_reset(struct shiviz *x)
+{
+	sv_clear(x);
+	x->oom = false;
+}
+
+/* --- the events kept --- */
+
+/* Adds r to the log (which takes its text). On failure the text is freed
+ * and the log marked incomplete. */
+static void sv_push(struct shiviz *x, struct sv_rec *r)
+{
+	if (!r->text) {
+		x->oom = true;
+		return;
+	}
+	if (x->nrecs == x->caprecs) {
+		size_t cap = x->caprecs ? 2 * x->caprecs : 256;
+		struct sv_rec *grown = realloc(x->recs, cap * sizeof *grown);
+
+		if (!grown) {
+			free(r->text);
+			x->oom = true;
+			return;
+		}
+		x->recs = grown;
+		x->caprecs = cap;
+	}
+	x->recs[x->nrecs++] = *r;
+}
+
+static struct sv_rec sv_make(struct shiviz *x, enum sv_kind kind, int64_t t_us, int node, uint64_t msg,
+			    const char *text)
+{
+	return (struct sv_rec){ x->seq++, t_us, msg, node, kind, strdup(text) };
+}
+
+static bool sv_node_ok(const struct shiviz *x, int node)
+{
+	return node >= 0 && node < x->w->n && node < WORLD_MAX_NODES;
+}
+
+static struct sv_flight *sv_find(struct shiviz *x, uint64_t id)
+{
+	/* Few messages are in flight at once: a linear search is enough. */
+	for (size_t i = 0; i < x->nfly; i++)
+		if (x->fly[i].id == id)
+			return &x->fly[i];
+	return NULL;
+}
+
+static void sv_forget(struct shiviz *x, struct sv_flight *f)
+{
+	*f = x->fly[--x->nfly];
+}
+
+static struct sv_flight *sv_fly(struct shiviz *x, uint64_t id)
+{
+	if (x->nfly == x->capfly) {
+		size_t cap = x->capfly ? 2 * x->capfly : 32;
+		struct sv_flight *grown = realloc(x->fly, cap * sizeof *grown);
+
+		if (!grown) {
+			x->oom = true;
+			return NULL;
+		}
+		x->fly = grown;
+		x->capfly = cap;
+	}
+	x->fly[x->nfly] = (struct sv_flight){ .id = id };
+	return &x->fly[x->nfly++];
+}
+
+/* --- words --- */
+
+/* "write cart={apple}", "add balance -100", "add cart pear", "lock
+ * /locks/r": a request as a forward or a log entry carries it (a txn adds
+ * its condition). */
+static void sv_change(char *buf, size_t len, const struct world *w, enum op_kind kind, int key, int64_t arg,
+		      bool txn, uint8_t cond_op, int64_t cond_value)
+{
+	const char *name = world_key_name(w, key);
+	char val[96], cond[64] = "";
+	int n;
+
+	if (txn)
+		snprintf(cond, sizeof cond, " if %s%s%" PRId64, name, inv_op_name((enum inv_op)cond_op), cond_value);
+	if (key < 0 || kind == OP_READ || op_is_lock(kind) || kind == OP_EXPIRE) {
+		n = snprintf(buf, len, "%s %s", op_kind_name(kind), name);
+	} else if (kind == OP_SADD || kind == OP_SREMOVE) {
+		n = snprintf(buf, len, "%s %s %s", op_kind_name(kind), name, world_elem_name(w, (int)arg));
+	} else if (kind == OP_WRITE) {
+		world_format_value(w, key, arg, val, sizeof val);
+		n = snprintf(buf, len, "write %s=%s", name, val);
+	} else {
+		n = snprintf(buf, len, "add %s %+" PRId64, name, arg);
+	}
+	if (n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, "%s", cond);
+}
+
+/* "no-op, write balance=500": the entries of an append, the first three
+ * by name. */
+static void sv_entries(char *buf, size_t len, const struct world *w, const struct msg *m)
+{
+	size_t used = 0;
+	int n = m->u.append.n < MSG_MAX_ENTRIES ? m->u.append.n : MSG_MAX_ENTRIES;
+
+	buf[0] = '\0';
+	for (int i = 0; i < n && i < 3 && used < len; i++) {
+		const struct log_entry *en = &m->u.append.e[i];
+		int64_t arg = en->kind == OP_WRITE ? en->v.value : en->arg;
+		char v[160];
+
+		if (en->key < 0)
+			snprintf(v, sizeof v, "no-op");
+		else
+			sv_change(v, sizeof v, w, en->kind, en->key, arg, en->txn, en->cond_op, en->cond_value);
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "", v);
+	}
+	if (n > 3 && used < len)
+		snprintf(buf + used, len - used, " and %d more", n - 3);
+}
+
+/* The messages of the leader-based protocol, which carry more than a
+ * key's version. False for the others. */
+static bool sv_leader_msg(char *buf, size_t len, const struct world *w, const struct msg *m)
+{
+	char v[320], round[40] = "";
+
+	switch (m->kind) {
+	case MSG_APPEND:
+		if (m->u.append.n == 0)
+			snprintf(v, sizeof v, "heartbeat");
+		else
+			sv_entries(v, sizeof v, w, m);
+		if (m->u.append.read_seq)
+			snprintf(round, sizeof round, ", read round %" PRIu64, m->u.append.read_seq);
+		snprintf(buf, len, "%s%s (term %" PRIu64 ", commit %" PRIu64 "%s)", m->u.append.n ? "append " : "", v,
+			 m->term, m->u.append.commit, round);
+		return true;
+	case MSG_APPEND_REPLY:
+		if (m->ok)
+			snprintf(buf, len, "append-reply ok, log up to %" PRIu64 " (term %" PRIu64 ")",
+				 m->u.append_reply.match, m->term);
+		else
+			snprintf(buf, len, "append-reply refused (term %" PRIu64 ")", m->term);
+		return true;
+	case MSG_VOTE:
+		snprintf(buf, len, "%s request (term %" PRIu64 ")", m->u.vote.pre ? "pre-vote" : "vote", m->term);
+		return true;
+	case MSG_VOTE_REPLY:
+		snprintf(buf, len, "%s %s (term %" PRIu64 ")", m->u.vote.pre ? "pre-vote" : "vote",
+			 m->ok ? "granted" : "refused", m->u.vote.cand_term);
+		return true;
+	case MSG_FORWARD:
+		sv_change(v, sizeof v, w, m->u.fwd.op_kind, m->key, m->u.fwd.arg, m->u.fwd.txn, m->u.fwd.cond_op,
+			  m->u.fwd.cond_value);
+		snprintf(buf, len, "forward %s", v);
+		return true;
+	case MSG_FORWARD_REPLY:
+		if (m->u.fwd_reply.error[0])
+			snprintf(buf, len, "forward-reply error: %s", m->u.fwd_reply.error);
+		else
+			snprintf(buf, len, "forward-reply ok");
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* "write balance=500 (write #2)", "heartbeat (term 1, commit 2)", "vote
+ * granted (term 2)": what a message carries, in a few words. */
+static void sv_msg(char *buf, size_t len, const struct world *w, const struct msg *m)
+{
+	const char *kind = msg_kind_name(m->kind);
+	char v[160];
+
+	if (sv_leader_msg(buf, len, w, m))
+		return;
+	if (m->key >= 0 && m->v.wid) {
+		report_version(v, sizeof v, w, m->key, &m->v);
+		snprintf(buf, len, "%s %s%s", kind, v, m->ok || m->kind != MSG_WRITE_ACK ? "" : " refused");
+	} else if (m->key >= 0) {
+		snprintf(buf, len, "%s %s%s", kind, world_key_name(w, m->key),
+			 m->kind == MSG_READ_REPLY && !m->found ? ": not found" : "");
+	} else {
+		snprintf(buf, len, "%s", kind);
+	}
+}
+
+/* What a replica now stores, as the transcript says it ("merged" when no
+ * single write made the value a read would see). */
+static void sv_apply(char *buf, size_t len, const struct world *w, const struct event *e)
+{
+	char v[160], val[96];
+	int64_t value;
+
+	if (world_value(w, e->node, e->key, &value) && value != e->v.value) {
+		world_format_value(w, e->key, value, val, sizeof val);
+		snprintf(v, sizeof v, "%s=%s (merged)", world_key_name(w, e->key), val);
+	} else {
+		report_version(v, sizeof v, w, e->key, &e->v);
+	}
+	snprintf(buf, len, "%c stores %s", 'A' + e->node, v);
+}
+
+/* The words for an event at one node; false for events that are no
+ * node's (captions, commands, mode changes: the handout has those). */
+static bool sv_local(char *buf, size_t len, const struct world *w, const struct event *e)
+{
+	char op[512];
+
+	switch (e->kind) {
+	case EV_LINK:
+		snprintf(buf, len, "link %c>%c %s", 'A' + e->node, 'A' + e->peer, e->up ? "restored" : "cut");
+		return true;
+	case EV_CRASH:
+	case EV_RECOVER:
+		snprintf(buf, len, "%c %s", 'A' + e->node, e->kind == EV_CRASH ? "crashed" : "recovered");
+		return true;
+	case EV_ROLE:
+		if (e->role == ROLE_NONE)
+			snprintf(buf, len, "%c has no role now (the protocol changed)", 'A' + e->node);
+		else
+			snprintf(buf, len, "%c is %s (term %" PRIu64 ")", 'A' + e->node, role_name(e->role), e->term);
+		return true;
+	case EV_INVOKE:
+		report_op(op, sizeof op, w, e->op);
+		op[strcspn(op, ":")] = '\0';
+		snprintf(buf, len, "request %s", op);
+		return true;
+	case EV_OP:
+		report_op(op, sizeof op, w, e->op);
+		snprintf(buf, len, "answer %s", op);
+		return true;
+	case EV_APPLY:
+		sv_apply(buf, len, w, e);
+		return true;
+	case EV_HINT: {
+		char v[160];
+
+		report_version(v, sizeof v, w, e->key, &e->v);
+		snprintf(buf, len, "%c holds a hint for %c: %s", 'A' + e->node, 'A' + e->peer, v);
+		return true;
+	}
+	case EV_LOST:
+		snprintf(buf, len, "LOST: %s", e->text);
+		return true;
+	case EV_INVARIANT:
+		snprintf(buf, len, "%s: %s", e->up ? "invariant" : "BROKEN", e->text);
+		return true;
+	case EV_NOTE:
+	case EV_CONFLICT:
+	case EV_RESOLVE:
+	case EV_LOCK:
+		snprintf(buf, len, "%s: %s", event_kind_name(e->kind), e->text);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* --- which messages --- */
+
+/* A leader-based cluster sends an append to every follower several times
+ * a second: empty (a heartbeat) when the follower has every entry, else the
+ * entries it lacks, again and again while it is cut off; and a node that
+ * cannot be elected asks for votes again and again. Exported, these would
+ * bury the few messages that matter. So:
+ * - an append is exported when it tells its receiver something: the first
+ *   to arrive on its link since the link changed or an end crashed or
+ *   recovered, or one that differs from the last that arrived there (a new
+ *   term, other entries, a higher commit index the follower applies up to,
+ *   a new round of the read confirmation a linearizable read waits for); a
+ *   lost one when it differs from the last lost there;
+ * - a reply to an append is exported when it answers an exported append,
+ *   or refuses one;
+ * - any other message is exported, unless it is lost to a cut link or a
+ *   crashed receiver as one of its kind already was, the link and its
+ *   ends unchanged since (a loss in transit is always shown).
+ * Whether a message is exported is known only when it arrives or is lost
+ * (two copies of an append may race), so its send is held until then. */
+static struct sv_append sv_append_of(const struct msg *m)
+{
+	return (struct sv_append){ m->term, m->u.append.prev_index, m->u.append.commit, m->u.append.read_seq,
+				   m->u.append.n };
+}
+
+static bool sv_same(const struct sv_append *a, const struct sv_append *b)
+{
+	return a->term == b->term && a->prev == b->prev && a->commit == b->commit && a->read_seq == b->read_seq &&
+	       a->n == b->n;
+}
+
+/* Decides a held message as it arrives (lost: false) or is lost. */
+static bool sv_news(struct shiviz *x, const struct msg *m, const struct sv_flight *f, bool lost)
+{
+	struct sv_link *l = &x->link[m->from][m->to];
+	uint32_t kind = 1u << m->kind;
+
+	if (!f->append && !lost) {
+		l->lost_kinds &= ~kind;
+		return true;
+	}
+	if (!f->append) {
+		if (x->w->links[m->from][m->to].up && !x->w->nodes[m->to].crashed)
+			return true;
+		if (l->lost_kinds & kind)
+			return false;
+		l->lost_kinds |= kind;
+		return true;
+	}
+	if (lost) {
+		if (!l->fresh_drop && sv_same(&l->lost, &f->a))
+			return false;
+		l->fresh_drop = false;
+		l->lost = f->a;
+		return true;
+	}
+	if (!l->fresh && sv_same(&l->got, &f->a))
+		return false;
+	l->fresh = false;
+	l->got = f->a;
+	return true;
+}
+
+static void sv_send(struct shiviz *x, const struct event *e)
+{
+	const struct msg *m = e->msg;
+	char what[SV_TEXT_MAX / 2], text[SV_TEXT_MAX];
+	struct sv_link *l;
+	struct sv_flight *f;
+
+	if (!sv_node_ok(x, m->from) || !sv_node_ok(x, m->to))
+		return;
+	l = &x->link[m->from][m->to];
+	if (m->kind == MSG_APPEND_REPLY) {
+		bool owed = l->reply_owed_us == e->t_us;
+
+		l->reply_owed_us = -1;
+		if (!owed && m->ok)
+			return;
+	}
+	sv_msg(what, sizeof what, x->w, m);
+	snprintf(text, sizeof text, "send %s to %c (msg %" PRIu64 ")", what, 'A' + m->to, m->id);
+	f = sv_fly(x, m->id);
+	if (!f)
+		return;
+	f->append = m->kind == MSG_APPEND;
+	if (f->append)
+		f->a = sv_append_of(m);
+	f->send = sv_make(x, SV_SEND, e->t_us, m->from, m->id, text);
+}
+
+/* An arrival (lost: false) or a loss of a message sent before: true when
+ * it is exported, its send now in the log. */
+static bool sv_settle(struct shiviz *x, const struct msg *m, struct sv_flight *f, bool lost)
+{
+	if (!sv_news(x, m, f, lost)) {
+		free(f->send.text);
+		sv_forget(x, f);
+		return false;
+	}
+	sv_push(x, &f->send);
+	return true;
+}
+
+static void sv_deliver(struct shiviz *x, const struct event *e)
+{
+	const struct msg *m = e->msg;
+	struct sv_flight *f = sv_find(x, m->id);
+	char what[SV_TEXT_MAX / 2], text[SV_TEXT_MAX];
+	struct sv_rec r;
+
+	if (!f || !sv_settle(x, m, f, false))
+		return;
+	sv_forget(x, f);
+	/* The follower answers at once: that reply goes with it. */
+	if (m->kind == MSG_APPEND)
+		x->link[m->to][m->from].reply_owed_us = e->t_us;
+	sv_msg(what, sizeof what, x->w, m);
+	snprintf(text, sizeof text, "receive %s from %c (msg %" PRIu64 ")", what, 'A' + m->from, m->id);
+	r = sv_make(x, SV_DELIVER, e->t_us, m->to, m->id, text);
+	sv_push(x, &r);
+}
+
+/* Nobody received a lost message, so nothing is merged; it shows on the
+ * sender's line, the message's last known place. */
+static void sv_drop(struct shiviz *x, const struct event *e)
+{
+	const struct msg *m = e->msg;
+	struct sv_flight *f = sv_find(x, m->id);
+	char what[SV_TEXT_MAX / 2], text[SV_TEXT_MAX];
+	struct sv_rec r;
+
+	if (!f || !sv_settle(x, m, f, true))
+		return;
+	sv_forget(x, f);
+	sv_msg(what, sizeof what, x->w, m);
+	snprintf(text, sizeof text, "%s to %c lost: %s (msg %" PRIu64 ")", what, 'A' + m->to, e->text, m->id);
+	r = sv_make(x, SV_DROP, e->t_us, m->from, m->id, text);
+	sv_push(x, &r);
+}
+
+/* A link or one of its ends changed: the next append on it is news, and
+ * so is the next loss. */
+static void sv_freshen(struct shiviz *x, int from, int to)
+{
+	x->link[from][to].fresh = true;
+	x->link[from][to].fresh_drop = true;
+	x->link[from][to].lost_kinds = 0;
+}
+
+void shiviz_event(void *ctx, const struct event *e)
+{
+	struct shiviz *x = ctx;
+	char text[SV_TEXT_MAX];
+	struct sv_rec r;
+	int node;
+
+	switch (e->kind) {
+	case EV_SEND:
+		sv_send(x, e);
+		return;
+	case EV_DELIVER:
+		sv_deliver(x, e);
+		return;
+	case EV_DROP:
+		sv_drop(x, e);
+		return;
+	case EV_LINK:
+		if (sv_node_ok(x, e->node) && sv_node_ok(x, e->peer))
+			sv_freshen(x, e->node, e->peer);
+		break;
+	case EV_CRASH:
+	case EV_RECOVER:
+		for (int i = 0; sv_node_ok(x, e->node) && i < WORLD_MAX_NODES; i++) {
+			sv_freshen(x, e->node, i);
+			sv_freshen(x, i, e->node);
+		}
+		break;
+	default:
+		break;
+	}
+	/* A client operation is its node's event, whatever the event says. */
+	if ((e->kind == EV_INVOKE || e->kind == EV_OP) && !e->op)
+		return;
+	node = e->kind == EV_INVOKE || e->kind == EV_OP ? e->op->node : e->node;
+	if (!sv_node_ok(x, node) || !sv_local(text, sizeof text, x->w, e))
+		return;
+	r = sv_make(x, SV_LOCAL, e->t_us, node, 0, text);
+	sv_push(x, &r);
+}
+
+/* --- the log --- */
+
+static int sv_cmp_seq(const void *a, const void *b)
+{
+	uint64_t x = ((const struct sv_rec *)a)->seq, y = ((const struct sv_rec *)b)->seq;
+
+	return x < y ? -1 : x > y;
+}
+
+/* One event: its words on a line (a line break in them would end the
+ * event early, so control characters become spaces), then the node and
+ * its clock. Only the nodes it has heard from are named: ShiViz takes a
+ * host in a clock for one that logs events of its own, and drops zeros. */
+static void sv_put(FILE *f, const struct sv_rec *r, const uint32_t *c, int n)
+{
+	bool first = true;
+
+	fprintf(f, "%.3fs ", r->t_us / 1e6);
+	for (const unsigned char *p = (const unsigned char *)r->text; *p; p++)
+		fputc(*p < 0x20 || *p == 0x7f ? ' ' : *p, f);
+	fprintf(f, "\n%c {", 'A' + r->node);
+	for (int i = 0; i < n; i++) {
+		if (!c[i])
+			continue;
+		fprintf(f, "%s\"%c\":%" PRIu32, first ? "" : ",", 'A' + i, c[i]);
+		first = false;
+	}
+	fputs("}\n", f);
+}
+
+/* The clocks, in the run's order: every event ticks its node's own entry;
+ * a send leaves a copy with its message; an arrival first takes the
+ * component-wise maximum of its node's clock and that copy. Returns 0, or
+ * -1 when memory ran out. */
+static int sv_write(struct shiviz *x, FILE *f)
+{
+	uint32_t clock[WORLD_MAX_NODES][WORLD_MAX_NODES] = { { 0 } };
+	struct { uint64_t id; uint32_t c[WORLD_MAX_NODES]; } *sent = NULL;
+	size_t nsent = 0, cap = 0;
+	int n = x->w->n < WORLD_MAX_NODES ? x->w->n : WORLD_MAX_NODES;
+
+	qsort(x->recs, x->nrecs, sizeof *x->recs, sv_cmp_seq);
+	fprintf(f, "%s\n\n", SHIVIZ_REGEX);
+	for (size_t i = 0; i < x->nrecs; i++) {
+		const struct sv_rec *r = &x->recs[i];
+		uint32_t *c = clock[r->node];
+
+		if (r->kind == SV_DELIVER) {
+			for (size_t k = 0; k < nsent; k++) {
+				if (sent[k].id != r->msg)
+					continue;
+				for (int j = 0; j < WORLD_MAX_NODES; j++)
+					if (sent[k].c[j] > c[j])
+						c[j] = sent[k].c[j];
+				sent[k] = sent[--nsent];
+				break;
+			}
+		}
+		c[r->node]++;
+		if (r->kind == SV_SEND) {
+			if (nsent == cap) {
+				size_t grown_cap = cap ? 2 * cap : 32;
+				void *grown = realloc(sent, grown_cap * sizeof *sent);
+
+				if (!grown) {
+					free(sent);
+					return -1;
+				}
+				sent = grown;
+				cap = grown_cap;
+			}
+			sent[nsent].id = r->msg;
+			memcpy(sent[nsent++].c, c, sizeof sent->c);
+		}
+		sv_put(f, r, c, n);
+	}
+	free(sent);
+	return 0;
+}
+
+/* The run is over: a message still in flight was sent all the same (an
+ * append only repeats what others said, and is left out). */
+static void sv_flying(struct shiviz *x)
+{
+	for (size_t i = 0; i < x->nfly; i++) {
+		struct sv_flight *f = &x->fly[i];
+
+		if (!f->append) {
+			sv_push(x, &f->send);
+			f->send.text = NULL;
+		}
+	}
+}
+
+/* Writes the log to its file and closes it. Returns 0, or -1 with err set. */
+static int sv_finish(struct shiviz *x, char *err, size_t errlen)
+{
+	sv_flying(x);
+	if (x->oom || sv_write(x, x->file) < 0) {
+		snprintf(err, errlen, "%s: out of memory; the log is incomplete", x->path);
+		fclose(x->file);
+		return -1;
+	}
+	if (ferror(x->file) | (fclose(x->file) != 0)) {
+		snprintf(err, errlen, "cannot write %s: %s", x->path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int shiviz_close(struct shiviz *x, const struct session *s, char *err, size_t errlen)
+{
+	int rc = 0;
+
+	if (!x)
+		return 0;
+	if (s) {
+		rc = sv_finish(x, err, errlen);
+	} else {
+		/* Nothing ran: leave no empty file behind. */
+		fclose(x->file);
+		unlink(x->path);
+	}
+	sv_clear(x);
+	free(x->recs);
+	free(x->fly);
+	free(x->path);
+	free(x);
+	return rc;
+}
