@@ -251,26 +251,38 @@ static void rearm(struct live *l)
 	l->frame_on = moving;
 }
 
-static void tick(struct live *l)
+/* Moves the world to the present and paints it. A timer due while the
+ * frame timer runs (things move: it paints 30 times a second) only moves
+ * the world: at speed 10 such timers come hundreds of times a second, and
+ * painting each would cost for nothing a person can see. */
+static void tick(struct live *l, bool paint)
 {
 	struct ui_frame f;
 
 	advance(l);
 	if (l->stopping)
 		return;
-	f = frame_of(l);
-	ui_draw(l->ui, &f);
+	paint = paint || !l->frame_on;
+	if (paint) {
+		f = frame_of(l);
+		ui_draw(l->ui, &f);
+	}
 	rearm(l);
+	if (!paint && !l->frame_on) {
+		/* The motion just ended: paint where it stopped. */
+		f = frame_of(l);
+		ui_draw(l->ui, &f);
+	}
 }
 
 static void on_due(uv_timer_t *t)
 {
-	tick(t->data);
+	tick(t->data, false);
 }
 
 static void on_frame(uv_timer_t *t)
 {
-	tick(t->data);
+	tick(t->data, true);
 }
 
 static void on_input(uv_poll_t *p, int status, int events)
@@ -289,7 +301,7 @@ static void on_input(uv_poll_t *p, int status, int events)
 		for (int i = 0; i < cmds.n && !l->stopping; i++)
 			run_line(l, cmds.line[i]);
 	}
-	tick(l);
+	tick(l, true);
 }
 
 static void on_signal(uv_signal_t *h, int signum)
@@ -298,7 +310,7 @@ static void on_signal(uv_signal_t *h, int signum)
 
 	if (signum == SIGWINCH) {
 		ui_resize(l->ui);
-		tick(l);
+		tick(l, true);
 		return;
 	}
 	stop(l, 128 + signum);
@@ -361,9 +373,12 @@ static int open_session(struct live *l, const struct options *o)
 		fprintf(stderr, "capviz: %s\n", err);
 		return -1;
 	}
-	/* Without a scenario the user drives: the default's stage, no timeline. */
-	if (!o->scenario)
+	/* Without a scenario the user drives: the default's stage, no timeline
+	 * (nor its description, which tells the timeline's story). */
+	if (!o->scenario) {
 		sc.nsteps = 0;
+		snprintf(sc.description, sizeof sc.description, "Driven by hand from the default stage.");
+	}
 	if (session_init(&l->s, &sc, label, &so, err, sizeof err) < 0) {
 		fprintf(stderr, "capviz: %s: %s\n", label, err);
 		return -1;
@@ -435,8 +450,10 @@ static void restart(struct live *l)
 		ui_status(l->ui, true, err);
 		return;
 	}
-	if (!o->scenario)
+	if (!o->scenario) {
 		sc.nsteps = 0;
+		snprintf(sc.description, sizeof sc.description, "Driven by hand from the default stage.");
+	}
 	session_free(&l->s);
 	if (session_init(&l->s, &sc, label, &so, err, sizeof err) < 0) {
 		snprintf(l->fatal, sizeof l->fatal, "%s: %s", label, err);
@@ -529,7 +546,7 @@ int app_live(const struct options *o)
 		fprintf(stderr, "capviz: %s\n", err);
 		return EXIT_USAGE;
 	}
-	tick(&l);
+	tick(&l, true);
 	uv_run(&l.loop, UV_RUN_DEFAULT);
 	end_loop(&l);
 	ui_close(l.ui);
