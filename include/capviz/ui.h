@@ -46,8 +46,9 @@ struct ui_cmds {
 /* Takes over the terminal (call setlocale first). Returns NULL with err set
  * when the terminal cannot be used; the terminal is then left as it was. */
 struct ui *ui_open(const struct ui_config *c, char *err, size_t errlen);
-/* Gives the terminal back (echo, cursor, normal screen) and frees u. */
-void ui_close(struct ui *u);
+/* Gives the terminal back (echo, cursor, normal screen) and frees u.
+ * False when the --record-cast recording failed to write (said on stderr). */
+bool ui_close(struct ui *u);
 
 /* A world_sink_fn: remembers what the log, caption and animation need. */
 void ui_event(void *ctx, const struct event *e);

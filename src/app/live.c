@@ -549,8 +549,9 @@ int app_live(const struct options *o)
 	tick(&l, true);
 	uv_run(&l.loop, UV_RUN_DEFAULT);
 	end_loop(&l);
-	ui_close(l.ui);
 	rc = l.rc;
+	if (!ui_close(l.ui) && rc == EXIT_OK)
+		rc = EXIT_USAGE;    /* the recording is incomplete: said on stderr */
 	if (l.fatal[0])
 		fprintf(stderr, "capviz: %s\n", l.fatal);
 	if (o->history && app_write_history(&l.s.w, o->history) < 0 && rc == EXIT_OK)

@@ -113,18 +113,21 @@ struct ui *ui_open(const struct ui_config *cfg, char *err, size_t errlen)
 	return u;
 }
 
-void ui_close(struct ui *u)
+bool ui_close(struct ui *u)
 {
+	bool ok = true;
+
 	if (!u)
-		return;
+		return true;
 	drop_windows(u);
 	ui_st_reset(u);
 	curs_set(1);
 	endwin();
 	delscreen(u->scr);
 	if (u->cast)
-		ui_cast_close(u->cast);
+		ok = ui_cast_close(u->cast);
 	free(u);
+	return ok;
 }
 
 void ui_resize(struct ui *u)

@@ -268,10 +268,10 @@ check full_at_open full_at_open
 
 # A write that fails later (the file size limit, half a kilobyte: the
 # header fits, the first frame does not): the screen goes on, and quitting
-# says so on stderr.
+# says so on stderr and exits 2 (the recording is incomplete).
 run_capviz "--record-cast $F" 'trap "" XFSZ; ulimit -f 1;'
 late_failure() {
-	wait_for "?:help" && keys q && ended && [ "$(cat "$TMP/rc")" = 0 ] &&
+	wait_for "?:help" && keys q && ended && [ "$(cat "$TMP/rc")" = 2 ] &&
 		grep -q -F -- "capviz: --record-cast: cannot write $F: " "$TMP/err" &&
 		tty_sane "$TMP/stty" && cursor_visible
 }
