@@ -12,6 +12,13 @@
 struct session;
 struct world;
 
+/* A file an export is to create: not standard output (it is written when
+ * the run ends, over the transcript), not a name ending in .ini (a
+ * scenario's or a theme's, most likely a slip of the hand that would lose
+ * the user's file). what names the export, hint the name to give instead.
+ * Returns 0, or -1 with err set. */
+int export_path_check(const char *path, const char *what, const char *hint, char *err, size_t errlen);
+
 /* --export FILE.md. Opening checks that path can be written (it is
  * created then); NULL with err set when it cannot. */
 struct handout;

@@ -98,29 +98,12 @@ static void ho_end(struct handout *h)
 	h->nnotes = 0;
 }
 
-/* A name ending in .ini is a scenario's or a theme's: most likely a slip
- * of the hand, and truncating it would lose the user's file. */
-static bool ends_with_ini(const char *path)
-{
-	size_t n = strlen(path);
-
-	return n >= 4 && strcmp(path + n - 4, ".ini") == 0;
-}
-
 struct handout *handout_open(const char *path, const struct world *w, char *err, size_t errlen)
 {
 	struct handout *h;
 
-	if (strcmp(path, "-") == 0) {
-		snprintf(err, errlen, "the handout is written when the run ends, not to standard output; "
-			 "give a file name (FILE.md)");
+	if (export_path_check(path, "the handout", "FILE.md", err, errlen) < 0)
 		return NULL;
-	}
-	if (ends_with_ini(path)) {
-		snprintf(err, errlen, "%s looks like a scenario or theme file, which the handout would overwrite; "
-			 "give FILE.md", path);
-		return NULL;
-	}
 	h = calloc(1, sizeof *h);
 	if (!h || !(h->path = strdup(path))) {
 		snprintf(err, errlen, "out of memory");

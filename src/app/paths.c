@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "capviz/app.h"
+#include "capviz/export.h"
 #include "capviz/theme.h"
 
 #ifndef CAPVIZ_DATADIR
@@ -180,4 +181,21 @@ int app_find_theme(struct theme *t, const char *what, const char *beside, char *
 	    access(path, R_OK) == 0)
 		return theme_load_file(t, path, err, errlen);
 	return theme_find(t, what, app_datadirs(), err, errlen);
+}
+
+int export_path_check(const char *path, const char *what, const char *hint, char *err, size_t errlen)
+{
+	size_t n = strlen(path);
+
+	if (strcmp(path, "-") == 0) {
+		snprintf(err, errlen, "%s is written when the run ends, not to standard output; give a file name (%s)",
+			 what, hint);
+		return -1;
+	}
+	if (n >= 4 && strcmp(path + n - 4, ".ini") == 0) {
+		snprintf(err, errlen, "%s looks like a scenario or theme file, which %s would overwrite; give %s", path,
+			 what, hint);
+		return -1;
+	}
+	return 0;
 }

@@ -88,28 +88,12 @@ static void sv_clear(struct shiviz *x)
 			x->link[i][j] = (struct sv_link){ .fresh = true, .fresh_drop = true, .reply_owed_us = -1 };
 }
 
-/* A name ending in .ini is a scenario's or a theme's: most likely a slip
- * of the hand, and truncating it would lose the user's file. */
-static bool ends_with_ini(const char *path)
-{
-	size_t n = strlen(path);
-
-	return n >= 4 && strcmp(path + n - 4, ".ini") == 0;
-}
-
 struct shiviz *shiviz_open(const char *path, const struct world *w, char *err, size_t errlen)
 {
 	struct shiviz *x;
 
-	if (strcmp(path, "-") == 0) {
-		snprintf(err, errlen, "the log is written when the run ends, not to standard output; give a file name");
+	if (export_path_check(path, "the log", "another name", err, errlen) < 0)
 		return NULL;
-	}
-	if (ends_with_ini(path)) {
-		snprintf(err, errlen, "%s looks like a scenario or theme file, which the log would overwrite; "
-			 "give another name", path);
-		return NULL;
-	}
 	x = calloc(1, sizeof *x);
 	if (!x || !(x->path = strdup(path))) {
 		snprintf(err, errlen, "out of memory");
