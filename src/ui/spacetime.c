@@ -640,6 +640,15 @@ bool ui_st_key(struct ui *u, int ch, const struct ui_frame *f)
 	case 'b':
 		st->beats = !st->beats;
 		break;
+	case KEY_MOUSE:
+		/* A click means a node or a link of the canvas, which is hidden:
+		 * it must not cut a link nobody sees. */
+		{
+			MEVENT ev;
+
+			getmouse(&ev);
+		}
+		return true;
 	default:
 		return false;
 	}
