@@ -305,6 +305,22 @@ live_history() {
 		grep -q "^r balance 100 " "$TMP/live.hist" && "$BIN" --check-history "$TMP/live.hist" >/dev/null
 }
 
+# --export and --export-shiviz on the screen: written when capviz quits,
+# holding what was done by hand; after R only the run since.
+live_exports() {
+	rm -f "$TMP/live.md" "$TMP/live.log"
+	start "$BIN --speed 10 --export $TMP/live.md --export-shiviz $TMP/live.log"
+	wait_for "balance=100 #1" || return 1
+	keys 1 r && wait_for "ok 100" && keys R && wait_for "restarted from the start" &&
+		wait_for "no requests yet" && wait_for "balance=100 #1" &&
+		keys 3 i && wait_for "link B-C cut" && keys 3 r && wait_for "ERROR: no quorum" 150 &&
+		keys q && wait_file "$TMP/live.md" && wait_file "$TMP/live.log" &&
+		grep -q "^| 1 | .* | C | read balance \[QUORUM\] | error: no quorum" "$TMP/live.md" &&
+		! grep -q "^| 2 |" "$TMP/live.md" && grep -q "^## Transcript" "$TMP/live.md" &&
+		head -n 1 "$TMP/live.log" | grep -q -F '(?<event>.*)' && grep -q "cut" "$TMP/live.log" &&
+		grep -q '^C {"C":' "$TMP/live.log"
+}
+
 # A presenter's scenario: its progress beside the caption, a pause that
 # waits for space, a request made during the pause, then on to the end.
 presenter() {
@@ -406,6 +422,7 @@ check explain-nothing-yet explain_none
 check diagram-balance diagram
 check diagram-stale-read diagram_stale
 check history-written-on-quit live_history
+check exports-written-on-quit live_exports
 check presenter-pause-progress presenter
 check next-pause-and-restart next_and_restart
 check record-plays-back record
