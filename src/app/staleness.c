@@ -29,59 +29,68 @@ static int parse_int(const char *s, int lo, int hi, int *out)
 	return 0;
 }
 
-static int parse_duration(const char *s, int64_t *us)
+/* One [KIND] MODEL group, read by the latency command's own parser (the
+ * same words, the same errors): into lat[], for its kind or for all. */
+static int parse_group(const char *words, struct lat_model lat[4], char *err, size_t errlen)
 {
-	return cmd_duration(s, strlen(s), false, us);
+	char line[CMD_TEXT_MAX], why[CMD_ERR_MAX];
+	struct command c;
+	struct lat_model m;
+
+	snprintf(line, sizeof line, "latency A B %s", words);
+	if (cmd_parse(line, 2, &c, why, sizeof why) < 0) {
+		/* "latency: expected ..." reads as the command's; say ours. */
+		snprintf(err, errlen, "--staleness: LATENCY '%.60s': %.160s", words,
+			 strncmp(why, "latency: ", 9) == 0 ? why + 9 : why);
+		return -1;
+	}
+	if (c.lat_kind == LK_OTHER) {
+		snprintf(err, errlen, "--staleness: 'other' messages play no part in a read or a write");
+		return -1;
+	}
+	if (c.lat_dist < 0)     /* the plain form: base and jitter, uniform */
+		m = (struct lat_model){ LD_UNIFORM, c.dur_us, c.jitter_us, 0 };
+	else
+		m = (struct lat_model){ (uint8_t)c.lat_dist, c.dur_us, c.jitter_us, c.shape };
+	for (int k = 0; k < 4; k++)
+		if (c.lat_kind < 0 || c.lat_kind == k)
+			lat[k] = m;
+	return 0;
 }
 
-/* [KIND] MODEL ... into lat[4]; every kind not named keeps exp 10ms. */
+/* LATENCY as the latency command takes it after its two nodes: one model
+ * for every kind (exp 4ms, 40ms 10ms), or [KIND] MODEL groups, a group
+ * starting at each kind's name. The words may come one per argument or
+ * quoted together. Every kind not named keeps exp 10ms. */
 static int parse_models(char *const *w, int n, struct lat_model lat[4], char *err, size_t errlen)
 {
-	int i = 0;
+	char all[CMD_TEXT_MAX] = "", group[CMD_TEXT_MAX] = "";
+	size_t used = 0;
+	char *save = NULL;
 
 	for (int k = 0; k < 4; k++)
 		lat[k] = (struct lat_model){ LD_EXP, 10000, 0, 0 };
-	while (i < n) {
-		int kind = lat_kind_by_name(w[i], strlen(w[i])), dist;
-		struct lat_model m = { 0, 0, 0, 0 };
-
-		if (kind == LK_OTHER) {
-			snprintf(err, errlen, "--staleness: 'other' messages play no part in a read or a write");
-			return -1;
-		}
-		if (kind >= 0)
-			i++;
-		if (i >= n || (dist = lat_dist_by_name(w[i], strlen(w[i]))) < 0) {
-			snprintf(err, errlen, "--staleness: expected a model (constant, uniform, exp or pareto), got '%s'",
-				 i < n ? w[i] : "nothing");
-			return -1;
-		}
-		m.dist = (uint8_t)dist;
-		if (++i >= n || parse_duration(w[i], &m.a_us) < 0 || (dist != LD_CONSTANT && dist != LD_UNIFORM &&
-								     m.a_us <= 0)) {
-			snprintf(err, errlen, "--staleness: expected a duration above 0 after %s (exp 4ms), got '%s'",
-				 lat_dist_name(dist), i < n ? w[i] : "nothing");
-			return -1;
-		}
-		i++;
-		if (dist == LD_UNIFORM && i < n && parse_duration(w[i], &m.b_us) == 0)
-			i++;
-		if (dist == LD_PARETO) {
-			char *end;
-
-			m.shape = i < n ? strtod(w[i], &end) : 0;
-			if (i >= n || *end || !(m.shape > 0) || m.shape > 1000) {
-				snprintf(err, errlen, "--staleness: expected a shape above 0 after the scale (pareto 0.235ms "
-					 "10), got '%s'", i < n ? w[i] : "nothing");
-				return -1;
-			}
-			i++;
-		}
-		for (int k = 0; k < 4; k++)
-			if (kind < 0 || kind == k)
-				lat[k] = m;
+	for (int i = 0; i < n && used < sizeof all; i++)
+		used += (size_t)snprintf(all + used, sizeof all - used, "%s%s", i ? " " : "", w[i]);
+	if (used >= sizeof all) {
+		snprintf(err, errlen, "--staleness: LATENCY is too long");
+		return -1;
 	}
-	return 0;
+	for (char *tok = strtok_r(all, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+		if (lat_kind_by_name(tok, strlen(tok)) >= 0 && group[0]) {
+			if (parse_group(group, lat, err, errlen) < 0)
+				return -1;
+			group[0] = '\0';
+		}
+		if (strlen(group) + strlen(tok) + 2 > sizeof group) {
+			snprintf(err, errlen, "--staleness: LATENCY is too long");
+			return -1;
+		}
+		if (group[0])
+			strcat(group, " ");
+		strcat(group, tok);
+	}
+	return group[0] ? parse_group(group, lat, err, errlen) : 0;
 }
 
 /* The curve: P(consistent) against the delay, 0..tmax. */

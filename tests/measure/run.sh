@@ -51,5 +51,10 @@ check "staleness 3 2 2: R + W > N reads fresh at once" has "$tmp/s322" "(at once
 	> "$tmp/par" 2>&1
 check "staleness: a latency model per kind" has "$tmp/par" "latency: write pareto 0.235ms 10, ack exp 1ms"
 check "staleness: R above N is refused" status 2 "$BIN" --staleness 3 4 1
-check "staleness: a bad model is refused" sh -c "$BIN --staleness 3 1 1 gamma 3ms 2>&1 | grep -q 'expected a model'"
+check "staleness: a bad model is refused" sh -c "$BIN --staleness 3 1 1 gamma 3ms 2>&1 | grep -q \"LATENCY 'gamma 3ms': expected a duration (40ms) or a model\""
+check "staleness: LATENCY as the latency command reads it: base and jitter" sh -c \
+	"$BIN --staleness 3 1 1 --trials 1000 40ms 10ms | grep -q '^latency: write uniform 40ms +-10ms, ack uniform 40ms +-10ms'"
+check "staleness: LATENCY quoted as one word" sh -c \
+	"$BIN --staleness 3 1 1 --trials 1000 'write-req exp 4ms read-reply constant 2ms' | grep -q '^latency: write exp 4ms, ack exp 10ms, read exp 10ms, reply constant 2ms'"
+check "staleness: a bad shape is named" sh -c "$BIN --staleness 3 1 1 pareto 1ms 0 2>&1 | grep -q 'expected a shape above 0'"
 check "staleness: --trials alone is refused" status 2 "$BIN" --trials 1000
