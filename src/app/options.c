@@ -332,8 +332,20 @@ static bool same_file(const char *a, const char *b)
 	return a && b && strcmp(a, "-") != 0 && strcmp(a, b) == 0;
 }
 
+/* The first option given that shapes a run or writes one out, else NULL. */
+static const char *run_option(const struct options *o)
+{
+	return o->preset >= 0 ? "--preset" : o->nodes ? "--nodes" : o->mode >= 0 ? "--mode" :
+	       o->speed > 0 ? "--speed" : o->trace ? "--trace" : o->history ? "--history" :
+	       o->record ? "--record" : o->record_cast ? "--record-cast" : o->export_md ? "--export" :
+	       o->export_shiviz ? "--export-shiviz" : o->theme ? "--theme" : o->read_level ? "--read" :
+	       o->writers ? "--writers" : o->explore ? "--explore" : o->check ? "--check" :
+	       o->check_history ? "--check-history" : o->staleness && o->pacelc ? "--pacelc" : NULL;
+}
+
 int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen)
 {
+	const char *what;
 	int c;
 
 	memset(o, 0, sizeof *o);
@@ -359,6 +371,14 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	}
 	if (check_preset(o, err, errlen) < 0)
 		return -1;
+	/* --staleness and --pacelc run their own models on their own clusters:
+	 * an option that shapes a run or writes one out would be ignored, and
+	 * a student would believe it had been applied. */
+	if ((o->staleness || o->pacelc) && (what = run_option(o)) != NULL) {
+		snprintf(err, errlen, "%s runs its own %s; it takes no %s", o->staleness ? "--staleness" : "--pacelc",
+			 o->staleness ? "model (N R W are its arguments)" : "workload on three replicas", what);
+		return -1;
+	}
 	/* --staleness reads its own words: N R W and a latency model. */
 	if (o->staleness) {
 		if (o->scenario || o->headless || o->explore || o->check || o->pacelc || o->check_history) {

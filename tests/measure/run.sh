@@ -58,3 +58,11 @@ check "staleness: LATENCY quoted as one word" sh -c \
 	"$BIN --staleness 3 1 1 --trials 1000 'write-req exp 4ms read-reply constant 2ms' | grep -q '^latency: write exp 4ms, ack exp 10ms, read exp 10ms, reply constant 2ms'"
 check "staleness: a bad shape is named" sh -c "$BIN --staleness 3 1 1 pareto 1ms 0 2>&1 | grep -q 'expected a shape above 0'"
 check "staleness: --trials alone is refused" status 2 "$BIN" --trials 1000
+# Options that would shape a run or write one out are refused, not ignored.
+for opt in "--nodes 5" "--preset zookeeper" "--mode ap" "--export $tmp/x.md" "--trace $tmp/t" "--speed 3" "--record-cast $tmp/c"; do
+	# shellcheck disable=SC2086
+	check "staleness: $opt is refused" sh -c "$BIN --staleness 3 1 1 $opt 2>&1 | grep -q 'it takes no ${opt%% *}'"
+	# shellcheck disable=SC2086
+	check "pacelc: $opt is refused" sh -c "$BIN --pacelc $opt 2>&1 | grep -q 'it takes no ${opt%% *}'"
+done
+check "staleness: no file written when refused" sh -c "[ ! -e $tmp/x.md ] && [ ! -e $tmp/t ] && [ ! -e $tmp/c ]"
