@@ -3,6 +3,7 @@
  * next due event scaled by the speed, and a frame timer that runs only while
  * something moves. Core time follows the wall clock times the speed; paused,
  * nothing is armed and the process sleeps until a key or a signal. */
+#include <errno.h>
 #include <locale.h>
 #include <math.h>
 #include <signal.h>
@@ -14,6 +15,7 @@
 #include "capviz/app.h"
 #include "capviz/export.h"
 #include "capviz/record.h"
+#include "capviz/report.h"
 #include "capviz/session.h"
 #include "capviz/theme.h"
 #include "capviz/ui.h"
@@ -43,6 +45,7 @@ struct live {
 	const struct options *o;
 	struct recorder rec;    /* --record: what is carried out, and when */
 	struct app_exports ex;  /* --export, --export-shiviz */
+	struct trace tr;        /* --trace: out NULL when not asked */
 	char fatal[1100];       /* said after the terminal is back */
 	struct theme theme;
 };
@@ -426,6 +429,8 @@ static void begin(struct live *l)
 	if (l->o->record)
 		session_add_reader(&l->s, recorder_event, &l->rec);
 	app_exports_add(&l->ex, &l->s);
+	if (l->tr.out)
+		session_add_reader(&l->s, trace_event, &l->tr);
 	session_start(&l->s);
 	start = (struct scenario_start){ l->s.w.n, l->s.w.mode, l->s.w.preset, l->s.w.seed };
 	recorder_restart(&l->rec, &start);
@@ -462,6 +467,13 @@ static void restart(struct live *l)
 	}
 	ui_reset(l->ui, &l->s.w);
 	app_exports_reset(&l->ex);
+	/* The trace, like the exports, holds the run since the restart (its
+	 * times start again from 0). */
+	if (l->tr.out) {
+		fflush(l->tr.out);
+		if (ftruncate(fileno(l->tr.out), 0) == 0)
+			rewind(l->tr.out);
+	}
 	l->paused = false;
 	begin(l);
 	ui_status(l->ui, false, "restarted from the start");
@@ -487,6 +499,20 @@ static void next_pause(struct live *l)
 	requests(l);
 	set_paused(l, true);
 	l->anchor_core = l->s.w.now_us;
+}
+
+/* Closes the --trace file; -1 (said on stderr) when writing it failed. */
+static int close_trace(struct live *l)
+{
+	int bad;
+
+	if (!l->tr.out)
+		return 0;
+	bad = ferror(l->tr.out) | (fclose(l->tr.out) != 0);
+	l->tr.out = NULL;
+	if (bad)
+		fprintf(stderr, "capviz: cannot write the trace to %s\n", l->o->trace);
+	return bad ? -1 : 0;
 }
 
 int app_live(const struct options *o)
@@ -525,7 +551,20 @@ int app_live(const struct options *o)
 		session_free(&l.s);
 		return EXIT_USAGE;
 	}
+	if (o->trace && strcmp(o->trace, "-") == 0) {
+		fputs("capviz: --trace -: the screen is on standard output; give the trace a file "
+		      "(or run --headless)\n", stderr);
+		session_free(&l.s);
+		return EXIT_USAGE;
+	}
+	if (o->trace && !(l.tr.out = fopen(o->trace, "w"))) {
+		fprintf(stderr, "capviz: cannot write the trace to %s: %s\n", o->trace, strerror(errno));
+		session_free(&l.s);
+		return EXIT_USAGE;
+	}
+	l.tr.w = &l.s.w;
 	if (app_exports_open(&l.ex, o, &l.s.w) < 0) {
+		close_trace(&l);
 		session_free(&l.s);
 		return EXIT_USAGE;
 	}
@@ -533,6 +572,7 @@ int app_live(const struct options *o)
 	l.ui = ui_open(&uc, err, sizeof err);
 	if (!l.ui) {
 		app_exports_close(&l.ex, NULL);
+		close_trace(&l);
 		session_free(&l.s);
 		fprintf(stderr, "capviz: %s\n", err);
 		return EXIT_USAGE;
@@ -541,6 +581,7 @@ int app_live(const struct options *o)
 	if (start_loop(&l, err, sizeof err) < 0) {
 		ui_close(l.ui);         /* the terminal first, then the message */
 		app_exports_close(&l.ex, NULL);
+		close_trace(&l);
 		session_free(&l.s);
 		recorder_free(&l.rec);
 		fprintf(stderr, "capviz: %s\n", err);
@@ -557,6 +598,8 @@ int app_live(const struct options *o)
 	if (o->history && app_write_history(&l.s.w, o->history) < 0 && rc == EXIT_OK)
 		rc = EXIT_USAGE;
 	if (app_exports_close(&l.ex, &l.s) < 0 && rc == EXIT_OK)
+		rc = EXIT_USAGE;
+	if (close_trace(&l) < 0 && rc == EXIT_OK)
 		rc = EXIT_USAGE;
 	if (o->record) {
 		int r = recorder_write(&l.rec, &l.s.sc, l.s.label, o->record, err, sizeof err);

@@ -321,6 +321,19 @@ live_exports() {
 		grep -q '^C {"C":' "$TMP/live.log"
 }
 
+# --trace on the screen: every event as JSON Lines, the run since R.
+live_trace() {
+	rm -f "$TMP/live.jsonl"
+	start "$BIN --speed 10 --trace $TMP/live.jsonl"
+	wait_for "balance=100 #1" || return 1
+	keys 1 r && wait_for "ok 100" && keys R && wait_for "restarted from the start" &&
+		wait_for "no requests yet" && keys 3 r && wait_for "ok 100" && keys q &&
+		wait_file "$TMP/live.jsonl" && sleep 0.3 && jq -c . < "$TMP/live.jsonl" > /dev/null &&
+		grep -q '"ev":"op","id":1,"node":"C","op":"read"' "$TMP/live.jsonl" &&
+		! grep -q '"node":"A","op":"read"' "$TMP/live.jsonl" &&
+		head -n 1 "$TMP/live.jsonl" | grep -q '"t":0[,.]'
+}
+
 # A presenter's scenario: its progress beside the caption, a pause that
 # waits for space, a request made during the pause, then on to the end.
 presenter() {
@@ -423,6 +436,7 @@ check diagram-balance diagram
 check diagram-stale-read diagram_stale
 check history-written-on-quit live_history
 check exports-written-on-quit live_exports
+check trace-written-live live_trace
 check presenter-pause-progress presenter
 check next-pause-and-restart next_and_restart
 check record-plays-back record
