@@ -59,8 +59,10 @@ struct pacelc_figures {
  * less than half a round trip (p50: they waited for no other replica),
  * else C. cls gets "PA/EL"...; "?" for a half with nothing to judge. */
 void pacelc_classify(const struct pacelc_figures *f, char cls[8]);
-/* The figures of a run so far (the world's history). */
-void score_pacelc(const struct world *w, struct pacelc_figures *f);
+/* The figures of a run so far (the world's history), of the requests
+ * invoked from since_us on (0: all; w->rules_us: under the rules, mode,
+ * levels and preset, in force now). */
+void score_pacelc(const struct world *w, int64_t since_us, struct pacelc_figures *f);
 /* Is the cluster partitioned now (a link down, a node crashed), and is node
  * on a side without a majority? */
 void score_where(const struct world *w, int node, bool *partitioned, bool *minority);

@@ -543,9 +543,14 @@ static void ho_pacelc(FILE *f, const struct world *w)
 	struct pacelc_figures pf;
 	char cls[8];
 
-	score_pacelc(w, &pf);
+	/* Under the rules in force at the end: a run that switched presets
+	 * would otherwise mix systems into one class. */
+	score_pacelc(w, w->rules_us, &pf);
 	pacelc_classify(&pf, cls);
-	fprintf(f, "PACELC, measured on this run: **%s** (", cls);
+	if (w->rules_us > 0)
+		fprintf(f, "PACELC, measured since the rules last changed (%.3fs): **%s** (", w->rules_us / 1e6, cls);
+	else
+		fprintf(f, "PACELC, measured on this run: **%s** (", cls);
 	if (w->preset != PRESET_NONE)
 		fprintf(f, "the seed's table files %s as %s", preset_name(w->preset), preset_class(w->preset));
 	else

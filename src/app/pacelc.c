@@ -57,7 +57,7 @@ static int run(enum preset p, uint64_t seed, bool partition, struct pacelc_figur
 		return -1;
 	session_start(&s);
 	app_run_session(&s);
-	score_pacelc(&s.w, f);
+	score_pacelc(&s.w, 0, f);
 	session_free(&s);
 	return 0;
 }

@@ -182,7 +182,7 @@ void pacelc_classify(const struct pacelc_figures *f, char cls[8])
 	snprintf(cls, 8, "P%c/E%c", p, e);
 }
 
-void score_pacelc(const struct world *w, struct pacelc_figures *f)
+void score_pacelc(const struct world *w, int64_t since_us, struct pacelc_figures *f)
 {
 	size_t n = w->hist.nops, nr = 0, nw = 0;
 	int64_t *reads = malloc((n ? n : 1) * sizeof *reads), *writes = malloc((n ? n : 1) * sizeof *writes);
@@ -196,7 +196,7 @@ void score_pacelc(const struct world *w, struct pacelc_figures *f)
 		const struct op *op = &w->hist.ops[i];
 		bool answered = op->result == RES_OK || op->cond_failed, stale = op->stale || op->ryw || op->mono;
 
-		if (op->result == RES_PENDING || op_is_lock(op->kind))
+		if (op->result == RES_PENDING || op_is_lock(op->kind) || op->invoke_us < since_us)
 			continue;
 		if (op->partitioned && op->minority && op->kind == OP_READ) {
 			f->minority_reads++;

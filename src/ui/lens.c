@@ -80,7 +80,7 @@ static const char *p50_99(int64_t p50, int64_t p99, char *buf, size_t len)
 	return buf;
 }
 
-#define PACELC_ROWS 4
+#define PACELC_ROWS 6
 
 /* The PACELC figures of this run, the class they give by --pacelc's rule,
  * and the seed's class for the preset: the table of the seed, measured on
@@ -96,7 +96,8 @@ static int pacelc_lines(struct ui *u, WINDOW *win, int y, int h, int wd, const s
 	else
 		snprintf(seed, sizeof seed, "mode %s: no row in the seed's table", mode_name(w->mode));
 	if (y < h - 1)
-		ui_printf(win, y++, 2, wd - 3, ui_attr(u, UR_TITLE), "PACELC, measured on this run: %s (%s)", cls, seed);
+		ui_printf(win, y++, 2, wd - 3, ui_attr(u, UR_TITLE), "PACELC since t=%.3fs: %s (%s)", w->rules_us / 1e6,
+			  cls, seed);
 	if (y < h - 1) {
 		if (f->minority_reads + f->minority_writes)
 			ui_printf(win, y++, 3, wd - 4, ui_attr(u, UR_NORMAL),
@@ -109,12 +110,16 @@ static int pacelc_lines(struct ui *u, WINDOW *win, int y, int h, int wd, const s
 	}
 	if (y < h - 1)
 		ui_printf(win, y++, 3, wd - 4, ui_attr(u, UR_NORMAL),
-			  "E, no partition: read %s, write %s, %d/%d reads stale", p50_99(f->read_p50, f->read_p99, r, sizeof r),
+			  "E, no partition: p50/p99 read %s, write %s; %d/%d reads stale", p50_99(f->read_p50, f->read_p99, r, sizeof r),
 			  p50_99(f->write_p50, f->write_p99, wr, sizeof wr), f->calm_stale, f->calm_reads);
-	if (y < h - 1)
-		ui_printf(win, y++, 3, wd - 4, ui_attr(u, UR_HINT),
-			  "rule: A if it answered half its reads or more; L if read p50 < RTT/2 (%.0fms)",
-			  f->rtt_us / 2000.0);
+	if (y < h - 1) {
+		char rule[240];
+
+		snprintf(rule, sizeof rule, "rule: PA if the cut-off side answered half its reads or more; EL if reads "
+			 "took under half a round trip (%.0fms) at the median. A majority side's requests during a "
+			 "partition or a crash count in neither.", f->rtt_us / 2000.0);
+		y += ui_wrap(u, win, y, 3, wd - 5, h - 1 - y, ui_attr(u, UR_HINT), rule, 0);
+	}
 	return y;
 }
 
@@ -130,7 +135,7 @@ void ui_score_draw(struct ui *u, const struct world *w)
 	score_compute(w, &s);
 	for (int k = 0; k < SK_COUNT; k++)
 		kinds += s.count[k] > 0;
-	score_pacelc(w, &pf);
+	score_pacelc(w, w->rules_us, &pf);
 	h = 2 + 2 + 1 + s.nsides + 1 + (kinds ? kinds : 1) + 2 + PACELC_ROWS + ui_wrap(u, NULL, 0, 0, wd - 5, 10, A_NORMAL,
 		"avail: answered, not refused or timed out. cons: answers neither stale nor lost. "
 		"stale: no valid linearization, or a broken session guarantee; e lists each, with why.", 0);

@@ -246,3 +246,8 @@ check "shiviz: '-' is refused" sh -c "[ $rc -eq 2 ] && ! grep -q start $tmp/sdas
 "$BIN" -H --export-shiviz "$tmp/no/such/s.log" balance > "$tmp/sbad.out" 2> "$tmp/sbad.err"; rc=$?
 check "shiviz: an unwritable path exits 2, naming the file, before the run" sh -c \
 	"[ $rc -eq 2 ] && ! grep -q start $tmp/sbad.out && grep -q 'capviz: --export-shiviz: cannot write $tmp/no/such/s.log' $tmp/sbad.err"
+
+# A run that switched presets is not judged as one system: PACELC counts
+# the requests under the rules in force at the end.
+check "handout: PACELC is measured since the rules last changed" has "$tmp/cassandra-levels.md" \
+	'^PACELC, measured since the rules last changed \([0-9.]*s\): \*\*'

@@ -239,7 +239,7 @@ lens() {
 	keys s && wait_for "scoreboard at t=" &&
 		screen | grep -q "whole run  *3  *0  *1  *0  *100%  *66%" &&
 		wait_for "avail: answered, not refused" &&
-		wait_for "PACELC, measured on this run: PA/EL (mode ap: no row in the seed's table)" &&
+		wait_for "PACELC since t=0.000s: PA/EL (mode ap: no row in the seed's table)" &&
 		wait_for "P, on a side without a majority: reads answered 1/1 (1 stale)" &&
 		keys x && wait_gone "scoreboard at t=" &&
 		keys e && wait_for "consistency: 1 stale, 0 lost, 0 session" &&
