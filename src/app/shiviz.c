@@ -92,7 +92,7 @@ struct shiviz *shiviz_open(const char *path, const struct world *w, char *err, s
 {
 	struct shiviz *x;
 
-	if (export_path_check(path, "the log", "another name", err, errlen) < 0)
+	if (export_path_check(path, "the ShiViz log", "FILE.log", err, errlen) < 0)
 		return NULL;
 	x = calloc(1, sizeof *x);
 	if (!x || !(x->path = strdup(path))) {

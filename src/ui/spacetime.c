@@ -229,6 +229,20 @@ static enum ui_role msg_role(enum msg_class c)
 	return roles[c];
 }
 
+/* The time of cell i (1..span) of a way from sent to end. */
+static int64_t time_at(int64_t sent, int64_t end, int span, int i)
+{
+	return span > 1 ? sent + (end - sent) * (i - 1) / (span - 1) : end;
+}
+
+/* The last cell reached at time t (1..span). */
+static int cell_at(int64_t sent, int64_t end, int span, int64_t t)
+{
+	int i = end > sent ? 1 + (int)((t - sent) * (span - 1) / (end - sent)) : span;
+
+	return i < 1 ? 1 : i > span ? span : i;
+}
+
 /* One message: from its sender's lane at the send's row to the receiver's
  * at the delivery's, the cells between stepping down row by row; an arrow
  * head at the end, a cross where it was dropped, nothing yet when it is
@@ -251,24 +265,15 @@ static void draw_msg(const struct ui *u, struct st_grid *g, const struct st_view
 		end = m->sent_us;
 	/* How far along it is: the whole way once it arrived (or was dropped). */
 	last = span;
-	if (flying && v->now < end) {
-		int64_t d = end - m->sent_us;
-
-		last = d > 0 ? (int)((v->now - m->sent_us) * span / d) : span;
-	}
-	if (m->dropped) {
-		int64_t d = end - m->sent_us;
-
-		last = d > 0 ? (int)((m->end_us - m->sent_us) * span / d) : span;
-		if (last < 1)
-			last = 1;
-		if (last > span)
-			last = span;
-	}
+	/* The first cell is the send's instant, the last the arrival's: a
+	 * reply leaves on the row its cause arrived on. */
+	if (flying && v->now < end)
+		last = cell_at(m->sent_us, end, span, v->now);
+	if (m->dropped)
+		last = cell_at(m->sent_us, end, span, m->end_us);
 	for (int i = 1; i <= last; i++) {
-		/* The row this cell falls on, by its share of the way. */
-		int64_t t = m->sent_us + (end - m->sent_us) * i / (span + 1);
-		int r = row_of(v, t), rn = row_of(v, m->sent_us + (end - m->sent_us) * (i + 1) / (span + 1));
+		int r = row_of(v, time_at(m->sent_us, end, span, i));
+		int rn = row_of(v, time_at(m->sent_us, end, span, i + 1));
 		const char *glyph = gl->lh;
 
 		if (i == last && m->dropped)
@@ -473,10 +478,13 @@ static WINDOW *st_window(struct ui *u)
 	return u->st.win;
 }
 
-/* The top row's time when following: the present on the last row. */
+/* Rows kept below the present while following, for its words to wrap. */
+#define ST_BELOW 2
+
+/* The top row's time when following: the present near the foot. */
 static int64_t follow_top(const struct ui *u, int body, int64_t now)
 {
-	int64_t row = row_us(u), top = (now / row - (body - 1)) * row;
+	int64_t row = row_us(u), top = (now / row - (body - 1 - ST_BELOW)) * row;
 
 	return top > 0 ? top : 0;
 }
@@ -540,8 +548,10 @@ void ui_st_draw(struct ui *u, const struct ui_frame *f)
 	for (int r = 0; r < g.rows; r++) {
 		int64_t t = v.top + r * v.row;
 
-		if (t > v.now)
-			break;
+		if (t > v.now) {
+			/* Below the present: only the words of the rows above. */
+			continue;
+		}
 		/* A time every five rows, and on the present's row. */
 		if ((t / v.row) % 5 == 0 || t + v.row > v.now)
 			ui_printf(win, 1 + r, 0, ST_TCOL - 1, ui_attr(u, t + v.row > v.now ? UR_TITLE : UR_HINT),
@@ -557,23 +567,23 @@ void ui_st_draw(struct ui *u, const struct ui_frame *f)
 			 * have nothing of their own to say. */
 			int room = 1;
 
-			while (r + room < g.rows && !g.note[r + room][0] && v.top + (r + room) * v.row <= v.now)
+			while (r + room < g.rows && !g.note[r + room][0])
 				room++;
 			ui_wrap(u, win, 1 + r, notes_x, wd - notes_x - 1, room, ui_attr(u, g.note_role[r]), g.note[r], 2);
 		}
 	}
 	/* The foot: the scale, where the view is, the keys. */
 	if (u->st.follow)
-		snprintf(line, sizeof line, "1 row = %gms, following the present", v.row / 1000.0);
+		snprintf(line, sizeof line, "1 row = %gms, following", v.row / 1000.0);
 	else
-		snprintf(line, sizeof line, "1 row = %gms, %.3fs to %.3fs, End follows", v.row / 1000.0, v.top / 1e6,
+		snprintf(line, sizeof line, "1 row = %gms, %.3fs-%.3fs, End follows", v.row / 1000.0, v.top / 1e6,
 			 (v.top + v.body * v.row) / 1e6);
 	if (u->st.forgot_us)
 		snprintf(line + strlen(line), sizeof line - strlen(line), ", messages before %.3fs forgotten",
 			 u->st.forgot_us / 1e6);
 	/* The keys most needed first: a narrow screen cuts the scrolling ones. */
 	snprintf(line + strlen(line), sizeof line - strlen(line),
-		 " | d closes, +/- zoom, b heartbeats %s, Up/Down PgUp/PgDn Home/End scroll", u->st.beats ? "on" : "off");
+		 " | d closes, +/- zoom, b %s heartbeats, Up/Down PgUp/PgDn Home/End", u->st.beats ? "hides" : "shows");
 	ui_put(win, h - 1, 1, wd - 2, ui_attr(u, UR_HINT), line);
 out:
 	free(g.cell);
