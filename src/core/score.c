@@ -21,8 +21,13 @@ int score_availability(const struct score_row *r)
 
 int score_consistency(const struct score_row *r)
 {
-	/* Rounded down: one stale read in a thousand is not 100% consistent. */
-	return r->ok ? (int)(100LL * (r->ok - r->bad) / r->ok) : -1;
+	int p;
+
+	if (!r->ok)
+		return -1;
+	/* Rounded, but one stale read in a thousand is not 100% consistent. */
+	p = (int)((100LL * (r->ok - r->bad) + r->ok / 2) / r->ok);
+	return p == 100 && r->bad ? 99 : p;
 }
 
 static void count(struct score_row *r, const struct op *op)
