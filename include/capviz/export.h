@@ -6,6 +6,7 @@
 #define CAPVIZ_EXPORT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "capviz/event.h"
 
@@ -30,6 +31,17 @@ void handout_reset(struct handout *h);
 /* Writes the handout of s's run and frees h (also on failure). Returns 0,
  * or -1 with err set. */
 int handout_close(struct handout *h, const struct session *s, char *err, size_t errlen);
+
+/* Shared by handout.c and handout_tables.c. s as Markdown shows it as
+ * written (emphasis, code, HTML and the table pipe escaped); the longest
+ * run of backticks in s (a code fence must be longer); a fence of ticks
+ * (at least three) with its info string. */
+void md_text(FILE *f, const char *s);
+int md_ticks(const char *s, size_t len);
+void md_fence(FILE *f, int ticks, const char *info);
+/* The handout's Scoreboard and Replicas at the end sections. */
+void handout_scoreboard(FILE *f, const struct session *s);
+void handout_replicas(FILE *f, const struct session *s);
 
 /* --export-shiviz FILE. Same life cycle as the handout. */
 struct shiviz;
