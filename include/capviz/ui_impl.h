@@ -146,7 +146,9 @@ struct ui {
 	int resolve_node, resolve_key;  /* what the resolve chooser resolves */
 	int sel;
 	int ops_scroll, log_scroll;
-	char caption_text[CMD_TEXT_MAX + 64];
+	char caption_text[2 * CMD_TEXT_MAX + 64]; /* room for two joined */
+	bool caption_set;       /* the caption came from the timeline, at caption_us */
+	int64_t caption_us;
 	size_t step, nsteps;    /* the timeline's progress, as last drawn */
 	int caption_rows;       /* 1, or 2 for a caption too long for one */
 	char status_text[CMD_ERR_MAX + 64];

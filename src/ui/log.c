@@ -172,6 +172,34 @@ static void log_text(struct ui *u, const struct event *e)
 	}
 }
 
+/* A caption from the timeline. Several at one instant (a say and the
+ * pause after it) are joined: each would otherwise replace the last before
+ * anyone could read it. Each goes to the log too, so none is ever lost. */
+static void caption_event(struct ui *u, const struct event *e)
+{
+	const char *text = e->kind == EV_PAUSE && !e->text[0] ? "Paused by the scenario: space resumes." : e->text;
+	char joined[sizeof u->caption_text];
+
+	if (u->caption_set && u->caption_us == e->t_us && u->caption_text[0]) {
+		size_t a = strlen(u->caption_text), b = strlen(text);
+
+		if (a > sizeof joined - 2)
+			a = sizeof joined - 2;
+		if (a + 1 + b >= sizeof joined)
+			b = sizeof joined - a - 2;
+		memcpy(joined, u->caption_text, a);
+		joined[a] = ' ';
+		memcpy(joined + a + 1, text, b);
+		joined[a + 1 + b] = '\0';
+		ui_caption(u, joined);
+	} else {
+		ui_caption(u, text);
+	}
+	u->caption_set = true;
+	u->caption_us = e->t_us;
+	ui_log_add(u, UR_CAPTION, "%7.3f %s %s", e->t_us / 1e6, e->kind == EV_PAUSE ? "pause" : "say", text);
+}
+
 void ui_event(void *ctx, const struct event *e)
 {
 	struct ui *u = ctx;
@@ -190,10 +218,15 @@ void ui_event(void *ctx, const struct event *e)
 		log_drop(u, e);
 		return;
 	case EV_SAY:
-		ui_caption(u, e->text);
-		return;
 	case EV_PAUSE:
-		ui_caption(u, e->text[0] ? e->text : "Paused by the scenario: space resumes.");
+		caption_event(u, e);
+		return;
+	case EV_COMPARE:
+		/* The scenario's compare is the f key's: the same state healed
+		 * three ways, side by side (once for its three events). */
+		if (!u->show_fork || u->fork.at_us != e->t_us)
+			ui_fork_open(u, u->w);
+		log_text(u, e);
 		return;
 	case EV_OP:
 		u->ops_scroll = 0;      /* show the outcome that just came in */

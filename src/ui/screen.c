@@ -26,10 +26,26 @@ static void drop_windows(struct ui *u)
 
 /* Cuts the screen: status and caption on top, canvas and cards, then the
  * client panel and the log, the message line and the key hint at the foot. */
-/* Rows the caption needs at this width (the progress beside it aside). */
+/* A scenario's progress ("step 4 of 12", "done: 12 of 12 steps") keeps
+ * this much of the caption's first row. */
+#define PROGRESS_W 22
+
+/* The caption's width: the screen's, less the progress while a timeline
+ * plays (the presenter must see how far the demo has come, however long
+ * the caption). */
+static int caption_width(const struct ui *u)
+{
+	return u->cols - 2 - (u->nsteps ? PROGRESS_W + 1 : 0);
+}
+
+/* Rows the caption gets: as many as it needs, up to three on a screen of
+ * 30 rows or more, else two. */
 static int caption_need(const struct ui *u)
 {
-	return u->caption_text[0] ? ui_wrap(u, NULL, 0, 0, u->cols - 2, 3, A_NORMAL, u->caption_text, 0) : 1;
+	int most = u->rows >= 30 ? 3 : 2;
+	int need = u->caption_text[0] ? ui_wrap(u, NULL, 0, 0, caption_width(u), most, A_NORMAL, u->caption_text, 0) : 1;
+
+	return need < 1 ? 1 : need > most ? most : need;
 }
 
 static void layout(struct ui *u)
@@ -43,8 +59,8 @@ static void layout(struct ui *u)
 	u->dirty = true;
 	if (u->small)
 		return;
-	/* A caption too long for one row takes two (a narrow projector). */
-	u->caption_rows = caption_need(u) > 1 ? 2 : 1;
+	/* A caption too long for one row takes more (a narrow projector). */
+	u->caption_rows = caption_need(u);
 	mid = r - 3 - u->caption_rows;
 	top = mid * 55 / 100;
 	cw = 30 + (c - UI_MIN_COLS) / 4;
@@ -150,6 +166,7 @@ void ui_reset(struct ui *u, const struct world *w)
 	memset(u->drops, 0, sizeof u->drops);
 	memset(u->hint_wid, 0, sizeof u->hint_wid);
 	u->link_held = false;
+	u->caption_set = false;
 	ui_st_reset(u);
 	u->show_help = u->show_fork = u->show_score = u->show_flaws = false;
 	if (u->help) {
@@ -166,7 +183,7 @@ void ui_caption(struct ui *u, const char *text)
 {
 	snprintf(u->caption_text, sizeof u->caption_text, "%s", text);
 	u->dirty = true;
-	if (!u->small && u->caption && (caption_need(u) > 1 ? 2 : 1) != u->caption_rows)
+	if (!u->small && u->caption && caption_need(u) != u->caption_rows)
 		layout(u);
 }
 
@@ -315,21 +332,16 @@ static void draw_status(struct ui *u, const struct ui_frame *f)
 static void draw_lines(struct ui *u)
 {
 	char progress[48] = "";
-	int room = u->cols - 2;
 
 	/* A scenario's progress at the caption's right: the presenter sees
 	 * how far the demo has come. */
 	if (u->nsteps)
-		snprintf(progress, sizeof progress, u->step < u->nsteps ? " step %zu of %zu" : " done: %zu of %zu steps",
+		snprintf(progress, sizeof progress, u->step < u->nsteps ? "step %zu of %zu" : "done: %zu of %zu steps",
 			 u->step, u->nsteps);
 	werase(u->caption);
-	/* The caption comes first: the progress shows where both fit on
-	 * one row. */
-	if (progress[0] && u->caption_rows == 1 && (int)(ui_cells(u->caption_text) + strlen(progress)) + 1 <= room) {
-		room -= (int)strlen(progress) + 1;
+	if (progress[0])
 		ui_put(u->caption, 0, u->cols - 1 - (int)strlen(progress), -1, ui_attr(u, UR_HINT), progress);
-	}
-	ui_wrap(u, u->caption, 0, 1, room, u->caption_rows, ui_attr(u, UR_CAPTION), u->caption_text, 0);
+	ui_wrap(u, u->caption, 0, 1, caption_width(u), u->caption_rows, ui_attr(u, UR_CAPTION), u->caption_text, 0);
 	wnoutrefresh(u->caption);
 	if (u->ask == ASK_PROMPT || u->ask == ASK_WRITE) {
 		ui_prompt_draw(u);
@@ -380,9 +392,14 @@ void ui_draw(struct ui *u, const struct ui_frame *f)
 		return;
 	}
 	if (f->step != u->step || f->nsteps != u->nsteps) {
+		bool started = !u->nsteps != !f->nsteps;
+
 		u->step = f->step;
 		u->nsteps = f->nsteps;
 		u->dirty = true;
+		/* The progress came or went: the caption's width changed. */
+		if (started && caption_need(u) != u->caption_rows)
+			layout(u);
 	}
 	stamp_drops(u, f->anim_ms);
 	if (u->st.show) {

@@ -235,7 +235,7 @@ single_down() {
 lens() {
 	start "$BIN -s balance-ap --speed 10"
 	wait_for "STALE 100 (missed write" 150 && wait_for "avail 100% cons 50%" 100 &&
-		wait_for "Paused: C answers, stale" && keys Space && wait_for "avail 100% cons 67%" 100 || return 1
+		wait_for "Space heals the partition." && keys Space && wait_for "avail 100% cons 67%" 100 || return 1
 	keys s && wait_for "scoreboard at t=" &&
 		screen | grep -q "whole run  *3  *0  *1  *0  *100%  *67%" &&
 		wait_for "avail: answered, not refused" &&
@@ -334,11 +334,28 @@ live_trace() {
 		head -n 1 "$TMP/live.jsonl" | grep -q '"t":0[,.]'
 }
 
+# Captions of one instant are shown together and kept in the log: the
+# pause's words must not wipe out the say's before anyone reads them.
+captions_joined() {
+	printf '[scenario]\nname = caps\n[timeline]\n1s = say "First words."\n+0s = say "Second words."\n+0s = pause "Paused here."\n+5s = say "Later alone."\n' > "$TMP/caps.ini"
+	start "$BIN -s $TMP/caps.ini --speed 10"
+	wait_for "First words. Second words. Paused here." && wait_for "1.000 say First words." &&
+		wait_for "1.000 pause Paused here." && keys Space && wait_for "Later alone." &&
+		! screen | sed -n 2p | grep -q "Paused here."
+}
+
+# A scenario's compare opens the side-by-side fork, as the f key does.
+compare_opens_fork() {
+	start "$BIN -s heal-strategies --speed 10"
+	wait_for "this state healed each way, on copies" 150 && wait_for "LOST 1 write:" && keys x &&
+		wait_gone "this state healed each way" && wait_for "The counter kept both withdrawals"
+}
+
 # A presenter's scenario: its progress beside the caption, a pause that
 # waits for space, a request made during the pause, then on to the end.
 presenter() {
 	start "$BIN -s balance-ap --speed 10"
-	wait_for "Paused: C answers, stale. Space heals" 150 && wait_for "PAUSED" || return 1
+	wait_for "Space heals the partition." 150 && wait_for "PAUSED" || return 1
 	screen | grep -q "step [0-9]* of [0-9]*" &&
 		keys 2 r && wait_for "#3  B  read" && keys Space && wait_for "done: " 150 &&
 		wait_for "#4  C  read" 100
@@ -438,6 +455,8 @@ check history-written-on-quit live_history
 check exports-written-on-quit live_exports
 check trace-written-live live_trace
 check presenter-pause-progress presenter
+check captions-of-one-instant-joined captions_joined
+check scenario-compare-opens-fork compare_opens_fork
 check next-pause-and-restart next_and_restart
 check record-plays-back record
 check theme-default-8 themed default screen "1 31" "1 31"
