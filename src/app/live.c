@@ -595,6 +595,13 @@ int app_live(const struct options *o)
 		rc = EXIT_USAGE;    /* the recording is incomplete: said on stderr */
 	if (l.fatal[0])
 		fprintf(stderr, "capviz: %s\n", l.fatal);
+	/* As headless: the scenario's failed expectations named, with their
+	 * lines, and the status says so however the run ended (q or a quit
+	 * step; a signal keeps its own). */
+	for (size_t i = 0; i < l.s.nfailures; i++)
+		fprintf(stderr, "capviz: %s:%d: %s\n", l.s.label, l.s.failures[i].line, l.s.failures[i].text);
+	if (rc == EXIT_OK || rc == EXIT_EXPECT)
+		rc = l.s.cmd_errors ? EXIT_USAGE : l.s.failed ? EXIT_EXPECT : EXIT_OK;
 	if (o->history && app_write_history(&l.s.w, o->history) < 0 && rc == EXIT_OK)
 		rc = EXIT_USAGE;
 	if (app_exports_close(&l.ex, &l.s) < 0 && rc == EXIT_OK)

@@ -351,6 +351,16 @@ compare_opens_fork() {
 		wait_gone "this state healed each way" && wait_for "The counter kept both withdrawals"
 }
 
+# A failed expectation on the screen: quitting with q exits 1 and names
+# the line on stderr, as headless does.
+live_expect_fails() {
+	rm -f "$TMP/fx.rc" "$TMP/fx.err"
+	printf '[scenario]\nname = fx\ninit = balance=100\n[timeline]\n1s = expect A balance 7\n+1s = say "After it."\n' > "$TMP/fx.ini"
+	start "sh -c '$BIN -s $TMP/fx.ini --speed 10 2> $TMP/fx.err; echo \$? > $TMP/fx.rc'"
+	wait_for "After it." 100 && keys q && wait_file "$TMP/fx.rc" &&
+		[ "$(cat "$TMP/fx.rc")" = 1 ] && grep -q "fx.ini:5: expect A balance 7: got A balance is 100" "$TMP/fx.err"
+}
+
 # A presenter's scenario: its progress beside the caption, a pause that
 # waits for space, a request made during the pause, then on to the end.
 presenter() {
@@ -455,6 +465,7 @@ check history-written-on-quit live_history
 check exports-written-on-quit live_exports
 check trace-written-live live_trace
 check presenter-pause-progress presenter
+check live-failed-expect-exits-1 live_expect_fails
 check captions-of-one-instant-joined captions_joined
 check scenario-compare-opens-fork compare_opens_fork
 check next-pause-and-restart next_and_restart
