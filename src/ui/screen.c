@@ -96,11 +96,28 @@ struct ui *ui_open(const struct ui_config *cfg, char *err, size_t errlen)
 	if (!u->scr) {
 		const char *term = getenv("TERM");
 
-		snprintf(err, errlen, "cannot drive this terminal (TERM=%s)", term ? term : "unset");
+		snprintf(err, errlen, "cannot drive this terminal (TERM=%s): no terminfo entry for it (on Debian, "
+			 "more are in the package ncurses-term); try TERM=xterm, or --headless", term ? term : "unset");
 		free(u);
 		return NULL;
 	}
 	set_term(u->scr);
+	{
+		/* A terminal that cannot move the cursor (TERM=dumb, an Emacs
+		 * shell) would get a garbled scroll, not a screen. */
+		const char *cup = tigetstr("cup");
+
+		if (!cup || cup == (const char *)-1) {
+			const char *term = getenv("TERM");
+
+			endwin();
+			delscreen(u->scr);
+			snprintf(err, errlen, "cannot drive this terminal (TERM=%s): it cannot move the cursor; "
+				 "try --headless, or a terminal such as TERM=xterm", term ? term : "unset");
+			free(u);
+			return NULL;
+		}
+	}
 	cbreak();
 	noecho();
 	nonl();

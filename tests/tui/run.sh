@@ -488,6 +488,16 @@ check sigterm-restores-terminal restored TERM
 check sigint-restores-terminal restored int
 check sighup-restores-terminal restored HUP
 
+# A terminal that cannot move the cursor is refused, not garbled.
+dumb_term() {
+	rm -f "$TMP/dumb.rc"
+	start "sh -c 'TERM=dumb $BIN 2> $TMP/dumb.err; echo \$? > $TMP/dumb.rc; stty -a > $TMP/dumb.stty'"
+	wait_file "$TMP/dumb.rc" && [ "$(cat "$TMP/dumb.rc")" = 2 ] &&
+		grep -q "cannot drive this terminal (TERM=dumb): it cannot move the cursor" "$TMP/dumb.err" &&
+		wait_file "$TMP/dumb.stty" && tty_sane "$TMP/dumb.stty"
+}
+check dumb-terminal-refused dumb_term
+
 notty() {
 	out=$($BIN < /dev/null 2>&1)
 	[ $? -eq 2 ] && echo "$out" | grep -q -F "the screen needs a terminal (try --headless)"
