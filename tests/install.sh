@@ -38,7 +38,11 @@ check "install: completion offers options, presets, themes and scenarios" bash -
 	COMP_WORDS=('$bin' --the); COMP_CWORD=1; _capviz; [ \"\${COMPREPLY[*]}\" = '--theme' ] || exit 1
 	COMP_WORDS=('$bin' -p cassandra-q); COMP_CWORD=2; _capviz; [ \"\${COMPREPLY[*]}\" = 'cassandra-quorum' ] || exit 1
 	COMP_WORDS=('$bin' --theme proj); COMP_CWORD=2; cd '$tmp/elsewhere'; _capviz; [ \"\${COMPREPLY[*]}\" = 'projector' ] || exit 1
-	COMP_WORDS=('$bin' balance-c); COMP_CWORD=1; _capviz; [ \"\${COMPREPLY[*]}\" = 'balance-cp' ]"
+	COMP_WORDS=('$bin' balance-c); COMP_CWORD=1; _capviz; [ \"\${COMPREPLY[*]}\" = 'balance-cp' ] || exit 1
+	COMP_WORDS=('$bin' balance); COMP_CWORD=1; _capviz; [ \"\$(printf '%s\\n' \"\${COMPREPLY[@]}\" | grep -c '^balance\$')\" = 1 ] || exit 1
+	mkdir -p sub; COMP_WORDS=('$bin' su); COMP_CWORD=1; _capviz; [ \"\${COMPREPLY[*]}\" = 'sub' ] || exit 1
+	: > out.md; COMP_WORDS=('$bin' --export ou); COMP_CWORD=2; _capviz; [ \"\${COMPREPLY[*]}\" = 'out.md' ] || exit 1
+	COMP_WORDS=('$bin' --staleness 3 ''); COMP_CWORD=3; _capviz; [ -z \"\${COMPREPLY[*]}\" ]"
 
 $MAKE -s uninstall DESTDIR="$dest" PREFIX=$prefix > "$tmp/uninstall.log" 2>&1
 check "uninstall: removes every file install put there" sh -c \

@@ -102,8 +102,17 @@ int app_load_scenario(struct scenario *sc, const char *what, int nodes, char *la
 		snprintf(label, labellen, "balance");
 		return scenario_load_text(sc, "balance", scenario_default_text, nodes, err, errlen);
 	}
-	snprintf(err, errlen, "no scenario '%s' (looked in ./scenarios, %s and %s; --list-scenarios lists them)",
-		 what, dirs[1], dirs[2]);
+	{
+		/* Every directory searched, in order. */
+		char list[4 * PATH_MAX_LEN + 16] = "";
+		size_t used = 0;
+
+		for (int i = 0; i < ndirs && used < sizeof list; i++)
+			used += (size_t)snprintf(list + used, sizeof list - used, "%s%s%s",
+						 i == 0 ? "" : i == ndirs - 1 ? " and " : ", ",
+						 dirs[i][0] == '/' ? "" : "./", dirs[i]);
+		snprintf(err, errlen, "no scenario '%.100s' (looked in %.900s; --list-scenarios lists them)", what, list);
+	}
 	return -1;
 }
 
