@@ -287,7 +287,7 @@ static const struct {
 /* A role's value into *st; why says what was expected. */
 static int parse_style(const char *v, struct theme_style *st, char *why, size_t whylen)
 {
-	bool fg_set = false, bg_next = false, any = false;
+	bool fg_set = false, bg_set = false, bg_next = false, any = false;
 	const char *p = v;
 
 	*st = (struct theme_style){ NONE, NONE, 0 };
@@ -309,8 +309,12 @@ static int parse_style(const char *v, struct theme_style *st, char *why, size_t 
 				return -1;
 			}
 			bg_next = false;
-			known = true;
+			known = bg_set = true;
 		} else if (n == 2 && strncasecmp(p, "on", 2) == 0) {
+			if (bg_set) {
+				snprintf(why, whylen, "a second 'on': a style has at most one background colour");
+				return -1;
+			}
 			bg_next = known = true;
 		} else if (n == 4 && strncasecmp(p, "none", 4) == 0) {
 			known = true;
@@ -322,6 +326,15 @@ static int parse_style(const char *v, struct theme_style *st, char *why, size_t 
 				}
 			if (!known && !fg_set && parse_color(p, n, &st->fg) == 0)
 				known = fg_set = true;
+			if (!known && fg_set) {
+				short c;
+
+				if (parse_color(p, n, &c) == 0) {
+					snprintf(why, whylen, "a second colour '%.*s': a style has one foreground colour, "
+						 "and a background after 'on' (red on blue)", (int)(n > 32 ? 32 : n), p);
+					return -1;
+				}
+			}
 		}
 		if (!known) {
 			snprintf(why, whylen, "unknown word '%.*s' (expected a colour, 'on' and a background colour, or "
