@@ -49,7 +49,7 @@ static int check_files(const struct options *o)
 				continue;
 			}
 		}
-		printf("%s: ok (%zu steps)\n", label, sc.nsteps);
+		printf("%s: ok (%zu step%s)\n", label, sc.nsteps, sc.nsteps == 1 ? "" : "s");
 		scenario_free(&sc);
 	}
 	return rc;

@@ -139,7 +139,7 @@ static void list_dir(FILE *f, const char *dir)
 	closedir(d);
 	qsort(names, n, sizeof *names, name_cmp);
 	for (size_t i = 0; i < n; i++) {
-		char path[PATH_MAX_LEN + 300], err[256];
+		char path[PATH_MAX_LEN + 300], err[600];
 		struct scenario sc;
 
 		if (!names[i])

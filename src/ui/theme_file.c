@@ -133,7 +133,7 @@ bool theme_builtin(struct theme *t, const char *name)
 	snprintf(t->name, sizeof t->name, "%s", name);
 	snprintf(t->description, sizeof t->description, "%s", mono ?
 		 "No colour: bold, dim, underline and reverse tell the roles apart." :
-		 "Colours on a dark background (built in).");
+		 "Colours on a dark background.");
 	snprintf(t->path, sizeof t->path, "(built in)");
 	t->glyphs = TG_LOCALE;
 	t->mono = mono;
