@@ -121,6 +121,8 @@ static void role_text(char *buf, size_t len, const struct world *w, int i)
 
 	if (w->mode != MODE_CP)
 		snprintf(buf, len, "replica");
+	else if (w->nodes[i].crashed)
+		snprintf(buf, len, "down t%" PRIu64, ld->term);     /* no role; its term is on disk */
 	else if (ld->role == ROLE_NONE)
 		snprintf(buf, len, "-");
 	else
