@@ -73,7 +73,7 @@ static const struct key_def keys[] = {
 	  KA_RESOLVE, NULL, KW_NEVER, NULL },
 	{ 'f', 0, "f", "fork", "fork: heal copies of this state each way, side by side",
 	  KA_FORK, NULL, KW_NEVER, NULL },
-	{ 's', 0, "s", "score", "scoreboard: ok, refused, stale, lost and latency, per side of the partition",
+	{ 's', 0, "s", "score", "scoreboard: ok, refused, stale, lost, latency per side of the partition; PACELC measured",
 	  KA_SCORE, NULL, KW_NEVER, NULL },
 	{ 'e', 0, "e", "explain", "explain: every stale read, lost write and broken session, and why",
 	  KA_FLAWS, NULL, KW_NEVER, NULL },
