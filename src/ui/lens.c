@@ -113,11 +113,12 @@ static int pacelc_lines(struct ui *u, WINDOW *win, int y, int h, int wd, const s
 			  "E, no partition: p50/p99 read %s, write %s; %d/%d reads stale", p50_99(f->read_p50, f->read_p99, r, sizeof r),
 			  p50_99(f->write_p50, f->write_p99, wr, sizeof wr), f->calm_stale, f->calm_reads);
 	if (y < h - 1) {
-		char rule[240];
+		char rule[300];
 
 		snprintf(rule, sizeof rule, "rule: PA if the cut-off side answered half its reads or more; EL if reads "
-			 "took under half a round trip (%.0fms) at the median. A majority side's requests during a "
-			 "partition or a crash count in neither.", f->rtt_us / 2000.0);
+			 "took under half a round trip (%.0fms) at the median.%s A majority side's requests during a "
+			 "partition or a crash count in neither.", f->rtt_us / 2000.0,
+			 strchr(cls, '?') ? " A ? is a half with nothing to judge yet." : "");
 		y += ui_wrap(u, win, y, 3, wd - 5, h - 1 - y, ui_attr(u, UR_HINT), rule, 0);
 	}
 	return y;
