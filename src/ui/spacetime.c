@@ -2,10 +2,10 @@
  * people draw a run: a lane per node, time flowing down, each message an
  * arrow from its send to its delivery (a dropped one ends in a cross), the
  * lanes of nodes on a side without a majority dotted, crashes and cuts
- * marked, each client request a bar beside its node's lane from invoke to
+ * marked, each client request its node's lane thickened from invoke to
  * answer, with the answer in words on the right (stale reads in their own
- * colour). It remembers the whole run, scrolls through it, and follows the
- * present while live. */
+ * colour). It scrolls through the whole run (spacetime_log.c remembers it)
+ * and follows the present while live. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
