@@ -49,5 +49,10 @@ struct shiviz *shiviz_open(const char *path, const struct world *w, char *err, s
 void shiviz_event(void *ctx, const struct event *e);
 void shiviz_reset(struct shiviz *x);
 int shiviz_close(struct shiviz *x, const struct session *s, char *err, size_t errlen);
+/* Shared by shiviz.c and shiviz_text.c: the words for message m, and for
+ * event e at its node (false for an event that is no node's own). */
+struct msg;
+void shiviz_msg_text(char *buf, size_t len, const struct world *w, const struct msg *m);
+bool shiviz_event_text(char *buf, size_t len, const struct world *w, const struct event *e);
 
 #endif
