@@ -1,10 +1,13 @@
 /* history.c: the record of client operations and writes, and the entry to
  * the linearizability check (lincheck.c) as each operation finishes. */
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "capviz/array.h"
 #include "capviz/history.h"
+#include "capviz/wgl.h"
 
 void history_init(struct history *h)
 {
@@ -144,7 +147,127 @@ static void session_read(struct history *h, struct op *op, uint64_t v)
 	remember(c->read[k], &c->next_read[k], op, v);
 }
 
+/* --- a second look by value --- */
+
+/* Keys with more operations than this keep the verdict by write id: the
+ * search below is exponential at worst. */
+#define VALUE_CHECK_MAX_OPS 2000
+
+static int intern_value(struct wgl_history *g, int64_t v)
+{
+	char buf[32];
+
+	return wgl_intern(&g->values, buf, (size_t)snprintf(buf, sizeof buf, "%" PRId64, v));
+}
+
+/* One operation of key as the history file has it (histfile.c): a read of
+ * a value, a write, or a compare-and-set from the value an update was built
+ * on; one that may or may not have taken effect never returns. False when
+ * the key holds something no register search can judge. */
+static bool value_op(const struct history *h, struct wgl_history *g, const struct op *op, bool *skip)
+{
+	const struct write_rec *wr = op->kind != OP_READ ? history_write(h, op->wid) : NULL;
+	const struct write_rec *seen;
+	struct wgl_op *o;
+	bool ok = op->result == RES_OK;
+
+	*skip = true;
+	if (op->kind == OP_SADD || op->kind == OP_SREMOVE || op_is_lock(op->kind) || op->kind == OP_EXPIRE)
+		return false;
+	if (op->kind == OP_READ || op->cond_failed) {
+		uint64_t wid = op->kind == OP_READ ? (op->found ? op->wid : 0) : op->read_wid;
+
+		if (op->cond_failed ? !op->has_read_wid : !ok)
+			return true;
+		seen = wid ? history_write(h, wid) : NULL;
+		if (op->kind == OP_READ && seen && seen->value != op->value)
+			return true;    /* merged from several versions: no register's */
+		if (!(o = wgl_add(g)))
+			return false;
+		*o = (struct wgl_op){ .kind = WGL_READ, .key = 0, .inv = op->invoke_us, .ret = op->done_us };
+		o->value = seen ? intern_value(g, seen->value) : 0;
+		*skip = false;
+		return o->value >= 0;
+	}
+	if (!wr || (!wr->rmw && op->kind != OP_WRITE && !ok))
+		return true;
+	if (!(o = wgl_add(g)))
+		return false;
+	*o = (struct wgl_op){ .kind = wr->rmw ? WGL_CAS : WGL_WRITE, .cas = ok ? WGL_CAS_OK : WGL_CAS_UNKNOWN,
+			      .key = 0, .inv = op->invoke_us, .ret = ok ? op->done_us : WGL_NEVER };
+	o->value = intern_value(g, wr->value);
+	if (wr->rmw) {
+		const struct write_rec *base = history_write(h, wr->base_wid);
+
+		o->from = base ? intern_value(g, base->value) : 0;
+	}
+	*skip = false;
+	return o->value >= 0 && o->from >= 0;
+}
+
+/* Linearizability is about values; the online check is by write id. When
+ * it flags op, is there all the same an order of the key's operations so
+ * far in which every read returns the latest value (two writes of 50 are
+ * one to a client)? Wing and Gong's search, as --check-history runs it. */
+static bool value_explains(const struct history *h, const struct op *flagged)
+{
+	struct wgl_history g;
+	struct wgl_result r;
+	size_t n = 0;
+	bool ok = true, skip;
+
+	if (h->by_version || wgl_init(&g) < 0)
+		return false;
+	if (wgl_intern(&g.keys, "k", 1) < 0)
+		ok = false;
+	/* The first values and the values heals made: writes no client made. */
+	for (size_t i = 0; ok && i < h->nwrites; i++) {
+		const struct write_rec *wr = &h->writes[i];
+		struct wgl_op *o;
+
+		if (wr->op || wr->key != flagged->key || wr->result != RES_OK)
+			continue;
+		if (!(o = wgl_add(&g))) {
+			ok = false;
+			break;
+		}
+		*o = (struct wgl_op){ .kind = WGL_WRITE, .key = 0, .inv = wr->invoke_us < 0 ? -2 : wr->invoke_us,
+				      .ret = wr->invoke_us < 0 ? -1 : wr->done_us };
+		o->value = intern_value(&g, wr->value);
+		ok = o->value >= 0;
+	}
+	for (size_t i = 0; ok && i < h->nops; i++) {
+		const struct op *op = &h->ops[i];
+
+		if (op->key != flagged->key || (op->result == RES_PENDING && op->kind == OP_READ))
+			continue;
+		if (op != flagged && op->stale)
+			continue;       /* judged on its own, as the online check leaves it out */
+		ok = value_op(h, &g, op, &skip) && ++n <= VALUE_CHECK_MAX_OPS;
+	}
+	ok = ok && wgl_check(&g, &r) == 0 && r.linearizable;
+	wgl_free(&g);
+	return ok;
+}
+
+/* The check by write id, then, for a flagged operation, the second look
+ * by value. */
+static int check_op(struct history *h, struct op *op);
+
 int history_check(struct history *h, struct op *op)
+{
+	int rc = check_op(h, op);
+
+	if (rc == 0 && op->stale && value_explains(h, op)) {
+		op->stale = false;
+		op->flaw = FLAW_NONE;
+		op->missed_wid = 0;
+		op->witness_op = 0;
+	}
+	return rc;
+}
+
+static int check_op(struct history *h, struct op *op)
 {
 	struct write_rec *wr;
 
