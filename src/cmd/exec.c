@@ -517,7 +517,7 @@ static int expect_last(struct world *w, const struct command *c, char *got, size
 			snprintf(value, sizeof value, ": %s", shown);
 		snprintf(got, gotlen, "last operation (%s) was %s%s%s", what,
 			 !op->stale ? "ok" : op->kind == OP_READ ? "stale" : "ok but stale (a lost update)", value,
-			 op->lost ? ", then lost (a heal discarded it)" : "");
+			 op->lost ? ", then lost (a later version replaced it)" : "");
 	}
 	switch (c->outcome) {
 	case OUTCOME_OK:

@@ -29,7 +29,7 @@ enum ui_role ui_op_outcome(char *buf, size_t len, const struct world *w, const s
 		return op->lost ? UR_RESULT_LOST : UR_RESULT_OK;
 	}
 	if (op->kind != OP_READ && op->lost) {
-		snprintf(buf, len, "LOST: wrote %s (#%" PRIu64 "), a heal discarded it", val, op->wid);
+		snprintf(buf, len, "LOST: wrote %s (#%" PRIu64 "), a later version replaced it", val, op->wid);
 		return UR_RESULT_LOST;
 	}
 	if (op->stale && op->kind != OP_READ) {
