@@ -20,7 +20,8 @@ static const struct preset_info presets[PRESET_COUNT] = {
 		"every side answers; R+W<=N: reads may be stale, writes may conflict",
 		"every side answers; reads may be stale" },
 	[PRESET_CASSANDRA_QUORUM] = { "cassandra-quorum", "PA/EL",
-		"a majority side answers; the minority errs; R+W>N: reads see the latest write",
+		"a majority side answers; the minority errs; R+W>N: reads see the latest write (the seed files "
+		"Cassandra as PA for its usual levels; at QUORUM it behaves PC)",
 		"the majority answers, the minority errs" },
 	[PRESET_CASSANDRA_ALL] = { "cassandra-all", "PA/EL",
 		"any cut replica makes every request err; reads see the latest write (the seed files Cassandra as "
