@@ -42,8 +42,8 @@ static int parse_link(struct lex *c, struct command *out, const char *usage, con
  * complain of a missing node B. */
 static int no_links(struct lex *c)
 {
-	return lex_fail(c, "a single node has no links: no partition is possible (this is the 'CA' "
-			"system: it gives up partition tolerance, not C or A)");
+	return lex_fail(c, "a single node has no links: no partition is possible, so there is no choice "
+			"to make (when the one node is down, nothing answers)");
 }
 
 static int parse_cut(struct lex *c, struct command *out)

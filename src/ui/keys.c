@@ -392,8 +392,8 @@ static void act(struct ui *u, const struct key_def *k, int ch, const struct ui_f
 	case KA_ASK_CUT:
 	case KA_ASK_ONEWAY:
 		if (f->w->n == 1) {
-			ui_status(u, true, "a single node has no links: no partition is possible (the 'CA' system "
-				  "gives up partition tolerance, not C or A)");
+			ui_status(u, true, "a single node has no links: no partition is possible, so there is no "
+				  "choice to make (when the one node is down, nothing answers)");
 			break;
 		}
 		u->ask = k->act == KA_ASK_CUT ? ASK_CUT : ASK_ONEWAY;

@@ -103,7 +103,7 @@ check "single: the scenario runs on one node" has "$tmp/sn" "^capviz .*(1 node, 
 check "single: a crashed node answers A is down" has "$tmp/sn" "#3 read balance at A \[QUORUM\]: error: A is down"
 printf '[scenario]\npreset = single\n[timeline]\n1s = isolate A\n' > "$tmp/scut.ini"
 "$BIN" --headless "$tmp/scut.ini" > "$tmp/scut" 2>&1; rc=$?
-check "single: isolate on one node exits 2 and says why" sh -c "[ $rc -eq 2 ] && grep -q \"scut.ini:4: isolate: a single node has no links: no partition is possible (this is the 'CA' system\" $tmp/scut"
+check "single: isolate on one node exits 2 and says why" sh -c "[ $rc -eq 2 ] && grep -q \"scut.ini:4: isolate: a single node has no links: no partition is possible, so there is no choice to make\" $tmp/scut"
 "$BIN" --headless -p cassandra-one -s single-node > "$tmp/sn1" 2>&1; rc=$?
 check "-p overrides a scenario's preset" sh -c "[ $rc -eq 0 ] && grep -q 'preset cassandra-one' $tmp/sn1"
 

@@ -241,8 +241,8 @@ static void test_words(void **state)
 /* One node has no links: every command that cuts says why, not "no node B". */
 static void test_single_node(void **state)
 {
-	static const char why[] = "a single node has no links: no partition is possible (this is the 'CA' "
-				  "system: it gives up partition tolerance, not C or A)";
+	static const char why[] = "a single node has no links: no partition is possible, so there is no choice "
+				  "to make (when the one node is down, nothing answers)";
 	char want[256];
 	struct command c;
 
