@@ -271,7 +271,7 @@ static void st_timer(struct world *w, int node, int sub, uint64_t token)
 	}
 	st_send_all(w, node, MSG_ABORT, &r);
 	st_missing(w, r.prepared, who, sizeof who);
-	snprintf(err, sizeof err, "refused: %s did not confirm (strict needs all %d replicas)", who, w->n);
+	snprintf(err, sizeof err, "refused: no confirmation came from %s (strict needs all %d replicas)", who, w->n);
 	world_op_finish(w, r.op, err, false, NULL);
 	st_unstage(w, node, node, token);
 }

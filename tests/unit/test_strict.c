@@ -80,7 +80,7 @@ static void test_refused_then_healed(void **state)
 	world_isolate(&f->w, 2);
 	op = request(f, 0, OP_WRITE, 500, 1500000);
 	assert_int_equal(op->result, RES_ERROR);
-	assert_string_equal(op->error, "refused: C did not confirm (strict needs all 3 replicas)");
+	assert_string_equal(op->error, "refused: no confirmation came from C (strict needs all 3 replicas)");
 	for (int i = 0; i < 3; i++) {
 		assert_int_equal(value_at(&f->w, i, f->key), 100);
 		assert_int_equal(f->w.nodes[i].st.nstaged, 0);
@@ -101,7 +101,7 @@ static void test_refusal_names_every_missing_node(void **state)
 	world_isolate(&f->w, 0);
 	op = request(f, 0, OP_ADD, 5, 1500000);
 	assert_int_equal(op->result, RES_ERROR);
-	assert_string_equal(op->error, "refused: B, C did not confirm (strict needs all 3 replicas)");
+	assert_string_equal(op->error, "refused: no confirmation came from B, C (strict needs all 3 replicas)");
 }
 
 static void test_read_waits_for_commit(void **state)
