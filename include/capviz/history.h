@@ -131,4 +131,10 @@ int history_check(struct history *h, struct op *op);
 /* A write no client made (a first value when first, a heal's merge) is in
  * place now. Returns -1 when memory ran out. */
 int history_system_write(struct history *h, uint64_t wid, bool first);
+/* An acknowledged write of key is about to be called LOST, kept (a value)
+ * having won over it at now_us. Is there an order of the key's operations
+ * so far, ending in a read of kept, in which every read returns the latest
+ * value? Then it was overwritten, as a register may be, not lost (two writes
+ * of 50 are one to a client). False when it cannot be judged so. */
+bool history_loss_explained(const struct history *h, int key, int64_t kept, int64_t now_us);
 #endif

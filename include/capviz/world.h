@@ -354,8 +354,9 @@ void world_explain_session(const struct world *w, const struct op *op, char *buf
 /* Marks LOST every acknowledged write that node's state of key holds but
  * last-write-wins will never show again (ap mode, lww strategy). */
 void world_lww_check(struct world *w, int node, int key);
-/* Marks the acknowledged write wid as discarded by a heal (its op LOST). */
-void world_mark_lost(struct world *w, uint64_t wid, const char *why);
+/* Marks the acknowledged write wid as discarded (its op LOST), kept the value
+ * that won, unless by value it was merely overwritten. */
+void world_mark_lost(struct world *w, uint64_t wid, int64_t kept, const char *why);
 /* new_wid replacing old_wid is no loss: a plain write not acknowledged
  * before old began (as any register would overwrite), or an update built
  * on old. Otherwise old's acknowledged write is LOST. */

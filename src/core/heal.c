@@ -46,7 +46,7 @@ static void report_lost(struct world *w, int key, const struct kstate *before, c
 		say_version(w, key, v, gone, sizeof gone);
 		snprintf(why, sizeof why, "%s lost: last-write-wins kept %s%s", gone, kept,
 			 w->nodes[v->node].skew_us != 0 ? " (a skewed clock stamped it)" : "");
-		world_mark_lost(w, r->lost[i], why);
+		world_mark_lost(w, r->lost[i], before->v.value, why);
 	}
 }
 

@@ -205,6 +205,49 @@ static bool value_op(const struct history *h, struct wgl_history *g, const struc
 	return o->value >= 0 && o->from >= 0;
 }
 
+/* The key's operations so far as a register history: the first values
+ * and the values heals made (writes no client made), then every operation
+ * but those already flagged (left out, as the online check leaves them),
+ * except flagged, which is judged. -1 when the key holds something no
+ * register search can judge, or has too many operations, or memory ran out.
+ * all: the flagged operations too. */
+static int key_history(const struct history *h, int key, const struct op *flagged, bool all, struct wgl_history *g)
+{
+	size_t n = 0;
+	bool skip;
+
+	if (h->by_version || wgl_init(g) < 0)
+		return -1;
+	if (wgl_intern(&g->keys, "k", 1) < 0)
+		goto fail;
+	for (size_t i = 0; i < h->nwrites; i++) {
+		const struct write_rec *wr = &h->writes[i];
+		struct wgl_op *o;
+
+		if (wr->op || wr->key != key || wr->result != RES_OK)
+			continue;
+		if (!(o = wgl_add(g)))
+			goto fail;
+		*o = (struct wgl_op){ .kind = WGL_WRITE, .key = 0, .inv = wr->invoke_us < 0 ? -2 : wr->invoke_us,
+				      .ret = wr->invoke_us < 0 ? -1 : wr->done_us };
+		if ((o->value = intern_value(g, wr->value)) < 0)
+			goto fail;
+	}
+	for (size_t i = 0; i < h->nops; i++) {
+		const struct op *op = &h->ops[i];
+
+		if (op->key != key || (op->result == RES_PENDING && op->kind == OP_READ) ||
+		    (!all && op != flagged && op->stale))
+			continue;
+		if (!value_op(h, g, op, &skip) || ++n > VALUE_CHECK_MAX_OPS)
+			goto fail;
+	}
+	return 0;
+fail:
+	wgl_free(g);
+	return -1;
+}
+
 /* Linearizability is about values; the online check is by write id. When
  * it flags op, is there all the same an order of the key's operations so
  * far in which every read returns the latest value (two writes of 50 are
@@ -213,37 +256,30 @@ static bool value_explains(const struct history *h, const struct op *flagged)
 {
 	struct wgl_history g;
 	struct wgl_result r;
-	size_t n = 0;
-	bool ok = true, skip;
+	bool ok;
 
-	if (h->by_version || wgl_init(&g) < 0)
+	if (key_history(h, flagged->key, flagged, false, &g) < 0)
 		return false;
-	if (wgl_intern(&g.keys, "k", 1) < 0)
-		ok = false;
-	/* The first values and the values heals made: writes no client made. */
-	for (size_t i = 0; ok && i < h->nwrites; i++) {
-		const struct write_rec *wr = &h->writes[i];
-		struct wgl_op *o;
+	ok = wgl_check(&g, &r) == 0 && r.linearizable;
+	wgl_free(&g);
+	return ok;
+}
 
-		if (wr->op || wr->key != flagged->key || wr->result != RES_OK)
-			continue;
-		if (!(o = wgl_add(&g))) {
-			ok = false;
-			break;
-		}
-		*o = (struct wgl_op){ .kind = WGL_WRITE, .key = 0, .inv = wr->invoke_us < 0 ? -2 : wr->invoke_us,
-				      .ret = wr->invoke_us < 0 ? -1 : wr->done_us };
-		o->value = intern_value(&g, wr->value);
-		ok = o->value >= 0;
-	}
-	for (size_t i = 0; ok && i < h->nops; i++) {
-		const struct op *op = &h->ops[i];
+bool history_loss_explained(const struct history *h, int key, int64_t kept, int64_t now_us)
+{
+	struct wgl_history g;
+	struct wgl_result r;
+	struct wgl_op *o;
+	bool ok;
 
-		if (op->key != flagged->key || (op->result == RES_PENDING && op->kind == OP_READ))
-			continue;
-		if (op != flagged && op->stale)
-			continue;       /* judged on its own, as the online check leaves it out */
-		ok = value_op(h, &g, op, &skip) && ++n <= VALUE_CHECK_MAX_OPS;
+	/* Every operation, the flagged too: a history with a flaw of its own
+	 * explains no loss (the verdict by write id stands). */
+	if (key < 0 || key >= STORE_MAX_KEYS || key_history(h, key, NULL, true, &g) < 0)
+		return false;
+	ok = (o = wgl_add(&g)) != NULL;
+	if (ok) {
+		*o = (struct wgl_op){ .kind = WGL_READ, .key = 0, .inv = now_us, .ret = now_us };
+		ok = (o->value = intern_value(&g, kept)) >= 0;
 	}
 	ok = ok && wgl_check(&g, &r) == 0 && r.linearizable;
 	wgl_free(&g);

@@ -234,7 +234,7 @@ static void lww_losses(struct world *w, int node, int key)
 			 s->wid, w->keys[key], a, 'A' + s->node, s->ts_us / 1e6, 'A' + node, k->v.wid, b,
 			 k->v.ts_us / 1e6, w->nodes[s->node].skew_us || w->nodes[k->v.node].skew_us ?
 			 "; a skewed clock stamped them" : "");
-		world_mark_lost(w, s->wid, why);
+		world_mark_lost(w, s->wid, k->v.value, why);
 	}
 }
 

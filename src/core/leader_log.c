@@ -87,7 +87,7 @@ static void apply_sync(struct world *w, int node, const struct log_entry *e)
 		snprintf(why, sizeof why, "write #%llu (%s=%s at %c) lost: the leader's log replaced it at %c (it was "
 			 "written outside the log, in another mode)", (unsigned long long)cur->wid,
 			 world_key_name(w, e->key), val, 'A' + cur->node, 'A' + node);
-		world_mark_lost(w, cur->wid, why);
+		world_mark_lost(w, cur->wid, e->v.value, why);
 	}
 	world_put(w, node, e->key, &e->v);
 }

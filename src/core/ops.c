@@ -207,7 +207,7 @@ uint64_t world_resolve(struct world *w, int node, int key, int64_t value, char *
 			world_format_value(w, key, before.sib[i].value, v, sizeof v);
 			snprintf(why, sizeof why, "write #%" PRIu64 " (%s=%s) lost: resolve at %c chose another version",
 				 before.sib[i].wid, world_key_name(w, key), v, 'A' + node);
-			world_mark_lost(w, before.sib[i].wid, why);
+			world_mark_lost(w, before.sib[i].wid, value, why);
 		}
 		return id;
 	}
@@ -404,13 +404,17 @@ bool world_replaced_in_order(const struct world *w, uint64_t old_wid, uint64_t n
 	return !(n->result == RES_OK && n->done_us >= 0 && o->invoke_us > n->done_us);
 }
 
-void world_mark_lost(struct world *w, uint64_t wid, const char *why)
+void world_mark_lost(struct world *w, uint64_t wid, int64_t kept, const char *why)
 {
 	const struct write_rec *wr = history_write(&w->hist, wid);
 	struct op *op = wr && wr->op ? history_op(&w->hist, wr->op) : NULL;
 	struct event e;
 
 	if (!op || op->lost || op->result != RES_OK)
+		return;
+	/* By value, an order may exist in which it was simply overwritten
+	 * (the kept version has its value, or follows one that has). */
+	if (history_loss_explained(&w->hist, wr->key, kept, w->now_us))
 		return;
 	op->lost = true;
 	e = world_event(w, EV_LOST);
