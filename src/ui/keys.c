@@ -376,7 +376,14 @@ static void act(struct ui *u, const struct key_def *k, int ch, const struct ui_f
 	int page = u->clients ? getmaxy(u->clients) - 2 : 5;
 
 	switch (k->act) {
-	case KA_CMD: emit(k, &x, out); break;
+	case KA_CMD:
+		/* [ at the slowest, ] at the fastest: nothing to do (nor to record). */
+		if (k->key == '[' && next_speed(f->speed, ch == '[') == f->speed) {
+			ui_status(u, false, ch == '[' ? "speed: 0.1x is the slowest" : "speed: 10x is the fastest");
+			break;
+		}
+		emit(k, &x, out);
+		break;
 	case KA_SELECT:
 		if (ch == '\t')
 			u->sel = (u->sel + 1) % f->w->n;

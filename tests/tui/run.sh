@@ -361,6 +361,14 @@ live_expect_fails() {
 		[ "$(cat "$TMP/fx.rc")" = 1 ] && grep -q "fx.ini:5: expect A balance 7: got A balance is 100" "$TMP/fx.err"
 }
 
+# ] at the fastest does nothing, and says so (nothing recorded either).
+speed_limit() {
+	rm -f "$TMP/sl.ini"
+	start "$BIN --speed 10 --record $TMP/sl.ini"
+	wait_for "balance=100 #1" && keys "]" && wait_for "speed: 10x is the fastest" && keys q &&
+		wait_file "$TMP/sl.ini" && ! grep -q "speed 10" "$TMP/sl.ini"
+}
+
 # A presenter's scenario: its progress beside the caption, a pause that
 # waits for space, a request made during the pause, then on to the end.
 presenter() {
@@ -465,6 +473,7 @@ check history-written-on-quit live_history
 check exports-written-on-quit live_exports
 check trace-written-live live_trace
 check presenter-pause-progress presenter
+check speed-key-at-the-limit speed_limit
 check live-failed-expect-exits-1 live_expect_fails
 check captions-of-one-instant-joined captions_joined
 check scenario-compare-opens-fork compare_opens_fork
