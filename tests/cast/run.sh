@@ -36,61 +36,7 @@ check() {
 # default cells at the end left out (tmux writes its resets where its
 # grid happens to end a line, which says nothing about what is shown).
 looks() {
-	awk -v esc="$(printf '\033')" '
-	function key(   k, a) {
-		k = ""
-		for (a = 1; a <= 9; a++)
-			if (st[a])
-				k = k a ","
-		return k "f" fg "b" bg
-	}
-	{
-		line = $0
-		n = 0
-		while (line != "") {
-			if (substr(line, 1, 2) == esc "[") {
-				m = index(line, "m")
-				codes = substr(line, 3, m - 3)
-				line = substr(line, m + 1)
-				if (codes == "")
-					codes = "0"
-				k = split(codes, c, ";")
-				for (j = 1; j <= k; j++) {
-					v = c[j] + 0
-					if (v == 0) { split("", st); fg = ""; bg = "" }
-					else if (v == 38 || v == 48) {
-						col = c[j + 1] ";" c[j + 2]
-						j += 2
-						if (v == 38) fg = col; else bg = col
-					}
-					else if ((v >= 30 && v <= 37) || (v >= 90 && v <= 97)) fg = v
-					else if (v == 39) fg = ""
-					else if ((v >= 40 && v <= 47) || (v >= 100 && v <= 107)) bg = v
-					else if (v == 49) bg = ""
-					else if (v == 22) { st[1] = 0; st[2] = 0 }
-					else if (v >= 23 && v <= 28) st[v - 20] = 0
-					else if (v < 10) st[v] = 1
-				}
-				continue
-			}
-			n++
-			ch[n] = substr(line, 1, 1)
-			ks[n] = key()
-			line = substr(line, 2)
-		}
-		while (n > 0 && ch[n] == " " && ks[n] == "fb")
-			n--
-		out = ""
-		last = "fb"
-		for (i = 1; i <= n; i++) {
-			if (ks[i] != last) {
-				out = out "<" ks[i] ">"
-				last = ks[i]
-			}
-			out = out ch[i]
-		}
-		print out
-	}' "$1"
+	awk -v esc="$(printf '\033')" -f tests/tui/sgr.awk -f tests/cast/looks.awk "$1"
 }
 
 # take NAME: the live pane now, as text and with its looks.

@@ -113,40 +113,7 @@ cursor_visible() {
 sgr_at() {
 	esc=$(printf '\033')
 	$TMUX_CMD capture-pane -p -e -t "$SESS" | grep -E "$1" | head -n 1 | sed -E "s/$1.*//" |
-		awk -v esc="$esc" '{
-			n = split($0, parts, esc "\\[")
-			for (i = 2; i <= n; i++) {
-				m = index(parts[i], "m")
-				if (!m)
-					continue
-				codes = substr(parts[i], 1, m - 1)
-				if (codes == "")
-					codes = "0"
-				k = split(codes, c, ";")
-				for (j = 1; j <= k; j++) {
-					v = c[j] + 0
-					if (v == 0) { split("", st); fg = ""; bg = "" }
-					else if (v == 38 || v == 48) { col = v ";" c[j + 1] ";" c[j + 2]; j += 2
-						if (v == 38) fg = col; else bg = col }
-					else if ((v >= 30 && v <= 37) || (v >= 90 && v <= 97)) fg = v
-					else if (v == 39) fg = ""
-					else if ((v >= 40 && v <= 47) || (v >= 100 && v <= 107)) bg = v
-					else if (v == 49) bg = ""
-					else if (v == 22) { delete st[1]; delete st[2] }
-					else if (v == 24) delete st[4]
-					else if (v == 27) delete st[7]
-					else st[v] = 1
-				}
-			}
-			out = ""
-			for (a in st)
-				out = out a ";"
-			if (fg != "")
-				out = out fg ";"
-			if (bg != "")
-				out = out bg ";"
-			print out
-		}'
+		awk -v esc="$esc" -f tests/tui/sgr.awk -f tests/tui/sgr_at.awk
 }
 
 # has_sgr LIST TOKEN...: every TOKEN (1, 31, 38;5;208) is among LIST's codes.
