@@ -34,4 +34,27 @@ size_t ini_text_trim(const char *s, size_t len, const char **out);
  * when the line has no value or it does not fit in size. */
 int ini_text_value(const char *line, size_t len, char *out, size_t size);
 
+/* A loader's place in its text, as ini_text_read hands it to inih one
+ * line a call: so line is the line inih is handling, and line_start,
+ * line_len where it is in buf (the value as written, for messages). */
+struct ini_cursor {
+	const char *buf;
+	size_t len, pos, line_start, line_len;
+	int line;
+};
+
+/* inih's stream reader over a struct ini_cursor (its stream). Lines were
+ * checked to fit before (ini_text_check). */
+char *ini_text_read(char *str, int num, void *cursor);
+
+/* A loader's error: the one of the earliest line, the one a reader fixes
+ * first. line 0: none yet. */
+struct ini_error {
+	int line;
+	char text[400];         /* a command's error (CMD_ERR_MAX) and what leads it */
+};
+
+__attribute__((format(printf, 3, 4)))
+void ini_error_set(struct ini_error *e, int line, const char *fmt, ...);
+
 #endif

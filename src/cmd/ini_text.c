@@ -3,6 +3,7 @@
  * as a new line, merges indented lines into the value above, and skips empty
  * sections without a word; these checks turn each of those into an error at
  * its line. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -210,4 +211,35 @@ int ini_text_check(const char *buf, size_t len, const char *const *sections, str
 		check_line(buf + start, n, line, &after_pair, sections, c);
 	}
 	return c->line ? -1 : 0;
+}
+
+char *ini_text_read(char *str, int num, void *cursor)
+{
+	struct ini_cursor *c = cursor;
+	size_t start, n;
+
+	if (c->pos >= c->len || num < 2)
+		return NULL;
+	start = c->pos;
+	c->pos = ini_text_line(c->buf, c->len, start, &n);
+	if (n > (size_t)num - 1)
+		n = (size_t)num - 1;
+	memcpy(str, c->buf + start, n);
+	str[n] = '\0';
+	c->line++;
+	c->line_start = start;
+	c->line_len = n;
+	return str;
+}
+
+void ini_error_set(struct ini_error *e, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (e->line && e->line <= line)
+		return;
+	e->line = line;
+	va_start(ap, fmt);
+	vsnprintf(e->text, sizeof e->text, fmt, ap);
+	va_end(ap);
 }

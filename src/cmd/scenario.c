@@ -21,14 +21,8 @@
 
 struct loader {
 	struct scenario *s;
-	const char *buf;
-	size_t len;
-	size_t pos;             /* the reader's place in buf */
-	int line;               /* the line the reader gave inih last */
-	size_t line_start;
-	size_t line_len;
-	int err_line;           /* the earliest error so far; 0: none */
-	char err[CMD_ERR_MAX + 64];
+	struct ini_cursor cur;  /* the reader's place: cur.line is the line inih handles */
+	struct ini_error e;     /* the earliest error so far */
 	int key_line[11];       /* where each [scenario] key was set */
 	bool nodes_bad;
 	bool have_prev;
@@ -54,41 +48,6 @@ _Static_assert(sizeof ((struct loader *)0)->key_line / sizeof (int) >= SCENARIO_
 
 _Static_assert(SCENARIO_MAX_INVARIANTS == WORLD_MAX_INVARIANTS, "a scenario's invariants fit a world");
 
-/* Keeps the error of the earliest line: the one a reader fixes first. */
-__attribute__((format(printf, 3, 4)))
-static void loader_err(struct loader *l, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (l->err_line && l->err_line <= line)
-		return;
-	l->err_line = line;
-	va_start(ap, fmt);
-	vsnprintf(l->err, sizeof l->err, fmt, ap);
-	va_end(ap);
-}
-
-/* inih's reader: one call, one line, so l->line is the line inih handles.
- * Lines were checked to fit before. */
-static char *loader_read(char *str, int num, void *stream)
-{
-	struct loader *l = stream;
-	size_t start, n;
-
-	if (l->pos >= l->len || num < 2)
-		return NULL;
-	start = l->pos;
-	l->pos = ini_text_line(l->buf, l->len, start, &n);
-	if (n > (size_t)num - 1)
-		n = (size_t)num - 1;
-	memcpy(str, l->buf + start, n);
-	str[n] = '\0';
-	l->line++;
-	l->line_start = start;
-	l->line_len = n;
-	return str;
-}
-
 void scenario_format_time(int64_t us, char *buf, size_t size)
 {
 	int n = snprintf(buf, size, "%lld.%06lld", (long long)(us / 1000000), (long long)(us % 1000000));
@@ -109,17 +68,17 @@ static int timeline_time(struct loader *l, const char *name, int64_t *at)
 	int r = cmd_duration(name + rel, strlen(name + rel), false, &d);
 
 	if (r == -2) {
-		loader_err(l, l->line, "time '%.40s' is too far (at most a day per step)", name);
+		ini_error_set(&l->e, l->cur.line, "time '%.40s' is too far (at most a day per step)", name);
 		return -1;
 	}
 	if (r < 0) {
-		loader_err(l, l->line, "bad time '%.40s' (expected 2s, 1500ms or +0.5s)", name);
+		ini_error_set(&l->e, l->cur.line, "bad time '%.40s' (expected 2s, 1500ms or +0.5s)", name);
 		return -1;
 	}
 	*at = rel ? (l->have_prev ? l->prev_us : 0) + d : d;
 	if (!rel && l->have_prev && *at < l->prev_us) {
 		scenario_format_time(l->prev_us, prev, sizeof prev);
-		loader_err(l, l->line, "time %.40s is before the previous step (%s)", name, prev);
+		ini_error_set(&l->e, l->cur.line, "time %.40s is before the previous step (%s)", name, prev);
 		return -1;
 	}
 	return 0;
@@ -138,7 +97,7 @@ static void timeline_step(struct loader *l, const char *name, const char *value)
 		struct scenario_step *steps = realloc(s->steps, cap * sizeof *steps);
 
 		if (!steps) {
-			loader_err(l, l->line, "out of memory");
+			ini_error_set(&l->e, l->cur.line, "out of memory");
 			return;
 		}
 		s->steps = steps;
@@ -147,7 +106,7 @@ static void timeline_step(struct loader *l, const char *name, const char *value)
 	st = &s->steps[s->nsteps++];
 	memset(st, 0, sizeof *st);
 	st->at_us = at;
-	st->line = l->line;
+	st->line = l->cur.line;
 	snprintf(st->src, sizeof st->src, "%s", value);
 	l->prev_us = at;
 	l->have_prev = true;
@@ -162,20 +121,20 @@ static int init_value(struct loader *l, struct scenario_init *in, const char *ke
 
 	if (vlen > 0 && v[0] == '{') {
 		if (cmd_set_literal(v, vlen, &in->set, &used, why, sizeof why) < 0) {
-			loader_err(l, l->line, "init: %.*s: %s", (int)klen, key, why);
+			ini_error_set(&l->e, l->cur.line, "init: %.*s: %s", (int)klen, key, why);
 			return -1;
 		}
 		if (used != vlen) {
-			loader_err(l, l->line, "init: %.*s: unexpected '%.*s' after the set", (int)klen, key,
-				   (int)(vlen - used > 40 ? 40 : vlen - used), v + used);
+			ini_error_set(&l->e, l->cur.line, "init: %.*s: unexpected '%.*s' after the set", (int)klen, key,
+				      (int)(vlen - used > 40 ? 40 : vlen - used), v + used);
 			return -1;
 		}
 		in->is_set = true;
 		return 0;
 	}
 	if (cmd_int64(v, vlen, &in->value) < 0) {
-		loader_err(l, l->line, "init: expected a number for %.*s, got '%.*s'",
-			   (int)klen, key, (int)(vlen > 40 ? 40 : vlen), v);
+		ini_error_set(&l->e, l->cur.line, "init: expected a number for %.*s, got '%.*s'",
+			      (int)klen, key, (int)(vlen > 40 ? 40 : vlen), v);
 		return -1;
 	}
 	return 0;
@@ -191,16 +150,17 @@ static void init_item(struct loader *l, const char *item, size_t len)
 	struct scenario_init in;
 
 	if (!eq) {
-		loader_err(l, l->line, "init: expected key=value (init = balance=100, cart={apple}), got '%.*s'",
-			   (int)(len > 40 ? 40 : len), item);
+		ini_error_set(&l->e, l->cur.line,
+			      "init: expected key=value (init = balance=100, cart={apple}), got '%.*s'",
+			      (int)(len > 40 ? 40 : len), item);
 		return;
 	}
 	klen = ini_text_trim(item, (size_t)(eq - item), &item);
 	vlen = ini_text_trim(eq + 1, (size_t)(end - (eq + 1)), &v);
 	if (!cmd_key_valid(item, klen)) {
-		loader_err(l, l->line, "init: bad key name '%.*s' (lowercase letters, digits and _, "
-			   "not starting with a digit, at most %d characters)",
-			   (int)(klen > 40 ? 40 : klen), item, KEY_NAME_MAX - 1);
+		ini_error_set(&l->e, l->cur.line, "init: bad key name '%.*s' (lowercase letters, digits and _, "
+			      "not starting with a digit, at most %d characters)",
+			      (int)(klen > 40 ? 40 : klen), item, KEY_NAME_MAX - 1);
 		return;
 	}
 	memset(&in, 0, sizeof in);
@@ -208,16 +168,16 @@ static void init_item(struct loader *l, const char *item, size_t len)
 		return;
 	for (int i = 0; i < s->ninit; i++)
 		if (strlen(s->init[i].key) == klen && memcmp(s->init[i].key, item, klen) == 0) {
-			loader_err(l, l->line, "init: %s is given twice", s->init[i].key);
+			ini_error_set(&l->e, l->cur.line, "init: %s is given twice", s->init[i].key);
 			return;
 		}
 	if (s->ninit == STORE_MAX_KEYS) {
-		loader_err(l, l->line, "init: too many keys (at most %d)", STORE_MAX_KEYS);
+		ini_error_set(&l->e, l->cur.line, "init: too many keys (at most %d)", STORE_MAX_KEYS);
 		return;
 	}
 	memcpy(in.key, item, klen);
 	in.key[klen] = '\0';
-	in.line = l->line;
+	in.line = l->cur.line;
 	s->init[s->ninit++] = in;
 }
 
@@ -232,18 +192,18 @@ static void invariant_item(struct loader *l, const char *item, size_t len)
 
 	snprintf(line, sizeof line, "invariant %.*s", (int)len, item);
 	if (cmd_parse(line, 1, &c, err, sizeof err) < 0) {
-		loader_err(l, l->line, "%s", err);
+		ini_error_set(&l->e, l->cur.line, "%s", err);
 		return;
 	}
 	if (s->ninvariants == SCENARIO_MAX_INVARIANTS) {
-		loader_err(l, l->line, "invariant: too many invariants (at most %d)", SCENARIO_MAX_INVARIANTS);
+		ini_error_set(&l->e, l->cur.line, "invariant: too many invariants (at most %d)", SCENARIO_MAX_INVARIANTS);
 		return;
 	}
 	inv = &s->invariants[s->ninvariants++];
 	memcpy(inv->key, c.key, sizeof inv->key);
 	inv->op = c.inv;
 	inv->value = c.value;
-	inv->line = l->line;
+	inv->line = l->cur.line;
 }
 
 /* The length of the comma-separated item at p: commas inside a set's braces
@@ -283,15 +243,15 @@ static void scenario_number(struct loader *l, const char *key, const char *value
 	if (strcmp(key, "nodes") == 0) {
 		if (r < 0 || v < 1 || v > WORLD_MAX_NODES) {
 			l->nodes_bad = true;
-			loader_err(l, l->line, "nodes must be 1 to %d, got '%.40s'", WORLD_MAX_NODES, value);
+			ini_error_set(&l->e, l->cur.line, "nodes must be 1 to %d, got '%.40s'", WORLD_MAX_NODES, value);
 			return;
 		}
 		s->nodes = (int)v;
 	} else if (r == -2) {
-		loader_err(l, l->line, "seed '%.40s' is too large (at most %llu)", value,
-			   (unsigned long long)UINT64_MAX);
+		ini_error_set(&l->e, l->cur.line, "seed '%.40s' is too large (at most %llu)", value,
+			      (unsigned long long)UINT64_MAX);
 	} else if (r < 0) {
-		loader_err(l, l->line, "seed must be an unsigned integer, got '%.40s'", value);
+		ini_error_set(&l->e, l->cur.line, "seed must be an unsigned integer, got '%.40s'", value);
 	} else {
 		s->seed = v;
 		s->has_seed = true;
@@ -304,7 +264,7 @@ static void scenario_strategy(struct loader *l, const char *value)
 	int st = cmd_strategy(value, strlen(value));
 
 	if (st < 0)
-		loader_err(l, l->line, "strategy must be lww, crdt or merge, got '%.40s'", value);
+		ini_error_set(&l->e, l->cur.line, "strategy must be lww, crdt or merge, got '%.40s'", value);
 	else
 		l->s->strategy = st;
 }
@@ -315,7 +275,7 @@ static void scenario_speed(struct loader *l, const char *value)
 	double v;
 
 	if (cmd_decimal(value, strlen(value), &v) < 0 || v < 0.1 - 1e-9 || v > 10 + 1e-9)
-		loader_err(l, l->line, "speed must be a factor from 0.1 to 10, got '%.40s'", value);
+		ini_error_set(&l->e, l->cur.line, "speed must be a factor from 0.1 to 10, got '%.40s'", value);
 	else
 		l->s->speed = v;
 }
@@ -326,10 +286,10 @@ static void scenario_preset(struct loader *l, const char *value)
 	int p = preset_by_name(value);
 
 	if (p < 0)
-		loader_err(l, l->line, "preset must be one of %s, got '%.40s'", preset_names(), value);
+		ini_error_set(&l->e, l->cur.line, "preset must be one of %s, got '%.40s'", preset_names(), value);
 	else if (l->key_line[KEY_MODE])
-		loader_err(l, l->line, "mode (line %d) and preset together: the preset sets the mode",
-			   l->key_line[KEY_MODE]);
+		ini_error_set(&l->e, l->cur.line, "mode (line %d) and preset together: the preset sets the mode",
+			      l->key_line[KEY_MODE]);
 	else
 		l->s->preset = p;
 }
@@ -343,25 +303,25 @@ static void scenario_key(struct loader *l, const char *key, const char *value)
 		if (strcasecmp(key, scenario_keys[i]) == 0)
 			k = i;
 	if (k < 0) {
-		loader_err(l, l->line, "unknown key '%.40s' in [scenario] (expected name, description, "
-			   "nodes, mode, preset, seed, init, strategy, invariant, speed, theme)", key);
+		ini_error_set(&l->e, l->cur.line, "unknown key '%.40s' in [scenario] (expected name, description, "
+			      "nodes, mode, preset, seed, init, strategy, invariant, speed, theme)", key);
 		return;
 	}
 	/* init and invariant lines add up; the rest are said once. */
 	if (l->key_line[k] && k != KEY_INIT && k != KEY_INVARIANT) {
-		loader_err(l, l->line, "%s is given twice (first on line %d)", scenario_keys[k], l->key_line[k]);
+		ini_error_set(&l->e, l->cur.line, "%s is given twice (first on line %d)", scenario_keys[k], l->key_line[k]);
 		return;
 	}
-	l->key_line[k] = l->line;
+	l->key_line[k] = l->cur.line;
 	if (k == 0 && strlen(value) >= sizeof s->name)
-		loader_err(l, l->line, "name is too long (at most %zu bytes)", sizeof s->name - 1);
+		ini_error_set(&l->e, l->cur.line, "name is too long (at most %zu bytes)", sizeof s->name - 1);
 	else if (k == 0)
 		memcpy(s->name, value, strlen(value) + 1);
 	else if (k == 1)
 		snprintf(s->description, sizeof s->description, "%s", value);
 	else if (k == KEY_MODE && l->key_line[KEY_PRESET])
-		loader_err(l, l->line, "mode and preset (line %d) together: the preset sets the mode",
-			   l->key_line[KEY_PRESET]);
+		ini_error_set(&l->e, l->cur.line, "mode and preset (line %d) together: the preset sets the mode",
+			      l->key_line[KEY_PRESET]);
 	else if (k == 3 && strcasecmp(value, "cp") == 0)
 		s->mode = MODE_CP;
 	else if (k == 3 && strcasecmp(value, "ap") == 0)
@@ -369,7 +329,7 @@ static void scenario_key(struct loader *l, const char *key, const char *value)
 	else if (k == 3 && strcasecmp(value, "strict") == 0)
 		s->mode = MODE_STRICT;
 	else if (k == 3)
-		loader_err(l, l->line, "mode must be cp, ap or strict, got '%.40s'", value);
+		ini_error_set(&l->e, l->cur.line, "mode must be cp, ap or strict, got '%.40s'", value);
 	else if (k == KEY_PRESET)
 		scenario_preset(l, value);
 	else if (k == KEY_INIT)
@@ -381,10 +341,11 @@ static void scenario_key(struct loader *l, const char *key, const char *value)
 	else if (k == KEY_SPEED)
 		scenario_speed(l, value);
 	else if (k == KEY_THEME && (!*value || strlen(value) >= sizeof s->theme))
-		loader_err(l, l->line, "theme must be a theme's name or file (at most %zu bytes)", sizeof s->theme - 1);
+		ini_error_set(&l->e, l->cur.line, "theme must be a theme's name or file (at most %zu bytes)",
+			      sizeof s->theme - 1);
 	else if (k == KEY_THEME) {
 		snprintf(s->theme, sizeof s->theme, "%s", value);
-		s->theme_line = l->line;
+		s->theme_line = l->cur.line;
 	}
 	else
 		scenario_number(l, scenario_keys[k], value);
@@ -397,14 +358,14 @@ static int loader_handler(void *user, const char *section, const char *name, con
 
 	/* inih ends a value at " ;" even inside quotes; the raw line knows
 	 * better (say "CP ; AP" keeps its text). */
-	if (ini_text_value(l->buf + l->line_start, l->line_len, raw, sizeof raw) == 0)
+	if (ini_text_value(l->cur.buf + l->cur.line_start, l->cur.line_len, raw, sizeof raw) == 0)
 		value = raw;
 	if (strcasecmp(section, "scenario") == 0)
 		scenario_key(l, name, value);
 	else if (strcasecmp(section, "timeline") == 0)
 		timeline_step(l, name, value);
 	else if (section[0] == '\0')
-		loader_err(l, l->line, "'%.40s' comes before any section (start with [scenario])", name);
+		ini_error_set(&l->e, l->cur.line, "'%.40s' comes before any section (start with [scenario])", name);
 	return 1;
 }
 
@@ -417,7 +378,7 @@ static void loader_commands(struct loader *l, int nodes_override)
 
 	/* single is one node: the default count, and the only one that fits. */
 	if (s->preset == PRESET_SINGLE && s->nodes > 1 && !l->nodes_bad)
-		loader_err(l, l->key_line[KEY_PRESET], "preset single is one node, but nodes = %d", s->nodes);
+		ini_error_set(&l->e, l->key_line[KEY_PRESET], "preset single is one node, but nodes = %d", s->nodes);
 	else if (s->preset == PRESET_SINGLE && s->nodes == 0)
 		s->nodes = 1;
 	nn = nodes_override > 0 ? nodes_override : s->nodes > 0 ? s->nodes : 3;
@@ -429,15 +390,15 @@ static void loader_commands(struct loader *l, int nodes_override)
 	for (size_t i = 0; i < s->nsteps; i++) {
 		struct scenario_step *st = &s->steps[i];
 
-		if (l->err_line && st->line >= l->err_line)
+		if (l->e.line && st->line >= l->e.line)
 			return;
 		if (cmd_parse(st->src, nn, &st->cmd, err, sizeof err) < 0) {
-			loader_err(l, st->line, "%s", err);
+			ini_error_set(&l->e, st->line, "%s", err);
 			return;
 		}
 		if (st->cmd.kind == CMD_RESTART || st->cmd.kind == CMD_NEXT) {
-			loader_err(l, st->line, "%s: a presenter's key, not a timeline step (a timeline "
-				   "pauses with pause \"text\")", st->cmd.kind == CMD_RESTART ? "restart" : "next");
+			ini_error_set(&l->e, st->line, "%s: a presenter's key, not a timeline step (a timeline "
+				      "pauses with pause \"text\")", st->cmd.kind == CMD_RESTART ? "restart" : "next");
 			return;
 		}
 		st->cmd.line = st->line;
@@ -459,8 +420,8 @@ int scenario_load_buf(struct scenario *s, const char *name, const char *buf, siz
 	snprintf(s->path, sizeof s->path, "%s", name);
 	memset(&l, 0, sizeof l);
 	l.s = s;
-	l.buf = buf;
-	l.len = len;
+	l.cur.buf = buf;
+	l.cur.len = len;
 	if (nodes_override > WORLD_MAX_NODES) {
 		snprintf(err, errlen, "%s: nodes must be 1 to %d", name, WORLD_MAX_NODES);
 		return -1;
@@ -471,21 +432,21 @@ int scenario_load_buf(struct scenario *s, const char *name, const char *buf, siz
 		snprintf(err, errlen, "%s:%d: %s", name, chk.line, chk.msg);
 		return -1;
 	}
-	r = ini_parse_stream(loader_read, &l, loader_handler, &l);
+	r = ini_parse_stream(ini_text_read, &l.cur, loader_handler, &l);
 	if (r > 0)
-		loader_err(&l, r, "expected 'key = value'");
+		ini_error_set(&l.e, r, "expected 'key = value'");
 	else if (r < 0)
-		loader_err(&l, 1, "out of memory");
+		ini_error_set(&l.e, 1, "out of memory");
 	loader_commands(&l, nodes_override);
-	if (!l.err_line && scenario_stage_check(s, &line, msg, sizeof msg) < 0)
-		loader_err(&l, line, "%s", msg);
+	if (!l.e.line && scenario_stage_check(s, &line, msg, sizeof msg) < 0)
+		ini_error_set(&l.e, line, "%s", msg);
 	/* Said only when nothing else is wrong: "[scenario" is a typo, and
 	 * saying that it is missing would hide it. */
-	if (!chk.has_first && !l.err_line)
-		loader_err(&l, 1, "no [scenario] section");
-	if (!l.err_line)
+	if (!chk.has_first && !l.e.line)
+		ini_error_set(&l.e, 1, "no [scenario] section");
+	if (!l.e.line)
 		return 0;
-	snprintf(err, errlen, "%s:%d: %s", name, l.err_line, l.err);
+	snprintf(err, errlen, "%s:%d: %s", name, l.e.line, l.e.text);
 	scenario_free(s);
 	return -1;
 }

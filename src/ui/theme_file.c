@@ -358,47 +358,12 @@ static int parse_style(const char *v, struct theme_style *st, char *why, size_t 
 
 struct loader {
 	struct theme *t;
-	const char *buf;
-	size_t len, pos, line_start, line_len;
-	int line;
-	int err_line;
-	char err[320];
+	struct ini_cursor cur;
+	struct ini_error e;
 	bool seen[UR_COUNT];
 	bool has_name;
 	int key_line[3];        /* where name, description and glyphs were given */
 };
-
-__attribute__((format(printf, 3, 4)))
-static void loader_err(struct loader *l, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (l->err_line && l->err_line <= line)
-		return;
-	l->err_line = line;
-	va_start(ap, fmt);
-	vsnprintf(l->err, sizeof l->err, fmt, ap);
-	va_end(ap);
-}
-
-static char *loader_read(char *str, int num, void *stream)
-{
-	struct loader *l = stream;
-	size_t start, n;
-
-	if (l->pos >= l->len || num < 2)
-		return NULL;
-	start = l->pos;
-	l->pos = ini_text_line(l->buf, l->len, start, &n);
-	if (n > (size_t)num - 1)
-		n = (size_t)num - 1;
-	memcpy(str, l->buf + start, n);
-	str[n] = '\0';
-	l->line++;
-	l->line_start = start;
-	l->line_len = n;
-	return str;
-}
 
 static void theme_key(struct loader *l, const char *key, const char *value)
 {
@@ -409,10 +374,10 @@ static void theme_key(struct loader *l, const char *key, const char *value)
 		if (strcasecmp(key, keys[i]) != 0)
 			continue;
 		if (l->key_line[i]) {
-			loader_err(l, l->line, "%s is given twice (first on line %d)", keys[i], l->key_line[i]);
+			ini_error_set(&l->e, l->cur.line, "%s is given twice (first on line %d)", keys[i], l->key_line[i]);
 			return;
 		}
-		l->key_line[i] = l->line;
+		l->key_line[i] = l->cur.line;
 	}
 
 	if (strcasecmp(key, "name") == 0) {
@@ -421,8 +386,9 @@ static void theme_key(struct loader *l, const char *key, const char *value)
 		for (const char *p = value; *p && ok; p++)
 			ok = isalnum((unsigned char)*p) || *p == '-' || *p == '_' || *p == '.';
 		if (!ok)
-			loader_err(l, l->line, "name must be letters, digits, '-', '_' or '.' (at most %zu), got '%.40s'",
-				   sizeof t->name - 1, value);
+			ini_error_set(&l->e, l->cur.line,
+				      "name must be letters, digits, '-', '_' or '.' (at most %zu), got '%.40s'",
+				      sizeof t->name - 1, value);
 		else
 			memcpy(t->name, value, strlen(value) + 1);
 		l->has_name = true;
@@ -434,9 +400,9 @@ static void theme_key(struct loader *l, const char *key, const char *value)
 		else if (strcasecmp(value, "ascii") == 0)
 			t->glyphs = TG_ASCII;
 		else
-			loader_err(l, l->line, "glyphs must be unicode or ascii, got '%.40s'", value);
+			ini_error_set(&l->e, l->cur.line, "glyphs must be unicode or ascii, got '%.40s'", value);
 	} else {
-		loader_err(l, l->line, "unknown key '%.40s' in [theme] (expected name, description, glyphs)", key);
+		ini_error_set(&l->e, l->cur.line, "unknown key '%.40s' in [theme] (expected name, description, glyphs)", key);
 	}
 }
 
@@ -448,16 +414,16 @@ static void role_key(struct loader *l, const char *key, const char *value)
 		if (strcasecmp(key, role_names[r]) != 0)
 			continue;
 		if (l->seen[r]) {
-			loader_err(l, l->line, "role %s is given twice", role_names[r]);
+			ini_error_set(&l->e, l->cur.line, "role %s is given twice", role_names[r]);
 			return;
 		}
 		l->seen[r] = true;
 		if (parse_style(value, &l->t->roles[r], why, sizeof why) < 0)
-			loader_err(l, l->line, "%s: %s", role_names[r], why);
+			ini_error_set(&l->e, l->cur.line, "%s: %s", role_names[r], why);
 		return;
 	}
-	loader_err(l, l->line, "unknown role '%.40s' (roles are normal, node, node.leader, node.refusing, ..., "
-		   "resolve: see capviz-theme(5))", key);
+	ini_error_set(&l->e, l->cur.line, "unknown role '%.40s' (roles are normal, node, node.leader, "
+		      "node.refusing, ..., resolve: see capviz-theme(5))", key);
 }
 
 static int handler(void *user, const char *section, const char *name, const char *value)
@@ -465,14 +431,14 @@ static int handler(void *user, const char *section, const char *name, const char
 	struct loader *l = user;
 	char raw[INI_LINE_MAX + 1];
 
-	if (ini_text_value(l->buf + l->line_start, l->line_len, raw, sizeof raw) == 0)
+	if (ini_text_value(l->cur.buf + l->cur.line_start, l->cur.line_len, raw, sizeof raw) == 0)
 		value = raw;
 	if (strcasecmp(section, "theme") == 0)
 		theme_key(l, name, value);
 	else if (strcasecmp(section, "roles") == 0)
 		role_key(l, name, value);
 	else
-		loader_err(l, l->line, "'%.40s' comes before any section (start with [theme])", name);
+		ini_error_set(&l->e, l->cur.line, "'%.40s' comes before any section (start with [theme])", name);
 	return 1;
 }
 
@@ -493,19 +459,19 @@ int theme_load_buf(struct theme *t, const char *name, const char *buf, size_t le
 	}
 	memset(&l, 0, sizeof l);
 	l.t = t;
-	l.buf = buf;
-	l.len = len;
-	r = ini_parse_stream(loader_read, &l, handler, &l);
+	l.cur.buf = buf;
+	l.cur.len = len;
+	r = ini_parse_stream(ini_text_read, &l.cur, handler, &l);
 	if (r > 0)
-		loader_err(&l, r, "expected 'key = value'");
+		ini_error_set(&l.e, r, "expected 'key = value'");
 	else if (r < 0)
-		loader_err(&l, 1, "out of memory");
-	if (!l.err_line && !chk.has_first)
-		loader_err(&l, 1, "no [theme] section (a theme starts with [theme] and its name)");
-	if (!l.err_line && !l.has_name)
-		loader_err(&l, 1, "the [theme] section gives no name");
-	if (l.err_line) {
-		snprintf(err, errlen, "%s:%d: %s", name, l.err_line, l.err);
+		ini_error_set(&l.e, 1, "out of memory");
+	if (!l.e.line && !chk.has_first)
+		ini_error_set(&l.e, 1, "no [theme] section (a theme starts with [theme] and its name)");
+	if (!l.e.line && !l.has_name)
+		ini_error_set(&l.e, 1, "the [theme] section gives no name");
+	if (l.e.line) {
+		snprintf(err, errlen, "%s:%d: %s", name, l.e.line, l.e.text);
 		return -1;
 	}
 	return 0;
