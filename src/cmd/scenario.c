@@ -196,7 +196,8 @@ static void invariant_item(struct loader *l, const char *item, size_t len)
 		return;
 	}
 	if (s->ninvariants == SCENARIO_MAX_INVARIANTS) {
-		ini_error_set(&l->e, l->cur.line, "invariant: too many invariants (at most %d)", SCENARIO_MAX_INVARIANTS);
+		ini_error_set(&l->e, l->cur.line, "invariant: too many invariants (at most %d)",
+			      SCENARIO_MAX_INVARIANTS);
 		return;
 	}
 	inv = &s->invariants[s->ninvariants++];
@@ -309,7 +310,8 @@ static void scenario_key(struct loader *l, const char *key, const char *value)
 	}
 	/* init and invariant lines add up; the rest are said once. */
 	if (l->key_line[k] && k != KEY_INIT && k != KEY_INVARIANT) {
-		ini_error_set(&l->e, l->cur.line, "%s is given twice (first on line %d)", scenario_keys[k], l->key_line[k]);
+		ini_error_set(&l->e, l->cur.line, "%s is given twice (first on line %d)", scenario_keys[k],
+			      l->key_line[k]);
 		return;
 	}
 	l->key_line[k] = l->cur.line;

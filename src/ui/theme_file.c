@@ -374,7 +374,8 @@ static void theme_key(struct loader *l, const char *key, const char *value)
 		if (strcasecmp(key, keys[i]) != 0)
 			continue;
 		if (l->key_line[i]) {
-			ini_error_set(&l->e, l->cur.line, "%s is given twice (first on line %d)", keys[i], l->key_line[i]);
+			ini_error_set(&l->e, l->cur.line, "%s is given twice (first on line %d)", keys[i],
+				      l->key_line[i]);
 			return;
 		}
 		l->key_line[i] = l->cur.line;
@@ -402,7 +403,8 @@ static void theme_key(struct loader *l, const char *key, const char *value)
 		else
 			ini_error_set(&l->e, l->cur.line, "glyphs must be unicode or ascii, got '%.40s'", value);
 	} else {
-		ini_error_set(&l->e, l->cur.line, "unknown key '%.40s' in [theme] (expected name, description, glyphs)", key);
+		ini_error_set(&l->e, l->cur.line, "unknown key '%.40s' in [theme] (expected name, description, glyphs)",
+			      key);
 	}
 }
 
