@@ -68,7 +68,7 @@ enum expect_kind {
 			       value; broken: some replica breaks it) */
 };
 
-enum expect_outcome { OUTCOME_OK, OUTCOME_ERROR, OUTCOME_STALE, OUTCOME_LOST };
+enum expect_outcome { OUTCOME_OK, OUTCOME_ERROR, OUTCOME_STALE, OUTCOME_LOST, OUTCOME_UNKNOWN, OUTCOME_COUNT };
 
 /* A set literal as written: {apple, pear}. Elements are kept by name, since
  * the world gives them ids only when it first meets them. */

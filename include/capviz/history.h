@@ -13,7 +13,11 @@
 
 #define OP_ERROR_MAX 128
 
-enum op_result { RES_PENDING, RES_OK, RES_ERROR };
+/* How a request ended: ok; error, definitely not applied (refused before
+ * anything was sent, or aborted so that nothing can apply); unknown, it may
+ * have been applied (a write that timed out after it was sent: Jepsen's
+ * :info). A read that fails changed nothing: it is always an error. */
+enum op_result { RES_PENDING, RES_OK, RES_ERROR, RES_UNKNOWN };
 
 struct op {
 	uint64_t id;            /* 1, 2, ... in invoke order */
@@ -25,6 +29,8 @@ struct op {
 	int64_t invoke_us;
 	int64_t done_us;        /* -1 while pending */
 	enum op_result result;
+	bool sent;              /* it left its node, or took effect there: a failure
+	                         * after that may have been applied (unknown) */
 	bool found;             /* a read that returned a value */
 	int64_t value;          /* the value read, or the value written */
 	uint64_t wid;           /* a write's own id; for a read, the id it saw */

@@ -42,6 +42,7 @@ struct leader_request {
 	uint8_t cond_op;
 	int64_t cond_value;
 	bool cond_failed;       /* its condition did not hold: the answer is an error with no effect */
+	bool definite;          /* its error means it never takes effect, whatever was sent */
 	/* A lock operation's answer, as the log entry's apply made it. */
 	uint8_t lock_outcome;
 	int8_t holder;

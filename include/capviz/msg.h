@@ -134,6 +134,7 @@ struct msg {
 			char error[MSG_ERROR_MAX];
 			uint64_t index;         /* a sync's answer: the commit index to catch up to */
 			bool cond_failed;       /* a txn refused: its condition did not hold */
+			bool definite;          /* the error means it never takes effect */
 			uint8_t lock_outcome;   /* a lock operation's (enum lock_outcome) */
 			int8_t holder;          /* ... who holds the path now, -1 nobody */
 			uint32_t token;

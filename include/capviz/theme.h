@@ -44,6 +44,7 @@ enum ui_role {
 	UR_CONFLICT,            /* concurrent versions of a key */
 	UR_BROKEN,              /* an invariant broken */
 	UR_RESOLVE,             /* what a heal did to a key */
+	UR_RESULT_UNKNOWN,      /* a request that may or may not have been applied */
 	UR_COUNT
 };
 

@@ -303,6 +303,8 @@ int world_level_need(const struct world *w, int level);
 const char *level_name(int level);
 /* "read", "write", "add" (a number's or a set's), "remove", "lock"... */
 const char *op_kind_name(enum op_kind k);
+/* "pending", "ok", "error" or "unknown", as the trace and transcript say. */
+const char *op_result_name(enum op_result r);
 /* The level called name (any case: one, quorum, all, local, sync, eventual,
  * strong); -1 for anything else. */
 int level_by_name(const char *name, size_t len);
@@ -362,8 +364,17 @@ void world_mark_lost(struct world *w, uint64_t wid, int64_t kept, const char *wh
  * on old. Otherwise old's acknowledged write is LOST. */
 bool world_replaced_in_order(const struct world *w, uint64_t old_wid, uint64_t new_wid);
 /* Finishes a client operation. error is NULL on success. For reads, found
- * tells whether v holds a value; for writes, v is what was written. */
+ * tells whether v holds a value; for writes, v is what was written. A
+ * failure (error set) is definite (RES_ERROR) unless the operation was
+ * sent (world_op_sent) and changes something: then it is unknown, it may
+ * have been applied (RES_UNKNOWN). */
 void world_op_finish(struct world *w, uint64_t op, const char *error, bool found, const struct version *v);
+/* Ends op with a definite error whatever was sent: the protocol made sure
+ * nothing applies (a two-phase commit's abort, a refused prepare). */
+void world_op_refuse(struct world *w, uint64_t op, const char *why);
+/* The protocol sent op's change on (or made it at its node): from now on a
+ * failure may have been applied. */
+void world_op_sent(struct world *w, uint64_t op);
 struct op *world_op(const struct world *w, uint64_t op);
 /* Ends every pending request sent to node (-1: every node) with error why. */
 void world_fail_pending(struct world *w, int node, const char *why);

@@ -358,6 +358,8 @@ static void ho_outcome(char *buf, size_t len, const struct world *w, const struc
 		snprintf(buf, len, "still pending at the end");
 	} else if (op->result == RES_ERROR) {
 		snprintf(buf, len, "error: %s", op->error);
+	} else if (op->result == RES_UNKNOWN) {
+		snprintf(buf, len, "unknown, it may have been applied: %s", op->error);
 	} else if (op_is_lock(op->kind)) {
 		world_lock_result(w, op, res, sizeof res);
 		snprintf(buf, len, "ok, %s", res);
@@ -403,8 +405,10 @@ static void ho_checker(FILE *f, const struct handout *h, const struct world *w, 
 		said = true;
 	}
 	if (!said)
-		fputs(op->result == RES_PENDING ? "-" : op->result == RES_ERROR && !op->cond_failed ?
-		      "no answer: counts against availability" : "consistent", f);
+		fputs(op->result == RES_PENDING ? "-" : op->result == RES_UNKNOWN ?
+		      "no answer, and it may have been applied: counts against availability" :
+		      op->result == RES_ERROR && !op->cond_failed ? "no answer: counts against availability" :
+		      "consistent", f);
 }
 
 static void ho_outcomes(FILE *f, const struct handout *h, const struct session *s)

@@ -358,8 +358,11 @@ static void export_op(FILE *f, const struct world *w, const struct op *op, bool 
 	const char *key = world_key_name(w, op->key);
 	bool ok = op->result == RES_OK;
 
-	/* A write still under way may have taken effect: it never returned. */
-	if (op->key < 0 || w->key_type[op->key] != KT_INT || (op->result == RES_PENDING && op->kind == OP_READ))
+	/* A write still under way, or whose outcome is unknown, may have
+	 * taken effect: it never returned. One that failed definitely never
+	 * took effect: it is no part of the history. */
+	if (op->key < 0 || w->key_type[op->key] != KT_INT || (op->result == RES_PENDING && op->kind == OP_READ) ||
+	    (op->result == RES_ERROR && !op->cond_failed))
 		return;
 	if (op->kind == OP_READ || op->cond_failed) {
 		uint64_t seen = op->kind == OP_READ ? (op->found ? op->wid : 0) : op->read_wid;

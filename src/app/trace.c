@@ -82,8 +82,8 @@ static void put_lock(FILE *f, const struct op *op)
 								"overtaken" };
 
 	put_time(f, "invoke", op->invoke_us);
-	put_str(f, "result", op->result == RES_OK ? "ok" : "error");
-	if (op->result == RES_ERROR)
+	put_str(f, "result", op_result_name(op->result));
+	if (op->result != RES_OK)
 		put_str(f, "error", op->error);
 	if (op->lock_outcome && op->lock_outcome < sizeof outcomes / sizeof outcomes[0])
 		put_str(f, "outcome", outcomes[op->lock_outcome]);
@@ -143,8 +143,8 @@ static void put_op(FILE *f, const struct world *w, const struct op *op, bool don
 	if (!done)
 		return;
 	put_time(f, "invoke", op->invoke_us);
-	put_str(f, "result", op->result == RES_OK ? "ok" : "error");
-	if (op->result == RES_ERROR) {
+	put_str(f, "result", op_result_name(op->result));
+	if (op->result != RES_OK) {
 		put_str(f, "error", op->error);
 		if (op->cond_failed)
 			fputs(",\"cond_failed\":true", f);

@@ -95,6 +95,8 @@ void report_op(char *buf, size_t len, const struct world *w, const struct op *op
 		snprintf(buf, len, "%s: pending", head);
 	} else if (op->result == RES_ERROR) {
 		snprintf(buf, len, "%s: error: %s %s", head, op->error, took);
+	} else if (op->result == RES_UNKNOWN) {
+		snprintf(buf, len, "%s: unknown, it may have been applied: %s %s", head, op->error, took);
 	} else if (op_is_lock(op->kind)) {
 		char res[96];
 
@@ -251,7 +253,7 @@ static void op_line(struct transcript *t, const struct event *e)
 	char buf[512];
 
 	report_op(buf, sizeof buf, t->w, e->op);
-	line(t, e->t_us, e->op->result == RES_ERROR ? "error" : e->op->stale ? "stale" : "ok", buf);
+	line(t, e->t_us, e->op->result == RES_OK && e->op->stale ? "stale" : op_result_name(e->op->result), buf);
 }
 
 void transcript_event(void *ctx, const struct event *e)

@@ -299,10 +299,10 @@ static int expect_holder(struct lex *c, struct command *out)
 
 int cmd_data_expect(struct lex *c, struct command *out)
 {
-	static const char usage[] = "expected a node, a key and a value, last ok|error|stale|lost, stale or lost and "
+	static const char usage[] = "expected a node, a key and a value, last ok|error|unknown|stale|lost, stale or lost and "
 				    "a count, holder and a path, or invariant and a rule (expect C balance 500, expect "
 				    "last error, expect stale 0, expect holder /locks/r A, expect invariant balance>=0)";
-	static const char *const outcomes[] = { "ok", "error", "stale", "lost" };
+	static const char *const outcomes[OUTCOME_COUNT] = { "ok", "error", "stale", "lost", "unknown" };
 	struct lex_tok t;
 	char show[32];
 
@@ -344,14 +344,14 @@ int cmd_data_expect(struct lex *c, struct command *out)
 		lex_next(c, &t);
 		out->expect = EXPECT_LAST;
 		if (!lex_next(c, &t))
-			return lex_fail(c, "expected ok, error, stale or lost (expect last error)");
-		for (int i = 0; i < 4; i++)
+			return lex_fail(c, "expected ok, error, unknown, stale or lost (expect last error)");
+		for (int i = 0; i < OUTCOME_COUNT; i++)
 			if (lex_is(&t, outcomes[i])) {
 				out->outcome = (enum expect_outcome)i;
 				return lex_want_end(c, "the outcome");
 			}
 		lex_show(&t, show, sizeof show);
-		return lex_fail(c, "expected ok, error, stale or lost, got '%s'", show);
+		return lex_fail(c, "expected ok, error, unknown, stale or lost, got '%s'", show);
 	}
 	out->expect = EXPECT_VALUE;
 	return parse_node_key_value(c, out, usage);

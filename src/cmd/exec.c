@@ -506,6 +506,9 @@ static int expect_last(struct world *w, const struct command *c, char *got, size
 	describe_op(w, op, what, sizeof what);
 	if (op->result == RES_ERROR)
 		snprintf(got, gotlen, "last operation (%s) was an error: %s", what, op->error);
+	else if (op->result == RES_UNKNOWN)
+		snprintf(got, gotlen, "last operation (%s) was unknown (it may have been applied): %s", what,
+			 op->error);
 	else {
 		world_format_value(w, op->key, op->value, shown, sizeof shown);
 		if (op->kind == OP_READ && !op->found)
@@ -527,6 +530,9 @@ static int expect_last(struct world *w, const struct command *c, char *got, size
 		break;
 	case OUTCOME_ERROR:
 		holds = op->result == RES_ERROR;
+		break;
+	case OUTCOME_UNKNOWN:
+		holds = op->result == RES_UNKNOWN;
 		break;
 	case OUTCOME_LOST:
 		holds = op->lost;

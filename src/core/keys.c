@@ -317,6 +317,9 @@ void world_write_local(struct world *w, int node, int key, enum op_kind kind, in
 		history_write_base(&w->hist, stamp->wid, k->present ? k->v.wid : 0);
 	kstate_write(k, node, w->n, w->key_type[key], kind, arg, stamp);
 	world_state_changed(w, node, key, before);
+	/* Made here: from now on its client cannot know it did not apply. */
+	if (history_write(&w->hist, stamp->wid))
+		world_op_sent(w, history_write(&w->hist, stamp->wid)->op);
 }
 
 static int init_key(struct world *w, int key, int64_t value)

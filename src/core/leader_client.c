@@ -77,6 +77,8 @@ static void complete(struct world *w, int node, struct leader_request *r, const 
 		r->done = true;
 		if (op_pending(w, r->op) && r->cond_failed)
 			world_op_cond_failed(w, r->op, error);
+		else if (op_pending(w, r->op) && error && r->definite)
+			world_op_refuse(w, r->op, error);
 		else if (op_pending(w, r->op))
 			world_op_finish(w, r->op, error, found, v);
 		release_next(w, node);
@@ -92,6 +94,7 @@ static void complete(struct world *w, int node, struct leader_request *r, const 
 		if (error)
 			snprintf(m.u.fwd_reply.error, sizeof m.u.fwd_reply.error, "%s", error);
 		m.u.fwd_reply.cond_failed = r->cond_failed;
+		m.u.fwd_reply.definite = r->definite;
 		if (r->kind != OP_READ)
 			m.u.fwd_reply.index = r->index;
 		m.u.fwd_reply.lock_outcome = r->lock_outcome;
@@ -123,6 +126,8 @@ static void forward(struct world *w, int node, struct leader_request *r)
 	m.u.fwd.cond_value = r->cond_value;
 	r->fwd_to = ld->leader;
 	r->fwd_term = ld->term;
+	if (r->kind != OP_READ)
+		world_op_sent(w, r->op);
 	net_send(w, node, ld->leader, &m);
 }
 
@@ -178,6 +183,7 @@ static int append_write(struct world *w, int node, struct leader_request *r)
 	e.v.vc[node]++;
 	if (leader_log_append(w, node, &e) < 0)
 		return -1;
+	world_op_sent(w, r->op);
 	r->index = ld->log_len;
 	leader_broadcast(w, node);
 	return 0;
@@ -231,6 +237,7 @@ static bool refuse_unserved(struct world *w, int node, struct leader_request *r)
 		return false;
 	snprintf(err, sizeof err, "connection loss: %c has no leader, and a ZooKeeper server without one "
 		 "stops serving", 'A' + node);
+	r->definite = true;
 	complete(w, node, r, err, false, NULL);
 	return true;
 }
@@ -394,6 +401,7 @@ void leader_on_forward_reply(struct world *w, const struct msg *m)
 		return;
 	}
 	r->cond_failed = m->u.fwd_reply.cond_failed;
+	r->definite = m->u.fwd_reply.definite;
 	r->lock_outcome = m->u.fwd_reply.lock_outcome;
 	r->holder = m->u.fwd_reply.holder;
 	r->token = m->u.fwd_reply.token;
@@ -426,6 +434,11 @@ void leader_deadline(struct world *w, int node, uint64_t op)
 	else if (r->synced)
 		snprintf(why, sizeof why, "timeout: %c synced but has applied %llu of the leader's %llu entries",
 			 'A' + node, (unsigned long long)ld->applied, (unsigned long long)r->sync_index);
+	else if (ld->role == ROLE_LEADER && leader_heard_count(w, node) >= world_quorum(w))
+		/* It hears from a majority: the entry or the read's round was
+		 * simply not done in time (it may be, later). */
+		snprintf(why, sizeof why, "timeout: leader %c had not %s in time", 'A' + node,
+			 r->kind == OP_READ ? "confirmed the read with a majority" : "committed the write");
 	else if (ld->role == ROLE_LEADER)
 		snprintf(why, sizeof why, "no quorum: leader %c heard from %d of %d nodes",
 			'A' + node, leader_heard_count(w, node), w->n);
@@ -545,6 +558,7 @@ static void lock_done(struct world *w, int node, struct leader_request *r, const
 		complete(w, node, r, NULL, true, &v);
 		return;
 	}
+	r->definite = true;     /* applied, and found to change nothing */
 	if (e->outcome == LOCK_OVERTAKEN)
 		snprintf(why, sizeof why, "overtaken: a later request of the client at %c took effect first, so this "
 			 "one never does", 'A' + r->origin);

@@ -460,7 +460,8 @@ static void ll_leave(struct world *w)
 		struct leaderless_node *ln = &w->nodes[i].ll;
 
 		for (size_t j = 0; j < ln->nreqs; j++)
-			world_op_finish(w, ln->reqs[j].op, "aborted: the protocol changed", false, NULL);
+			world_op_finish(w, ln->reqs[j].op, "the protocol changed before the replicas answered", false,
+					NULL);
 		ln->nreqs = 0;
 	}
 	lwt_abort_all(w, "aborted: the protocol changed");

@@ -185,7 +185,9 @@ static void prepare(struct world *w, int c, struct lwt_request *r)
 static void answer(struct world *w, struct lwt_request *r, const char *error, bool cond_failed)
 {
 	r->answered = true;
-	if (cond_failed)
+	if (error && !cond_failed && r->phase == LWT_PREPARE)
+		world_op_refuse(w, r->op, error);  /* nothing was proposed */
+	else if (cond_failed)
 		world_op_cond_failed(w, r->op, error);
 	else
 		world_op_finish(w, r->op, error, true, error ? NULL : &r->v);
@@ -241,6 +243,8 @@ static void decide(struct world *w, int c, struct lwt_request *r)
 	}
 	r->phase = LWT_PROPOSE;
 	r->yes = 0;
+	if (r->applies)
+		world_op_sent(w, r->op);   /* proposed: a majority may accept it */
 	{
 		uint64_t promised = 0, req = r->req;
 		struct msg self;

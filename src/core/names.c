@@ -201,6 +201,20 @@ bool level_is_read_option(int level)
 	return level >= LEVEL_LOCAL && level <= LEVEL_STRONG;
 }
 
+const char *op_result_name(enum op_result r)
+{
+	switch (r) {
+	case RES_OK:
+		return "ok";
+	case RES_ERROR:
+		return "error";
+	case RES_UNKNOWN:
+		return "unknown";
+	default:
+		return "pending";
+	}
+}
+
 const char *op_kind_name(enum op_kind k)
 {
 	switch (k) {

@@ -311,7 +311,39 @@ struct op *world_op(const struct world *w, uint64_t id)
 	return history_op(&w->hist, id);
 }
 
+void world_op_sent(struct world *w, uint64_t id)
+{
+	struct op *op = history_op(&w->hist, id);
+
+	if (op && op->result == RES_PENDING)
+		op->sent = true;
+}
+
+static void op_end(struct world *w, uint64_t id, const char *error, bool definite, bool found,
+		   const struct version *v);
+
 void world_op_finish(struct world *w, uint64_t id, const char *error, bool found, const struct version *v)
+{
+	op_end(w, id, error, false, found, v);
+}
+
+void world_op_refuse(struct world *w, uint64_t id, const char *why)
+{
+	op_end(w, id, why, true, false, NULL);
+}
+
+/* A failure is definite unless a change was sent (or made) and may yet
+ * take effect: a read changed nothing, a txn whose condition failed did
+ * nothing, and a request refused before it left its node never can. */
+static enum op_result failure(const struct op *op, bool definite)
+{
+	if (definite || !op->sent || op->kind == OP_READ || op->cond_failed)
+		return RES_ERROR;
+	return RES_UNKNOWN;
+}
+
+static void op_end(struct world *w, uint64_t id, const char *error, bool definite, bool found,
+		   const struct version *v)
 {
 	struct op *op = history_op(&w->hist, id);
 	struct write_rec *wr;
@@ -322,11 +354,11 @@ void world_op_finish(struct world *w, uint64_t id, const char *error, bool found
 	w->pending_ops--;
 	wr = op->kind != OP_READ ? history_write(&w->hist, op->wid) : NULL;
 	if (error) {
-		op->result = RES_ERROR;
+		op->result = failure(op, definite);
 		snprintf(op->error, sizeof op->error, "%s", error);
 		if (wr) {
-			/* It may still take effect: a failed write is indeterminate. */
-			wr->result = RES_ERROR;
+			/* An unknown write may still take effect; an error never will. */
+			wr->result = op->result;
 			wr->done_us = w->now_us;
 		}
 	} else {
@@ -359,7 +391,8 @@ void world_op_finish(struct world *w, uint64_t id, const char *error, bool found
 		world_lww_check(w, op->node, op->key);
 }
 
-/* Ends every pending request sent to node (node -1: all) with why. */
+/* Ends every pending request sent to node (node -1: all) with why: an
+ * error, or unknown for a change already sent. */
 void world_fail_pending(struct world *w, int node, const char *why)
 {
 	for (size_t i = 0; i < w->hist.nops && w->pending_ops > 0; i++) {

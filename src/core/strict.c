@@ -234,6 +234,7 @@ static void st_client(struct world *w, struct op *op)
 	}
 	r->v = st_stamp(w, c, op);
 	r->prepared = 1u << c;
+	world_op_sent(w, op->id);
 	st_stage(w, c, c, req, r->key, &r->v);
 	st_send_all(w, c, MSG_PREPARE, r);
 	if (w->n == 1)
@@ -272,7 +273,7 @@ static void st_timer(struct world *w, int node, int sub, uint64_t token)
 	st_send_all(w, node, MSG_ABORT, &r);
 	st_missing(w, r.prepared, who, sizeof who);
 	snprintf(err, sizeof err, "refused: no confirmation came from %s (strict needs all %d replicas)", who, w->n);
-	world_op_finish(w, r.op, err, false, NULL);
+	world_op_refuse(w, r.op, err);
 	st_unstage(w, node, node, token);
 }
 
@@ -324,7 +325,7 @@ static void st_refused(struct world *w, int c, int by, uint64_t req)
 	st_send_all(w, c, MSG_ABORT, &r);
 	snprintf(err, sizeof err, "refused: %c holds another write to %s in doubt (strict writes one at a time)",
 		 'A' + by, world_key_name(w, r.key));
-	world_op_finish(w, r.op, err, false, NULL);
+	world_op_refuse(w, r.op, err);
 	st_unstage(w, c, c, req);
 }
 
@@ -424,7 +425,8 @@ static void st_leave(struct world *w)
 		struct strict_node *sn = &w->nodes[i].st;
 
 		for (size_t j = 0; j < sn->nreqs; j++)
-			world_op_finish(w, sn->reqs[j].op, "aborted: the protocol changed", false, NULL);
+			world_op_finish(w, sn->reqs[j].op, "the protocol changed before the write was decided",
+					false, NULL);
 		sn->nreqs = 0;
 	}
 }

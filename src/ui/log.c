@@ -56,6 +56,7 @@ static void log_op(struct ui *u, const struct event *e)
 {
 	char buf[UI_LOG_LINE];
 	enum ui_role r = e->op->result == RES_ERROR ? UR_RESULT_ERROR :
+			 e->op->result == RES_UNKNOWN ? UR_RESULT_UNKNOWN :
 			 e->op->stale ? UR_RESULT_STALE : e->op->conflict ? UR_CONFLICT : UR_RESULT_OK;
 
 	report_op(buf, sizeof buf, u->w, e->op);

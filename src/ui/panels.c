@@ -7,8 +7,8 @@
 
 #include "capviz/ui_impl.h"
 
-/* The outcome of op as words (and its role): ok, ERROR, STALE, LOST,
- * CONFLICT, pending. */
+/* The outcome of op as words (and its role): ok, ERROR, UNKNOWN, STALE,
+ * LOST, CONFLICT, pending. */
 enum ui_role ui_op_outcome(char *buf, size_t len, const struct world *w, const struct op *op)
 {
 	char val[96], missed[96];
@@ -21,6 +21,10 @@ enum ui_role ui_op_outcome(char *buf, size_t len, const struct world *w, const s
 	if (op->result == RES_ERROR) {
 		snprintf(buf, len, "ERROR: %s", op->error);
 		return UR_RESULT_ERROR;
+	}
+	if (op->result == RES_UNKNOWN) {
+		snprintf(buf, len, "UNKNOWN, may have applied: %s", op->error);
+		return UR_RESULT_UNKNOWN;
 	}
 	if (op_is_lock(op->kind)) {
 		world_lock_result(w, op, missed, sizeof missed);

@@ -40,7 +40,7 @@ static const char *const role_names[UR_COUNT] = {
 	[UR_RESULT_PENDING] = "result.pending", [UR_CAPTION] = "caption", [UR_STATUS] = "status",
 	[UR_PAUSED] = "status.paused", [UR_HINT] = "hint", [UR_TITLE] = "title", [UR_BORDER] = "border",
 	[UR_RESULT_LOST] = "result.lost", [UR_CONFLICT] = "conflict", [UR_BROKEN] = "invariant.broken",
-	[UR_RESOLVE] = "resolve",
+	[UR_RESOLVE] = "resolve", [UR_RESULT_UNKNOWN] = "result.unknown",
 };
 
 const char *theme_role_name(int role)
@@ -87,6 +87,7 @@ static const struct theme_style default_roles[UR_COUNT] = {
 	[UR_CONFLICT] = S(MAGENTA, NONE, TA_BOLD),
 	[UR_BROKEN] = S(RED, NONE, TA_BOLD),
 	[UR_RESOLVE] = S(CYAN, NONE, 0),
+	[UR_RESULT_UNKNOWN] = S(MAGENTA, NONE, TA_BOLD | TA_UNDERLINE),
 };
 
 /* Monochrome: attributes alone tell the roles apart. */
@@ -121,6 +122,7 @@ static const struct theme_style mono_roles[UR_COUNT] = {
 	[UR_CONFLICT] = S(NONE, NONE, TA_BOLD | TA_UNDERLINE),
 	[UR_BROKEN] = S(NONE, NONE, TA_BOLD | TA_UNDERLINE),
 	[UR_RESOLVE] = S(NONE, NONE, 0),
+	[UR_RESULT_UNKNOWN] = S(NONE, NONE, TA_BOLD | TA_ITALIC),
 };
 
 bool theme_builtin(struct theme *t, const char *name)

@@ -316,8 +316,8 @@ static void test_errors(void **state)
 	bad("say \"open", 3, "say: missing closing quote");
 	bad("say \"done\" more", 3, "say: unexpected 'more' after the text");
 	bad("resume now", 3, "resume: unexpected 'now' (resume takes nothing)");
-	bad("expect last maybe", 3, "expect: expected ok, error, stale or lost, got 'maybe'");
-	bad("expect C balance", 3, "expect: expected a node, a key and a value, last ok|error|stale|lost, stale or "
+	bad("expect last maybe", 3, "expect: expected ok, error, unknown, stale or lost, got 'maybe'");
+	bad("expect C balance", 3, "expect: expected a node, a key and a value, last ok|error|unknown|stale|lost, stale or "
 	    "lost and a count, holder and a path, or invariant and a rule (expect C balance 500, expect last error, "
 	    "expect stale 0, expect holder /locks/r A, expect invariant balance>=0)");
 	bad("expect invariant", 3, "expect: expected a rule after invariant (expect invariant balance>=0 [broken])");
