@@ -27,7 +27,7 @@ CMD_SRC  := $(sort $(wildcard src/cmd/*.c))
 UI_SRC   := $(sort $(wildcard src/ui/*.c))
 APP_SRC  := $(sort $(wildcard src/app/*.c))
 LIB_SRC  := $(CORE_SRC) $(CMD_SRC) $(UI_SRC) $(APP_SRC)
-HDRS     := $(wildcard include/capviz/*.h)
+HDRS     := $(wildcard include/capviz/*.h src/*/*.h)
 
 OBJ      := build/obj
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(OBJ)/%.o)

@@ -45,7 +45,8 @@ fi
 echo "== unit tests under AddressSanitizer and UndefinedBehaviorSanitizer"
 if $MAKE -s asan >>"$log" 2>&1; then
 	for t in build/asan/unit/test_*; do
-		[ -x "$t" ] && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		# The property tests run fewer cases under the sanitizers.
+		[ -x "$t" ] && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 CAPVIZ_EXACT_RUNS=600 \
 			run_cmocka "asan/$(basename "$t")" "$t"
 	done
 else

@@ -39,6 +39,8 @@ enum event_kind {
 	EV_COMPARE,     /* what healing now by one strategy would give: text (the world is unchanged) */
 	EV_LOCK,        /* a lock or election changed hands, a session ended, a split brain: text;
 	                 * node the client's, key the path */
+	EV_STALE,       /* op, which finished earlier, is flagged now: a later operation showed
+	                 * it has no linearization after all (text says why) */
 	EV_KIND_COUNT
 };
 

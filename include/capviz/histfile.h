@@ -21,7 +21,13 @@ int histfile_parse(struct wgl_history *h, FILE *f, const char *path, char *err, 
  * its first values), adds and txns as compare-and-sets from the version
  * they built on; values as written, or by_version their write ids (exact
  * even when two writes wrote the same value). Returns 0 or -1 on a write
- * error. */
+ * error. A request whose outcome is unknown (or that is still pending)
+ * never returns: a write of its value, an add of its delta (i), under a
+ * txn's condition; a definite error is left out. */
 int histfile_write(const struct world *w, FILE *f, bool by_version);
+/* The same, as the consistency lens judged it: every flagged read left
+ * out, every flagged change a write of its value that never returns (what
+ * the checker keeps of it). Linearizable whenever the lens is right. */
+int histfile_write_judged(const struct world *w, FILE *f);
 
 #endif

@@ -1,6 +1,7 @@
 /* history.h: every client operation, from invoke to completion, and every
  * write by its unique id. The history is what the trace reports and what the
- * checker reads; the world fills it, nobody else changes it. */
+ * checker (checker.h) reads; the world fills it. The history records; it
+ * never judges: the verdict fields of struct op are the checker's. */
 #ifndef CAPVIZ_HISTORY_H
 #define CAPVIZ_HISTORY_H
 
@@ -8,10 +9,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "capviz/lincheck.h"
 #include "capviz/msg.h"
 
 #define OP_ERROR_MAX 128
+
+/* Why an operation has no valid linearization (struct op's flaw). */
+enum lin_flaw {
+	FLAW_NONE,
+	FLAW_STALE,             /* a read missed a version that was in place before it began */
+	FLAW_LOST_UPDATE,       /* a read-modify-write built on a version another one had built on */
+	FLAW_STALE_BASE,        /* a read-modify-write built on an outdated version */
+	FLAW_NO_ORDER,          /* by value, no order of the key's operations lets it (missed_wid: the
+	                         * newest version acknowledged before it began) */
+};
 
 /* How a request ended: ok; error, definitely not applied (refused before
  * anything was sent, or aborted so that nothing can apply); unknown, it may
@@ -28,6 +38,10 @@ struct op {
 	int level;              /* enum level the request ran at */
 	int64_t invoke_us;
 	int64_t done_us;        /* -1 while pending */
+	/* The same as the order of events (history_stamp): what the checker
+	 * compares, so that a request answered before another was sent, in
+	 * the same microsecond, still came first. */
+	int64_t invoke_at, done_at;
 	enum op_result result;
 	bool sent;              /* it left its node, or took effect there: a failure
 	                         * after that may have been applied (unknown) */
@@ -35,6 +49,7 @@ struct op {
 	int64_t value;          /* the value read, or the value written */
 	uint64_t wid;           /* a write's own id; for a read, the id it saw */
 	bool stale;             /* it has no valid linearization (flaw says why) */
+	bool undecided;         /* the search by value ran out of steps: the verdict is by write id */
 	uint8_t flaw;           /* enum lin_flaw */
 	uint64_t missed_wid;    /* the version that makes it impossible */
 	uint64_t witness_op;    /* the operation that shows it (0: that version's own write) */
@@ -75,33 +90,12 @@ struct write_rec {
 	int64_t value;
 	int64_t invoke_us;
 	int64_t done_us;        /* -1 while pending */
+	int64_t invoke_at, done_at; /* as struct op's; -1 for a first value */
 	enum op_result result;
 	bool rmw;               /* a read-modify-write: built on base_wid (0: never written) */
 	uint64_t base_wid;
-	struct lin_ver lin;     /* its part in the linearizability check */
-};
-
-struct history_key {
-	struct lin_key lin;
-};
-
-/* What one client (the one at a node) has done to each key: its last few
- * ok writes and reads, with when they finished. A read is held only to
- * those that finished before it began; a client may have several requests
- * in flight at once, and one still running says nothing about the read. */
-#define HISTORY_SESSION_RING 4
-
-struct history_seen {
-	uint64_t wid;           /* the version written or read (0: none, never written) */
-	uint64_t op;            /* the operation; 0 for an empty slot */
-	int64_t done_us;
-};
-
-struct history_client {
-	struct history_seen wrote[STORE_MAX_KEYS][HISTORY_SESSION_RING];
-	struct history_seen read[STORE_MAX_KEYS][HISTORY_SESSION_RING];
-	uint8_t next_wrote[STORE_MAX_KEYS];
-	uint8_t next_read[STORE_MAX_KEYS];
+	bool applied;           /* some replica stored it (an error never is) */
+	bool valued;            /* value is the version's own, fixed when first made (an add's) */
 };
 
 struct history {
@@ -111,14 +105,14 @@ struct history {
 	struct write_rec *writes; /* writes[i].wid == i + 1 */
 	size_t nwrites;
 	size_t writes_cap;
-	struct history_key keys[STORE_MAX_KEYS];
-	struct history_client clients[WORLD_MAX_NODES];
-	/* Reads judged by the version they got, never by its value: a read of
-	 * one write of 500 is not taken for another write of 500. Off by
-	 * default (linearizability is about values); the tests that hold the
-	 * checker to a search over write ids turn it on. */
-	bool by_version;
+	int64_t stamp_us;       /* the microsecond of the last stamp, and how many it had */
+	int stamp_rank;
 };
+
+/* Events of the history in order: core time in nanoseconds, the last three
+ * digits ordering the events of one microsecond (the simulation runs them
+ * one after another), capped at 999 of them. */
+#define HISTORY_STAMP_RANKS 1000
 
 void history_init(struct history *h);
 void history_free(struct history *h);
@@ -127,20 +121,9 @@ struct op *history_add_op(struct history *h);
 struct write_rec *history_add_write(struct history *h);
 struct op *history_op(const struct history *h, uint64_t id);
 struct write_rec *history_write(const struct history *h, uint64_t wid);
+/* The order of an event happening now (now_us never goes back). */
+int64_t history_stamp(struct history *h, int64_t now_us);
 /* The write wid was applied on top of base (a read-modify-write: an add, a
  * set change, a txn); the first apply decides. */
 void history_write_base(struct history *h, uint64_t wid, uint64_t base);
-/* Judges op as it finishes ok: a read (or a refused txn) by the version it
- * saw, a write by its place among the others; flags it when it has no valid
- * linearization. Returns -1 when memory ran out. */
-int history_check(struct history *h, struct op *op);
-/* A write no client made (a first value when first, a heal's merge) is in
- * place now. Returns -1 when memory ran out. */
-int history_system_write(struct history *h, uint64_t wid, bool first);
-/* An acknowledged write of key is about to be called LOST, kept (a value)
- * having won over it at now_us. Is there an order of the key's operations
- * so far, ending in a read of kept, in which every read returns the latest
- * value? Then it was overwritten, as a register may be, not lost (two writes
- * of 50 are one to a client). False when it cannot be judged so. */
-bool history_loss_explained(const struct history *h, int key, int64_t kept, int64_t now_us);
 #endif

@@ -2,7 +2,9 @@
  * else's, or capviz's own exported): Wing and Gong's search with Lowe's
  * cache of (operations linearized, state) pairs, key by key (a history is
  * linearizable when each key's is), as in porcupine. Registers with read,
- * write and compare-and-set, and strings with append. */
+ * write and compare-and-set, and strings with append; integers also take
+ * an add (relative), and a write or an add may carry a condition on the
+ * value (a conditional write whose outcome is unknown). */
 #ifndef CAPVIZ_WGL_H
 #define CAPVIZ_WGL_H
 
@@ -12,7 +14,7 @@
 
 #define WGL_NEVER INT64_MAX     /* the return time of an operation that never returned */
 
-enum wgl_kind { WGL_READ, WGL_WRITE, WGL_CAS, WGL_APPEND };
+enum wgl_kind { WGL_READ, WGL_WRITE, WGL_CAS, WGL_APPEND, WGL_ADD };
 enum wgl_cas { WGL_CAS_OK, WGL_CAS_FAIL, WGL_CAS_UNKNOWN };
 
 /* Values and keys are interned strings, named by their index. */
@@ -31,6 +33,10 @@ struct wgl_op {
 	int value;              /* read: what it returned; write: what it wrote; cas: the new value;
 				   append: the suffix (in values) */
 	int from;               /* cas: the value it expected */
+	int64_t delta;          /* add: what it adds to the integer (nil counts as 0) */
+	bool has_cond;          /* write, add: it takes effect only where the value cond_op cond_value */
+	uint8_t cond_op;        /* enum inv_op (world.h) */
+	int64_t cond_value;
 	int64_t inv, ret;       /* ret WGL_NEVER: it may take effect at any time after inv, or never */
 	int line;               /* where it came from (a file's line), for messages */
 };

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "capviz/checker.h"
 #include "capviz/event.h"
 #include "capviz/history.h"
 #include "capviz/kstate.h"
@@ -140,6 +141,7 @@ struct world {
 	bool broken[WORLD_MAX_NODES][WORLD_MAX_INVARIANTS];
 
 	struct history hist;
+	struct checker chk;     /* the consistency lens: it reads hist, judges its ops */
 	enum mode mode;
 	int read_level;         /* enum level, never LEVEL_DEFAULT */
 	int write_level;

@@ -115,12 +115,35 @@ static int parse_cas(struct wgl_history *h, struct wgl_op *op, char *v, const ch
 	return op->from < 0 || op->value < 0 ? -1 : 0;
 }
 
+/* A condition on the value, as capviz writes a conditional change whose
+ * outcome is unknown: >=50, >50, <=50, <50, ==50 or !=50. */
+static int parse_cond(struct wgl_op *op, const char *s)
+{
+	static const char *const ops[] = { ">=", "<=", "==", "!=", ">", "<" };
+	static const enum inv_op codes[] = { INV_GE, INV_LE, INV_EQ, INV_NE, INV_GT, INV_LT };
+	int64_t bound;
+
+	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+		size_t n = strlen(ops[i]);
+
+		if (strncmp(s, ops[i], n) != 0)
+			continue;
+		if (parse_time(s + n, false, &bound) < 0)
+			return -1;
+		op->has_cond = true;
+		op->cond_op = (uint8_t)codes[i];
+		op->cond_value = bound;
+		return 0;
+	}
+	return -1;
+}
+
 /* One line into an operation. Returns 0, 1 for a line with none (blank or
  * a # comment), -1 with *why. */
 static int parse_line(struct wgl_history *h, const char *line, int lineno, const char **why)
 {
 	struct cursor c = { line };
-	char kind[8], key[256], inv[32], ret[32], extra[8];
+	char kind[8], key[256], inv[32], ret[32], cond[32], extra[8];
 	char *value = malloc(LINE_MAX_LEN);
 	struct wgl_op *op;
 	long len;
@@ -143,8 +166,12 @@ static int parse_line(struct wgl_history *h, const char *line, int lineno, const
 			*why = "expected 5 fields: <op> <key> <value> <invoke> <return>";
 		goto out;
 	}
+	cond[0] = '\0';
+	if ((kind[0] == 'w' || kind[0] == 'i') && token(&c, cond, sizeof cond, why) < 0)
+		cond[0] = '\0';
 	if (token(&c, extra, sizeof extra, why) >= 0) {
-		*why = "expected 5 fields, found more";
+		*why = kind[0] == 'w' || kind[0] == 'i' ? "expected 5 fields and a condition at most, found more" :
+			"expected 5 fields, found more";
 		goto out;
 	}
 	op = wgl_add(h);
@@ -153,11 +180,16 @@ static int parse_line(struct wgl_history *h, const char *line, int lineno, const
 		goto out;
 	}
 	op->line = lineno;
-	if (strlen(kind) != 1 || !strchr("rwca", kind[0])) {
-		*why = "expected an operation r, w, c or a";
+	if (strlen(kind) != 1 || !strchr("rwcai", kind[0])) {
+		*why = "expected an operation r, w, c, a or i";
 		goto out;
 	}
-	op->kind = kind[0] == 'r' ? WGL_READ : kind[0] == 'w' ? WGL_WRITE : kind[0] == 'c' ? WGL_CAS : WGL_APPEND;
+	op->kind = kind[0] == 'r' ? WGL_READ : kind[0] == 'w' ? WGL_WRITE : kind[0] == 'c' ? WGL_CAS :
+		   kind[0] == 'i' ? WGL_ADD : WGL_APPEND;
+	if (cond[0] && parse_cond(op, cond) < 0) {
+		*why = "expected a condition such as >=50 after the return time";
+		goto out;
+	}
 	if (parse_time(inv, false, &op->inv) < 0) {
 		*why = "expected the invoke time as an integer";
 		goto out;
@@ -174,6 +206,12 @@ static int parse_line(struct wgl_history *h, const char *line, int lineno, const
 	if (op->kind == WGL_CAS) {
 		if (parse_cas(h, op, value, why) < 0)
 			goto out;
+	} else if (op->kind == WGL_ADD) {
+		if (parse_time(value, false, &op->delta) < 0) {
+			*why = "expected what an add adds, as an integer";
+			goto out;
+		}
+		op->value = 0;
 	} else {
 		bool nil = op->kind == WGL_READ && strcmp(value, "nil") == 0;
 
@@ -272,7 +310,7 @@ static void describe(const struct wgl_history *h, const struct wgl_op *op, FILE 
 {
 	const struct wgl_strings *v = &h->values;
 
-	fprintf(f, "%c ", "rwca"[op->kind]);
+	fprintf(f, "%c ", "rwcai"[op->kind]);
 	put_value(f, h->keys.s[op->key], h->keys.len[op->key]);
 	fputc(' ', f);
 	if (op->kind == WGL_CAS) {
@@ -283,6 +321,8 @@ static void describe(const struct wgl_history *h, const struct wgl_op *op, FILE 
 		fprintf(f, ":%s:%s", v->s[op->value], op->cas == WGL_CAS_OK ? "ok" : op->cas == WGL_CAS_FAIL ? "fail" : "unknown");
 	} else if (op->kind == WGL_READ && op->value == 0) {
 		fputs("nil", f);
+	} else if (op->kind == WGL_ADD) {
+		fprintf(f, "%" PRId64, op->delta);
 	} else {
 		put_value(f, v->s[op->value], v->len[op->value]);
 	}
@@ -291,6 +331,8 @@ static void describe(const struct wgl_history *h, const struct wgl_op *op, FILE 
 		fputs("inf", f);
 	else
 		fprintf(f, "%" PRId64, op->ret);
+	if (op->has_cond)
+		fprintf(f, " %s%" PRId64, inv_op_name((enum inv_op)op->cond_op), op->cond_value);
 }
 
 int app_check_history(const char *path)
@@ -352,14 +394,43 @@ static void put_times(FILE *f, int64_t inv, int64_t ret, bool never)
 		fprintf(f, " %" PRId64 " %" PRId64 "\n", inv + 1, ret + 1);
 }
 
-static void export_op(FILE *f, const struct world *w, const struct op *op, bool by_version)
+/* What an operation may do as its client knows it: a write of its value,
+ * or an add of its delta, under its condition for a txn; one whose outcome
+ * is unknown (or that is still pending) never returns. */
+static void export_open(FILE *f, const struct world *w, const struct op *op, bool returned, bool cond)
+{
+	const char *key = world_key_name(w, op->key);
+
+	if (op->kind == OP_ADD) {
+		fprintf(f, "i ");
+		put_value(f, key, strlen(key));
+		fprintf(f, " %" PRId64, op->arg);
+	} else {
+		char v[96];
+
+		world_format_value(w, op->key, op->arg, v, sizeof v);
+		fprintf(f, "w ");
+		put_value(f, key, strlen(key));
+		fputc(' ', f);
+		put_value(f, v, strlen(v));
+	}
+	if (returned)
+		fprintf(f, " %" PRId64 " %" PRId64, op->invoke_at + 1, op->done_at + 1);
+	else
+		fprintf(f, " %" PRId64 " inf", op->invoke_at + 1);
+	if (op->txn && cond)
+		fprintf(f, " %s%" PRId64, inv_op_name((enum inv_op)op->cond_op), op->cond_value);
+	fputc('\n', f);
+}
+
+static void export_op(FILE *f, const struct world *w, const struct op *op, bool by_version, bool judged)
 {
 	const struct write_rec *wr = op->kind != OP_READ ? history_write(&w->hist, op->wid) : NULL;
 	const char *key = world_key_name(w, op->key);
 	bool ok = op->result == RES_OK;
 
 	/* A write still under way, or whose outcome is unknown, may have
-	 * taken effect: it never returned. One that failed definitely never
+	 * taken effect: it never returns. One that failed definitely never
 	 * took effect: it is no part of the history. */
 	if (op->key < 0 || w->key_type[op->key] != KT_INT || (op->result == RES_PENDING && op->kind == OP_READ) ||
 	    (op->result == RES_ERROR && !op->cond_failed))
@@ -376,22 +447,49 @@ static void export_op(FILE *f, const struct world *w, const struct op *op, bool 
 				"(crdt or merge): no register write made it, left out\n", op->id, key, 'A' + op->node);
 			return;
 		}
+		if (judged && op->stale) {
+			fprintf(f, "# read #%" PRIu64 " of %s at %c: flagged, left out\n", op->id, key, 'A' + op->node);
+			return;
+		}
 		fprintf(f, "r %s ", key);
 		put_version(f, w, op->key, seen, by_version);
-		put_times(f, op->invoke_us, op->done_us, false);
+		put_times(f, op->invoke_at, op->done_at, false);
 		return;
 	}
 	if (!wr)
 		return;
-	if (!wr->rmw) {
-		/* An update applied on no single version (a counter under crdt or
-		 * merge) is judged online as a write of the value it made; one
-		 * that failed and was never applied had no effect. */
-		if (op->kind != OP_WRITE && !ok)
+	if (!by_version && (!ok || (!wr->rmw && op->kind != OP_WRITE))) {
+		/* Unknown, or an update built on no single version (a counter
+		 * under crdt or merge): what its client asked for; flagged, its
+		 * change at any time, with no condition. */
+		export_open(f, w, op, ok && !(judged && op->stale), !(judged && op->stale));
+		return;
+	}
+	if (!ok) {
+		/* By write id, as the check by write id sees it: the version
+		 * that may have taken effect, built on its base when known. */
+		if (wr->rmw) {
+			fprintf(f, "c %s ", key);
+			put_version(f, w, op->key, wr->base_wid, true);
+			fputc(':', f);
+			put_version(f, w, op->key, wr->wid, true);
+			fputs(":unknown", f);
+		} else if (op->kind == OP_WRITE) {
+			fprintf(f, "w %s ", key);
+			put_version(f, w, op->key, wr->wid, true);
+		} else {
 			return;
+		}
+		put_times(f, op->invoke_at, op->done_at, true);
+		return;
+	}
+	if (!wr->rmw || (judged && op->stale)) {
+		/* A write, an update applied on no single version (a counter
+		 * under crdt or merge: judged as a write of the value it made),
+		 * or a flagged one left out: its value, at any time after. */
 		fprintf(f, "w %s ", key);
 		put_version(f, w, op->key, wr->wid, by_version);
-		put_times(f, op->invoke_us, op->done_us, !ok);
+		put_times(f, op->invoke_at, op->done_at, judged && op->stale);
 		return;
 	}
 	/* An add or a txn: a compare-and-set from the version it built on. */
@@ -399,8 +497,8 @@ static void export_op(FILE *f, const struct world *w, const struct op *op, bool 
 	put_version(f, w, op->key, wr->base_wid, by_version);
 	fputc(':', f);
 	put_version(f, w, op->key, wr->wid, by_version);
-	fprintf(f, ":%s", ok ? "ok" : "unknown");
-	put_times(f, op->invoke_us, op->done_us, !ok);
+	fprintf(f, ":ok");
+	put_times(f, op->invoke_at, op->done_at, false);
 }
 
 /* A first value, or a value a heal merged: a write no client made. */
@@ -410,13 +508,13 @@ static void export_system_write(FILE *f, const struct world *w, const struct wri
 		return;
 	fprintf(f, "w %s ", world_key_name(w, wr->key));
 	put_version(f, w, wr->key, wr->wid, by_version);
-	if (wr->invoke_us < 0)
+	if (wr->invoke_at < 0)
 		fputs(" 0 0\n", f);
 	else
-		put_times(f, wr->invoke_us, wr->done_us, false);
+		put_times(f, wr->invoke_at, wr->done_at, false);
 }
 
-int histfile_write(const struct world *w, FILE *f, bool by_version)
+static int write_history(const struct world *w, FILE *f, bool by_version, bool judged)
 {
 	size_t next = 0;
 
@@ -424,13 +522,23 @@ int histfile_write(const struct world *w, FILE *f, bool by_version)
 	for (size_t i = 0; i < w->hist.nops; i++) {
 		const struct op *op = &w->hist.ops[i];
 
-		for (; next < w->hist.nwrites && w->hist.writes[next].invoke_us <= op->invoke_us; next++)
+		for (; next < w->hist.nwrites && w->hist.writes[next].invoke_us <= op->invoke_at; next++)
 			export_system_write(f, w, &w->hist.writes[next], by_version);
-		export_op(f, w, op, by_version);
+		export_op(f, w, op, by_version, judged);
 	}
 	for (; next < w->hist.nwrites; next++)
 		export_system_write(f, w, &w->hist.writes[next], by_version);
 	return ferror(f) ? -1 : 0;
+}
+
+int histfile_write(const struct world *w, FILE *f, bool by_version)
+{
+	return write_history(w, f, by_version, false);
+}
+
+int histfile_write_judged(const struct world *w, FILE *f)
+{
+	return write_history(w, f, false, true);
 }
 
 int app_write_history(const struct world *w, const char *path)

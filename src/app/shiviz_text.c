@@ -183,6 +183,9 @@ bool shiviz_event_text(char *buf, size_t len, const struct world *w, const struc
 	case EV_LOST:
 		snprintf(buf, len, "LOST: %s", e->text);
 		return true;
+	case EV_STALE:
+		snprintf(buf, len, "STALE: %s", e->text);
+		return true;
 	case EV_INVARIANT:
 		snprintf(buf, len, "%s: %s", e->up ? "invariant" : "BROKEN", e->text);
 		return true;

@@ -101,7 +101,7 @@ static void put_lock(FILE *f, const struct op *op)
  * it missed, the operation that shows it, and the words. */
 static void put_flaw(FILE *f, const struct world *w, const struct op *op)
 {
-	static const char *const flaws[] = { "", "stale", "lost-update", "stale-base" };
+	static const char *const flaws[] = { "", "stale", "lost-update", "stale-base", "no-order" };
 	char why[400];
 
 	fprintf(f, ",\"stale\":true,\"missed\":%" PRIu64, op->missed_wid);
@@ -212,6 +212,8 @@ void trace_event(void *ctx, const struct event *e)
 	case EV_INVOKE:
 	case EV_OP:
 		put_op(f, t->w, e->op, e->kind == EV_OP);
+		if (e->kind == EV_OP && e->op->undecided)
+			fputs(",\"undecided\":true", f);
 		break;
 	case EV_APPLY:
 	case EV_HINT:
@@ -233,6 +235,10 @@ void trace_event(void *ctx, const struct event *e)
 	case EV_LOST:
 		put_op(f, t->w, e->op, false);
 		put_str(f, "why", e->text);
+		break;
+	case EV_STALE:
+		/* The operation as it finished, with the verdict it has now. */
+		put_op(f, t->w, e->op, true);
 		break;
 	case EV_RESOLVE:
 	case EV_CONFLICT:

@@ -121,6 +121,10 @@ void report_op(char *buf, size_t len, const struct world *w, const struct op *op
 		snprintf(buf + n, len - (size_t)n, " %s: %s", op->ryw && op->mono ? "RYW, MONOTONIC" : op->ryw ? "RYW" :
 			 "MONOTONIC", why);
 	}
+	n = (int)strlen(buf);
+	if ((size_t)n + 1 < len && op->undecided)
+		snprintf(buf + n, len - (size_t)n, " (not decided by value within the search's budget: judged by write "
+			 "id)");
 }
 
 static void line(struct transcript *t, int64_t t_us, const char *tag, const char *text)
@@ -344,6 +348,9 @@ void transcript_event(void *ctx, const struct event *e)
 		break;
 	case EV_LOST:
 		line(t, e->t_us, "LOST", e->text);
+		break;
+	case EV_STALE:
+		line(t, e->t_us, "STALE", e->text);
 		break;
 	case EV_INVARIANT:
 		line(t, e->t_us, e->up ? "invariant" : "BROKEN", e->text);

@@ -65,26 +65,13 @@ int world_clone(struct world *c, const struct world *w)
 	c->q.heap = NULL;
 	c->hist.ops = NULL;
 	c->hist.writes = NULL;
-	for (int k = 0; k < STORE_MAX_KEYS; k++) {
-		c->hist.keys[k].lin.order = NULL;
-		c->hist.keys[k].lin.order_f = NULL;
-		c->hist.keys[k].lin.tree = NULL;
-		c->hist.keys[k].lin.arg = NULL;
-	}
+	memset(&c->chk, 0, sizeof c->chk);
 	rc |= dup_array((void **)&c->msgs, w->msgs, w->msgs_cap, sizeof *w->msgs);
 	rc |= dup_array((void **)&c->free_slots, w->free_slots, w->msgs_cap, sizeof *w->free_slots);
 	rc |= dup_array((void **)&c->q.heap, w->q.heap, w->q.cap, sizeof *w->q.heap);
 	rc |= dup_array((void **)&c->hist.ops, w->hist.ops, w->hist.ops_cap, sizeof *w->hist.ops);
 	rc |= dup_array((void **)&c->hist.writes, w->hist.writes, w->hist.writes_cap, sizeof *w->hist.writes);
-	for (int k = 0; k < STORE_MAX_KEYS; k++) {
-		const struct lin_key *s = &w->hist.keys[k].lin;
-		struct lin_key *d = &c->hist.keys[k].lin;
-
-		rc |= dup_array((void **)&d->order, s->order, s->cap, sizeof *s->order);
-		rc |= dup_array((void **)&d->order_f, s->order_f, s->cap, sizeof *s->order_f);
-		rc |= dup_array((void **)&d->tree, s->tree, 2 * s->tcap, sizeof *s->tree);
-		rc |= dup_array((void **)&d->arg, s->arg, 2 * s->tcap, sizeof *s->arg);
-	}
+	rc |= checker_clone(&c->chk, &w->chk) < 0;
 	rc |= clone_nodes(c, w);
 	if (rc) {
 		world_free(c);

@@ -75,6 +75,31 @@ static void explain_impossible_read(const struct world *w, const struct op *op, 
 			 "began at %.3fs", head, v, base, o, seen ? seen->invoke_us / 1e6 : 0.0);
 }
 
+/* Flagged by value alone: every version it could be has been placed, and
+ * no order of the key's operations lets it (an unconfirmed add, say,
+ * counts as the add its client asked for, not as the value it made). */
+static void explain_no_order(const struct world *w, const struct op *op, const char *what, bool brief,
+			     char *buf, size_t len)
+{
+	char seen[160], newest[160], head[200] = "";
+	uint64_t wid = op->kind == OP_READ ? (op->found ? op->wid : 0) : op->kind != OP_READ && !op->cond_failed ?
+		       op->wid : op->read_wid;
+	const struct write_rec *m = history_write(&w->hist, op->missed_wid);
+
+	say_version(w, op->key, wid, seen, sizeof seen);
+	say_version(w, op->key, op->missed_wid, newest, sizeof newest);
+	if (!brief)
+		snprintf(head, sizeof head, "%s %s at %c %s %s, but ", what, world_key_name(w, op->key), 'A' + op->node,
+			 op->kind == OP_READ || op->cond_failed ? "returned" : "made", seen);
+	if (m)
+		snprintf(buf, len, "%sno order of the operations on %s lets it by value (as --check-history finds): "
+			 "%s was acknowledged at %.3fs, before this %s began, and nothing that may have come after "
+			 "makes it", head, world_key_name(w, op->key), newest, m->done_us / 1e6, what);
+	else
+		snprintf(buf, len, "%sno order of the operations on %s lets it by value (as --check-history finds)",
+			 head, world_key_name(w, op->key));
+}
+
 void world_explain(const struct world *w, const struct op *op, bool brief, char *buf, size_t len)
 {
 	const char *what = op->kind == OP_READ ? "read" : op->txn ? "txn" : op_kind_name(op->kind);
@@ -85,6 +110,10 @@ void world_explain(const struct world *w, const struct op *op, bool brief, char 
 	buf[0] = '\0';
 	if (!op->stale)
 		return;
+	if (op->flaw == FLAW_NO_ORDER) {
+		explain_no_order(w, op, what, brief, buf, len);
+		return;
+	}
 	say_witness(w, op, witness, sizeof witness);
 	if ((op->kind == OP_READ || op->cond_failed) && op->flaw != FLAW_STALE) {
 		explain_impossible_read(w, op, what, brief, buf, len);

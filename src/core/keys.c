@@ -247,7 +247,14 @@ void world_state_changed(struct world *w, int node, int key, int siblings_before
 {
 	const struct kstate *k = &w->nodes[node].store.keys[key];
 	struct event e = world_event(w, EV_APPLY);
+	struct write_rec *wr = history_write(&w->hist, k->v.wid);
 
+	/* Every version a replica holds took effect there. */
+	if (wr)
+		wr->applied = true;
+	for (int i = 0; i < k->nsib; i++)
+		if ((wr = history_write(&w->hist, k->sib[i].wid)))
+			wr->applied = true;
 	e.node = node;
 	e.key = key;
 	e.v = k->v;
@@ -308,6 +315,7 @@ void world_write_local(struct world *w, int node, int key, enum op_kind kind, in
 		       struct version *stamp)
 {
 	struct kstate *k = store_state(&w->nodes[node].store, key);
+	struct write_rec *wr;
 	int before = k->nsib;
 
 	/* Under last-write-wins an add or a set change is computed from the
@@ -316,6 +324,12 @@ void world_write_local(struct world *w, int node, int key, enum op_kind kind, in
 	if (kind != OP_WRITE && w->strategy == STRAT_LWW && !key_type_is_lock(w->key_type[key]))
 		history_write_base(&w->hist, stamp->wid, k->present ? k->v.wid : 0);
 	kstate_write(k, node, w->n, w->key_type[key], kind, arg, stamp);
+	/* The version carries what this replica made of it: readers of it
+	 * see that, whatever the client is told of the merged view. */
+	if ((wr = history_write(&w->hist, stamp->wid)) && !wr->valued) {
+		wr->value = stamp->value;
+		wr->valued = true;
+	}
 	world_state_changed(w, node, key, before);
 	/* Made here: from now on its client cannot know it did not apply. */
 	if (history_write(&w->hist, stamp->wid))
@@ -334,8 +348,10 @@ static int init_key(struct world *w, int key, int64_t value)
 	wr->value = value;
 	wr->invoke_us = -1;
 	wr->done_us = -1;
+	wr->invoke_at = -1;
+	wr->done_at = -1;
 	wr->result = RES_OK;
-	if (history_system_write(&w->hist, wr->wid, true) < 0)
+	if (checker_first(&w->chk, &w->hist, wr->wid) < 0)
 		return -1;
 	memset(&v, 0, sizeof v);
 	v.value = value;
@@ -376,8 +392,9 @@ uint64_t world_system_write(struct world *w, int key, int64_t value)
 	wr->value = value;
 	wr->invoke_us = w->now_us;
 	wr->done_us = w->now_us;
+	wr->invoke_at = wr->done_at = history_stamp(&w->hist, w->now_us);
 	wr->result = RES_OK;
-	if (history_system_write(&w->hist, wr->wid, false) < 0)
+	if (checker_system_write(&w->chk, &w->hist, wr->wid) < 0)
 		w->oom = true;
 	return wr->wid;
 }

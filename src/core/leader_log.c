@@ -107,8 +107,9 @@ static bool txn_holds(struct world *w, int node, struct log_entry *e)
 	e->had = cur != NULL;
 	e->found = cur ? cur->value : 0;
 	/* Refused, it read the version it checked: every replica finds the
-	 * same one, in log order. */
-	if (op) {
+	 * same one, in log order; the first to apply it tells (a replica that
+	 * catches up later may hold values another mode wrote meanwhile). */
+	if (op && !op->has_read_wid) {
 		op->read_wid = cur ? cur->wid : 0;
 		op->has_read_wid = true;
 	}

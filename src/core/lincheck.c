@@ -10,6 +10,7 @@
 
 #include "capviz/array.h"
 #include "capviz/history.h"
+#include "lincheck.h"
 
 #define LIN_INF INT64_MAX
 #define LIN_NEG (INT64_MIN / 2)
@@ -42,31 +43,99 @@ static void ver_reset(struct lin_ver *v, uint64_t wid)
 	v->pos = -1;
 }
 
-void lin_ver_init(struct lin_ver *v, uint64_t wid)
+/* Version wid's part, when it is a version of key (lin_reserve made room
+ * for every version, so that pointers stay valid through a check). */
+static struct lin_ver *ver(struct lin_state *L, int key, uint64_t wid)
 {
-	ver_reset(v, wid);
-}
-
-static struct lin_ver *ver(struct history *h, int key, uint64_t wid)
-{
-	struct write_rec *wr;
+	const struct write_rec *wr;
 
 	if (wid == 0)
-		return &h->keys[key].lin.nil;
-	wr = history_write(h, wid);
-	return wr && wr->key == key ? &wr->lin : NULL;
+		return &L->keys[key].nil;
+	wr = history_write(L->h, wid);
+	return wr && wr->key == key && wid <= L->nvers ? &L->vers[wid - 1] : NULL;
 }
 
-static uint64_t root_of(struct history *h, int key, uint64_t wid)
+/* Room for every version the history has. */
+static int lin_reserve(struct lin_state *L, const struct history *h)
+{
+	L->h = h;
+	if (h->nwrites > L->capvers) {
+		size_t cap = L->capvers ? L->capvers : 64;
+		struct lin_ver *grown;
+
+		while (cap < h->nwrites)
+			cap *= 2;
+		grown = realloc(L->vers, cap * sizeof *grown);
+		if (!grown)
+			return -1;
+		L->vers = grown;
+		L->capvers = cap;
+	}
+	for (; L->nvers < h->nwrites; L->nvers++)
+		ver_reset(&L->vers[L->nvers], L->nvers + 1);
+	return 0;
+}
+
+void lin_state_free(struct lin_state *L)
+{
+	free(L->vers);
+	for (int k = 0; k < STORE_MAX_KEYS; k++)
+		lin_key_free(&L->keys[k]);
+	memset(L, 0, sizeof *L);
+}
+
+static int clone_key(struct lin_key *d, const struct lin_key *s)
+{
+	*d = *s;
+	d->order = NULL;
+	d->order_f = NULL;
+	d->tree = NULL;
+	d->arg = NULL;
+	if (s->cap && (!(d->order = malloc(s->cap * sizeof *d->order)) ||
+		       !(d->order_f = malloc(s->cap * sizeof *d->order_f))))
+		return -1;
+	if (s->tcap && (!(d->tree = malloc(2 * s->tcap * sizeof *d->tree)) ||
+			!(d->arg = malloc(2 * s->tcap * sizeof *d->arg))))
+		return -1;
+	if (s->cap) {
+		memcpy(d->order, s->order, s->n * sizeof *d->order);
+		memcpy(d->order_f, s->order_f, s->n * sizeof *d->order_f);
+	}
+	if (s->tcap) {
+		memcpy(d->tree, s->tree, 2 * s->tcap * sizeof *d->tree);
+		memcpy(d->arg, s->arg, 2 * s->tcap * sizeof *d->arg);
+	}
+	return 0;
+}
+
+int lin_state_clone(struct lin_state *d, const struct lin_state *s)
+{
+	memset(d, 0, sizeof *d);
+	d->h = s->h;
+	if (s->capvers && !(d->vers = malloc(s->capvers * sizeof *d->vers)))
+		return -1;
+	if (s->nvers)
+		memcpy(d->vers, s->vers, s->nvers * sizeof *d->vers);
+	d->nvers = s->nvers;
+	d->capvers = s->capvers;
+	for (int k = 0; k < STORE_MAX_KEYS; k++)
+		if (clone_key(&d->keys[k], &s->keys[k]) < 0) {
+			lin_state_free(d);
+			return -1;
+		}
+	return 0;
+}
+
+static uint64_t root_of(struct lin_state *L, int key, uint64_t wid)
 {
 	uint64_t r = wid;
 
-	while (ver(h, key, r)->root != r)
-		r = ver(h, key, r)->root;
-	while (ver(h, key, wid)->root != r) {      /* path compression */
-		uint64_t next = ver(h, key, wid)->root;
+	while (ver(L, key, r)->root != r)
+		r = ver(L, key, r)->root;
+	while (ver(L, key, wid)->root != r) {      /* path compression */
+		uint64_t next = ver(L, key, wid)->root;
 
-		ver(h, key, wid)->root = r;
+		ver(L, key, wid)->root = r;
 		wid = next;
 	}
 	return r;
@@ -115,9 +184,9 @@ static int64_t tree_max(const struct lin_key *k, size_t lo, size_t hi, size_t *w
 	return best;
 }
 
-static int tree_grow(struct history *h, int key, size_t need)
+static int tree_grow(struct lin_state *L, int key, size_t need)
 {
-	struct lin_key *k = &h->keys[key].lin;
+	struct lin_key *k = &L->keys[key];
 	size_t cap = k->tcap ? k->tcap : 16;
 	int64_t *tree;
 	uint32_t *arg;
@@ -143,7 +212,7 @@ static int tree_grow(struct history *h, int key, size_t need)
 		arg[i] = 0;
 	}
 	for (size_t p = 0; p < k->n; p++) {
-		const struct lin_ver *c = ver(h, key, k->order[p]);
+		const struct lin_ver *c = ver(L, key, k->order[p]);
 
 		if (c->root == k->order[p] && c->pos == (int32_t)p)
 			tree_set(k, p, c->cs);
@@ -153,10 +222,10 @@ static int tree_grow(struct history *h, int key, size_t need)
 
 /* Gives chain root c its place, after every placed chain (its earliest
  * return is the latest yet). */
-static int place(struct history *h, int key, uint64_t c)
+static int place(struct lin_state *L, int key, uint64_t c)
 {
-	struct lin_key *k = &h->keys[key].lin;
-	struct lin_ver *cv = ver(h, key, c);
+	struct lin_key *k = &L->keys[key];
+	struct lin_ver *cv = ver(L, key, c);
 	void *grown;
 
 	if (k->n == k->cap) {
@@ -173,7 +242,7 @@ static int place(struct history *h, int key, uint64_t c)
 		k->order_f = grown;
 		k->cap = cap;
 	}
-	if (tree_grow(h, key, k->n + 1) < 0)
+	if (tree_grow(L, key, k->n + 1) < 0)
 		return -1;
 	k->order[k->n] = c;
 	k->order_f[k->n] = cv->cf;
@@ -183,9 +252,9 @@ static int place(struct history *h, int key, uint64_t c)
 	return 0;
 }
 
-static int key_ready(struct history *h, int key)
+static int key_ready(struct lin_state *L, int key)
 {
-	struct lin_key *k = &h->keys[key].lin;
+	struct lin_key *k = &L->keys[key];
 
 	if (k->placed_nil)
 		return 0;
@@ -194,17 +263,17 @@ static int key_ready(struct history *h, int key)
 	k->nil.f = k->nil.cf = LIN_NEG;
 	k->nil.s = k->nil.cs = LIN_NEG;
 	k->placed_nil = true;
-	return place(h, key, 0);
+	return place(L, key, 0);
 }
 
 /* --- the checks --- */
 
 /* The largest latest-invoke over positions [0, p) but the positions of
  * chains c1 and c2 (one chain may be given twice). */
-static int64_t max_but(struct history *h, int key, size_t p, uint64_t c1, uint64_t c2, size_t *where)
+static int64_t max_but(struct lin_state *L, int key, size_t p, uint64_t c1, uint64_t c2, size_t *where)
 {
-	const struct lin_key *k = &h->keys[key].lin;
-	int32_t a = ver(h, key, c1)->pos, b = ver(h, key, c2)->pos;
+	const struct lin_key *k = &L->keys[key];
+	int32_t a = ver(L, key, c1)->pos, b = ver(L, key, c2)->pos;
 	size_t cut[3], ncut = 0, lo = 0, w;
 	int64_t best = LIN_NEG, m;
 
@@ -234,10 +303,10 @@ static int64_t max_but(struct history *h, int key, size_t p, uint64_t c1, uint64
 /* Is there a chain, other than c1 and c2, whose members finished before s
  * and began after f (f_u < s, s_u > f)? The one with the latest invoke is
  * the witness. */
-static bool crosses(struct history *h, int key, uint64_t c1, uint64_t c2, int64_t f, int64_t s,
+static bool crosses(struct lin_state *L, int key, uint64_t c1, uint64_t c2, int64_t f, int64_t s,
 		    struct lin_conflict *why)
 {
-	const struct lin_key *k = &h->keys[key].lin;
+	const struct lin_key *k = &L->keys[key];
 	size_t lo = 0, hi = k->n, where;
 
 	if (f == LIN_INF)
@@ -250,24 +319,24 @@ static bool crosses(struct history *h, int key, uint64_t c1, uint64_t c2, int64_
 		else
 			hi = mid;
 	}
-	if (max_but(h, key, lo, c1, c2, &where) <= f)
+	if (max_but(L, key, lo, c1, c2, &where) <= f)
 		return false;
 	why->flaw = FLAW_STALE;
 	why->wid = k->order[where];
-	why->op = ver(h, key, why->wid)->cf_op;
+	why->op = ver(L, key, why->wid)->cf_op;
 	return true;
 }
 
 /* A later link of v's chain that finished before inv: v was replaced before
  * the member began. */
-static bool later_link_done(struct history *h, int key, uint64_t v, int64_t inv, struct lin_conflict *why)
+static bool later_link_done(struct lin_state *L, int key, uint64_t v, int64_t inv, struct lin_conflict *why)
 {
-	const struct lin_ver *x = ver(h, key, v);
+	const struct lin_ver *x = ver(L, key, v);
 
 	while (x->has_next) {
 		uint64_t n = x->next;
 
-		x = ver(h, key, n);
+		x = ver(L, key, n);
 		if (x->f < inv) {
 			why->flaw = FLAW_STALE;
 			why->wid = n;
@@ -281,23 +350,23 @@ static bool later_link_done(struct history *h, int key, uint64_t v, int64_t inv,
 /* Would a member of version v, invoked at inv and returning at ret, leave
  * no order? A later link of v's chain that finished before inv, or another
  * chain that crosses v's. */
-static bool member_blocked(struct history *h, int key, uint64_t v, int64_t inv, int64_t ret,
+static bool member_blocked(struct lin_state *L, int key, uint64_t v, int64_t inv, int64_t ret,
 			   struct lin_conflict *why)
 {
 	uint64_t root;
 	const struct lin_ver *c;
 
-	if (later_link_done(h, key, v, inv, why))
+	if (later_link_done(L, key, v, inv, why))
 		return true;
-	root = root_of(h, key, v);
-	c = ver(h, key, root);
-	return crosses(h, key, root, root, ret < c->cf ? ret : c->cf, inv > c->cs ? inv : c->cs, why);
+	root = root_of(L, key, v);
+	c = ver(L, key, root);
+	return crosses(L, key, root, root, ret < c->cf ? ret : c->cf, inv > c->cs ? inv : c->cs, why);
 }
 
-static int member_add(struct history *h, int key, uint64_t v, int64_t inv, int64_t ret, uint64_t op)
+static int member_add(struct lin_state *L, int key, uint64_t v, int64_t inv, int64_t ret, uint64_t op)
 {
-	struct lin_ver *x = ver(h, key, v), *c;
-	uint64_t root = root_of(h, key, v);
+	struct lin_ver *x = ver(L, key, v), *c;
+	uint64_t root = root_of(L, key, v);
 
 	if (ret < x->f) {
 		x->f = ret;
@@ -307,7 +376,7 @@ static int member_add(struct history *h, int key, uint64_t v, int64_t inv, int64
 		x->s = inv;
 		x->s_op = op;
 	}
-	c = ver(h, key, root);
+	c = ver(L, key, root);
 	if (inv > c->cs) {
 		c->cs = inv;
 		c->cs_op = op;
@@ -317,22 +386,22 @@ static int member_add(struct history *h, int key, uint64_t v, int64_t inv, int64
 		c->cf_op = op;
 	}
 	if (c->pos < 0 && c->cf != LIN_INF)
-		return place(h, key, root);
+		return place(L, key, root);
 	if (c->pos >= 0)
-		tree_set(&h->keys[key].lin, (size_t)c->pos, c->cs);
+		tree_set(&L->keys[key], (size_t)c->pos, c->cs);
 	return 0;
 }
 
-static bool activate(struct history *h, int key, uint64_t v, struct lin_conflict *why);
+static bool activate(struct lin_state *L, int key, uint64_t v, struct lin_conflict *why);
 
 /* Could version v's chain follow base b's, op (invoked at inv, returning
  * at ret) reading b and writing v? Nothing of b's chain may have begun after
  * something of v's ended, and the joined chain may cross no other. */
-static bool link_blocked(struct history *h, int key, uint64_t b, uint64_t v, int64_t inv, int64_t ret,
+static bool link_blocked(struct lin_state *L, int key, uint64_t b, uint64_t v, int64_t inv, int64_t ret,
 			 struct lin_conflict *why)
 {
-	uint64_t rb = root_of(h, key, b), rv = root_of(h, key, v);
-	const struct lin_ver *cb = ver(h, key, rb), *cv = ver(h, key, rv);
+	uint64_t rb = root_of(L, key, b), rv = root_of(L, key, v);
+	const struct lin_ver *cb = ver(L, key, rb), *cv = ver(L, key, rv);
 	int64_t bs = cb->cs > inv ? cb->cs : inv, vf = cv->cf < ret ? cv->cf : ret;
 	int64_t f = cb->cf < vf ? cb->cf : vf, s = bs > cv->cs ? bs : cv->cs;
 
@@ -342,17 +411,17 @@ static bool link_blocked(struct history *h, int key, uint64_t b, uint64_t v, int
 		why->op = cb->cs_op;
 		return true;
 	}
-	if (later_link_done(h, key, v, inv, why))
+	if (later_link_done(L, key, v, inv, why))
 		return true;
-	return crosses(h, key, rb, rv, f, s, why);
+	return crosses(L, key, rb, rv, f, s, why);
 }
 
-static int link(struct history *h, int key, uint64_t b, uint64_t v)
+static int link(struct lin_state *L, int key, uint64_t b, uint64_t v)
 {
-	struct lin_ver *vb = ver(h, key, b), *vv = ver(h, key, v);
-	uint64_t rb = root_of(h, key, b), rv = root_of(h, key, v);
+	struct lin_ver *vb = ver(L, key, b), *vv = ver(L, key, v);
+	uint64_t rb = root_of(L, key, b), rv = root_of(L, key, v);
 	struct lin_ver *cb, *cv;
-	struct lin_key *k = &h->keys[key].lin;
+	struct lin_key *k = &L->keys[key];
 
 	vb->next = v;
 	vb->has_next = true;
@@ -360,8 +429,8 @@ static int link(struct history *h, int key, uint64_t b, uint64_t v)
 	vv->has_prev = true;
 	if (rb == rv)
 		return 0;
-	cb = ver(h, key, rb);
-	cv = ver(h, key, rv);
+	cb = ver(L, key, rb);
+	cv = ver(L, key, rv);
 	cv->root = rb;
 	if (cv->cs > cb->cs) {
 		cb->cs = cv->cs;
@@ -381,7 +450,7 @@ static int link(struct history *h, int key, uint64_t b, uint64_t v)
 	}
 	cv->pos = -1;
 	if (cb->pos < 0 && cb->cf != LIN_INF)
-		return place(h, key, rb);
+		return place(L, key, rb);
 	if (cb->pos >= 0)
 		tree_set(k, (size_t)cb->pos, cb->cs);
 	return 0;
@@ -390,43 +459,43 @@ static int link(struct history *h, int key, uint64_t b, uint64_t v)
 /* A read-modify-write (its version v, built on base, by operation op,
  * invoked at inv, returned at ret or LIN_INF) takes effect. Every check
  * comes first: a flagged one changes nothing. */
-static bool rmw(struct history *h, int key, uint64_t v, uint64_t base, int64_t inv, int64_t ret, uint64_t op,
+static bool rmw(struct lin_state *L, int key, uint64_t v, uint64_t base, int64_t inv, int64_t ret, uint64_t op,
 		struct lin_conflict *why)
 {
 	const struct lin_ver *vb;
 	bool linked;
 
-	if (!ver(h, key, base) || activate(h, key, base, why))
+	if (!ver(L, key, base) || activate(L, key, base, why))
 		return why->flaw != FLAW_NONE;
-	vb = ver(h, key, base);
+	vb = ver(L, key, base);
 	if (vb->has_next && vb->next != v) {
 		/* Another update built on the same version: if it had returned
 		 * before this one began, the base was already replaced (a stale
 		 * base); if they overlapped, one of the two is lost. */
-		const struct lin_ver *other = ver(h, key, vb->next);
+		const struct lin_ver *other = ver(L, key, vb->next);
 
 		why->flaw = other && other->f < inv ? FLAW_STALE_BASE : FLAW_LOST_UPDATE;
 		why->wid = vb->next;
 		why->op = other && other->f < inv ? other->f_op :
-			  history_write(h, vb->next) ? history_write(h, vb->next)->op : 0;
+			  history_write(L->h, vb->next) ? history_write(L->h, vb->next)->op : 0;
 		return true;
 	}
 	linked = vb->has_next;
-	if (member_blocked(h, key, base, inv, ret, why) || (!linked && link_blocked(h, key, base, v, inv, ret, why))) {
+	if (member_blocked(L, key, base, inv, ret, why) || (!linked && link_blocked(L, key, base, v, inv, ret, why))) {
 		why->flaw = why->flaw == FLAW_STALE ? FLAW_STALE_BASE : why->flaw;
 		return true;
 	}
-	if (member_add(h, key, base, inv, ret, op) < 0 || (!linked && link(h, key, base, v) < 0))
+	if (member_add(L, key, base, inv, ret, op) < 0 || (!linked && link(L, key, base, v) < 0))
 		return false;
-	member_add(h, key, v, inv, ret, op);
+	member_add(L, key, v, inv, ret, op);
 	return false;
 }
 
 /* Version v is read or built on: its write took effect. A write not yet
  * returned counts from its invoke, its return unknown. */
-static bool activate(struct history *h, int key, uint64_t v, struct lin_conflict *why)
+static bool activate(struct lin_state *L, int key, uint64_t v, struct lin_conflict *why)
 {
-	struct lin_ver *x = ver(h, key, v);
+	struct lin_ver *x = ver(L, key, v);
 	struct write_rec *wr;
 	bool blocked;
 
@@ -438,15 +507,15 @@ static bool activate(struct history *h, int key, uint64_t v, struct lin_conflict
 	}
 	if (!x || x->active)
 		return false;
-	wr = history_write(h, v);
+	wr = history_write(L->h, v);
 	x->active = true;
 	x->pending = true;
 	if (wr->rmw)
-		blocked = rmw(h, key, v, wr->base_wid, wr->invoke_us, LIN_INF, wr->op, why);
-	else if (!(blocked = member_blocked(h, key, v, wr->invoke_us, LIN_INF, why)))
-		member_add(h, key, v, wr->invoke_us, LIN_INF, wr->op);
+		blocked = rmw(L, key, v, wr->base_wid, wr->invoke_at, LIN_INF, wr->op, why);
+	else if (!(blocked = member_blocked(L, key, v, wr->invoke_at, LIN_INF, why)))
+		member_add(L, key, v, wr->invoke_at, LIN_INF, wr->op);
 	if (blocked && why->flaw != FLAW_NONE) {
-		x = ver(h, key, v);
+		x = ver(L, key, v);
 		x->broken = (uint8_t)why->flaw;
 		x->broken_wid = why->wid;
 		x->broken_op = why->op;
@@ -454,41 +523,44 @@ static bool activate(struct history *h, int key, uint64_t v, struct lin_conflict
 	return blocked;
 }
 
-static void flag(struct op *op, const struct lin_conflict *why)
+static void flag(struct lin_verdict *out, const struct lin_conflict *why)
 {
-	op->flaw = (uint8_t)why->flaw;
-	op->stale = true;
-	op->missed_wid = why->wid;
-	op->witness_op = why->op;
+	out->flaw = (uint8_t)why->flaw;
+	out->missed_wid = why->wid;
+	out->witness_op = why->op;
 }
 
-int lincheck_first(struct history *h, struct write_rec *wr)
+int lincheck_first(struct lin_state *L, const struct history *h, const struct write_rec *wr)
 {
 	struct lin_ver *x;
 
-	if (wr->key < 0 || wr->key >= STORE_MAX_KEYS || key_ready(h, wr->key) < 0)
+	if (wr->key < 0 || wr->key >= STORE_MAX_KEYS || lin_reserve(L, h) < 0 || key_ready(L, wr->key) < 0)
 		return -1;
-	x = &wr->lin;
+	x = ver(L, wr->key, wr->wid);
 	x->active = true;
-	return member_add(h, wr->key, wr->wid, LIN_FIRST, LIN_FIRST, 0);
+	return member_add(L, wr->key, wr->wid, LIN_FIRST, LIN_FIRST, 0);
 }
 
-int lincheck_write(struct history *h, struct op *op, struct write_rec *wr)
+int lincheck_write(struct lin_state *L, const struct history *h, const struct op *op,
+		   const struct write_rec *wr, struct lin_verdict *out)
 {
 	struct lin_conflict why;
 	int key = wr->key;
-	struct lin_ver *x = &wr->lin;
-	bool was_active = x->active;
+	struct lin_ver *x;
+	bool was_active;
 
-	if (key < 0 || key >= STORE_MAX_KEYS || key_ready(h, key) < 0)
+	memset(out, 0, sizeof *out);
+	if (key < 0 || key >= STORE_MAX_KEYS || lin_reserve(L, h) < 0 || key_ready(L, key) < 0)
 		return -1;
+	x = ver(L, key, wr->wid);
+	was_active = x->active;
 	memset(&why, 0, sizeof why);
 	if (x->broken) {
 		/* A reader already showed this version cannot have taken effect. */
 		why.flaw = (enum lin_flaw)x->broken;
 		why.wid = x->broken_wid;
 		why.op = x->broken_op;
-		flag(op, &why);
+		flag(out, &why);
 		return 0;
 	}
 	x->active = true;
@@ -496,67 +568,41 @@ int lincheck_write(struct history *h, struct op *op, struct write_rec *wr)
 	if (wr->rmw) {
 		/* Already joined while pending: now its return is known. */
 		if (was_active) {
-			if (member_blocked(h, key, wr->base_wid, op->invoke_us, op->done_us, &why) ||
-			    member_blocked(h, key, wr->wid, op->invoke_us, op->done_us, &why)) {
-				flag(op, &why);
+			if (member_blocked(L, key, wr->base_wid, op->invoke_at, op->done_at, &why) ||
+			    member_blocked(L, key, wr->wid, op->invoke_at, op->done_at, &why)) {
+				flag(out, &why);
 				return 0;
 			}
-			member_add(h, key, wr->base_wid, op->invoke_us, op->done_us, op->id);
-			return member_add(h, key, wr->wid, op->invoke_us, op->done_us, op->id);
+			member_add(L, key, wr->base_wid, op->invoke_at, op->done_at, op->id);
+			return member_add(L, key, wr->wid, op->invoke_at, op->done_at, op->id);
 		}
-		if (rmw(h, key, wr->wid, wr->base_wid, op->invoke_us, op->done_us, op->id, &why))
-			flag(op, &why);
+		if (rmw(L, key, wr->wid, wr->base_wid, op->invoke_at, op->done_at, op->id, &why))
+			flag(out, &why);
 		return 0;
 	}
-	if (member_blocked(h, key, wr->wid, op->invoke_us, op->done_us, &why)) {
-		flag(op, &why);
+	if (member_blocked(L, key, wr->wid, op->invoke_at, op->done_at, &why)) {
+		flag(out, &why);
 		return 0;
 	}
-	return member_add(h, key, wr->wid, op->invoke_us, op->done_us, op->id);
+	return member_add(L, key, wr->wid, op->invoke_at, op->done_at, op->id);
 }
 
-/* Linearizability is about values: a read that cannot be the version it
- * got may still be another version of the same value (two writes of 500;
- * no client can tell them apart). The newest such version, already in
- * effect, that the read fits; 0 when none does. Only a read that would be
- * flagged pays for the search. */
-static uint64_t same_value(struct history *h, int key, uint64_t wid, const struct op *op)
-{
-	const struct write_rec *got = history_write(h, wid);
-	struct lin_conflict why;
-
-	if (!got || h->by_version)
-		return 0;
-	for (size_t i = h->nwrites; i-- > 0;) {
-		const struct write_rec *wr = &h->writes[i];
-
-		if (wr->wid == wid || wr->key != key || wr->value != got->value || !wr->lin.active || wr->lin.broken)
-			continue;
-		memset(&why, 0, sizeof why);
-		if (!member_blocked(h, key, wr->wid, op->invoke_us, op->done_us, &why))
-			return wr->wid;
-	}
-	return 0;
-}
-
-int lincheck_read(struct history *h, struct op *op, uint64_t wid)
+int lincheck_read(struct lin_state *L, const struct history *h, const struct op *op, uint64_t wid,
+		  struct lin_verdict *out)
 {
 	struct lin_conflict why;
 	int key = op->key;
 
-	if (key < 0 || key >= STORE_MAX_KEYS || key_ready(h, key) < 0)
+	memset(out, 0, sizeof *out);
+	if (key < 0 || key >= STORE_MAX_KEYS || lin_reserve(L, h) < 0 || key_ready(L, key) < 0)
 		return -1;
-	if (wid && !ver(h, key, wid))
+	if (wid && !ver(L, key, wid))
 		return 0;               /* a version of another key: not ours to judge */
 	memset(&why, 0, sizeof why);
-	if (activate(h, key, wid, &why) ||
-	    member_blocked(h, key, wid, op->invoke_us, op->done_us, &why)) {
-		uint64_t same = same_value(h, key, wid, op);
-
-		if (same)
-			return member_add(h, key, same, op->invoke_us, op->done_us, op->id);
-		flag(op, &why);
+	if (activate(L, key, wid, &why) ||
+	    member_blocked(L, key, wid, op->invoke_at, op->done_at, &why)) {
+		flag(out, &why);
 		return 0;
 	}
-	return member_add(h, key, wid, op->invoke_us, op->done_us, op->id);
+	return member_add(L, key, wid, op->invoke_at, op->done_at, op->id);
 }

@@ -133,6 +133,7 @@ static const char *const event_names[EV_KIND_COUNT] = {
 	[EV_INVARIANT] = "invariant",
 	[EV_COMPARE] = "compare",
 	[EV_LOCK] = "lock",
+	[EV_STALE] = "stale",
 };
 
 const char *event_kind_name(enum event_kind k)

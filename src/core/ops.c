@@ -8,13 +8,16 @@
 #include "capviz/score.h"
 #include "capviz/world.h"
 
-static void op_event(struct world *w, enum event_kind kind, const struct op *op)
+/* An event about op (text NULL: none). */
+static void op_event(struct world *w, enum event_kind kind, const struct op *op, const char *text)
 {
 	struct event e = world_event(w, kind);
 
 	e.node = op->node;
 	e.key = op->key;
 	e.op = op;
+	if (text)
+		e.text = text;
 	world_emit(w, &e);
 }
 
@@ -244,6 +247,7 @@ static uint64_t request(struct world *w, int node, enum op_kind kind, int key, i
 		op->level = w->mode == MODE_AP ? LEVEL_SERIAL : op->level;
 	}
 	op->invoke_us = w->now_us;
+	op->invoke_at = history_stamp(&w->hist, w->now_us);
 	op->result = RES_PENDING;
 	score_where(w, node, &op->partitioned, &op->minority);
 	if (kind != OP_READ) {
@@ -258,12 +262,15 @@ static uint64_t request(struct world *w, int node, enum op_kind kind, int key, i
 		wr->key = key;
 		wr->value = arg;
 		wr->invoke_us = w->now_us;
+		wr->invoke_at = op->invoke_at;
 		wr->result = RES_PENDING;
 		op->wid = wr->wid;
 	}
 	id = op->id;
 	w->pending_ops++;
-	op_event(w, EV_INVOKE, op);
+	if (!op_is_lock(kind) && checker_invoked(&w->chk, &w->hist, op) < 0)
+		w->oom = true;
+	op_event(w, EV_INVOKE, op, NULL);
 	if (op_is_lock(kind))
 		lock_client_asks(w, node, kind, key, id);
 	if (!any_type && kind != OP_READ &&
@@ -342,17 +349,36 @@ static enum op_result failure(const struct op *op, bool definite)
 	return RES_UNKNOWN;
 }
 
+/* An earlier operation is flagged now, because of what op showed. */
+static void stale_late(struct world *w, const struct op *was, const struct op *op)
+{
+	char why[600], text[800];
+
+	if (!was)
+		return;
+	world_explain(w, was, false, why, sizeof why);
+	snprintf(text, sizeof text, "#%llu, ok at %.3fs, is STALE after all: #%llu at %.3fs leaves no order of "
+		 "the operations in which it fits: %s", (unsigned long long)was->id, was->done_us / 1e6,
+		 (unsigned long long)op->id, op->done_us / 1e6, why);
+	op_event(w, EV_STALE, was, text);
+}
+
 static void op_end(struct world *w, uint64_t id, const char *error, bool definite, bool found,
 		   const struct version *v)
 {
 	struct op *op = history_op(&w->hist, id);
 	struct write_rec *wr;
+	uint64_t late[16];
+	int nlate;
 
 	if (!op || op->result != RES_PENDING)
 		return;
 	op->done_us = w->now_us;
+	op->done_at = history_stamp(&w->hist, w->now_us);
 	w->pending_ops--;
 	wr = op->kind != OP_READ ? history_write(&w->hist, op->wid) : NULL;
+	if (wr)
+		wr->done_at = op->done_at;
 	if (error) {
 		op->result = failure(op, definite);
 		snprintf(op->error, sizeof op->error, "%s", error);
@@ -374,16 +400,22 @@ static void op_end(struct world *w, uint64_t id, const char *error, bool definit
 		if (wr) {
 			wr->result = RES_OK;
 			wr->done_us = w->now_us;
-			if (v)
+			if (v && !wr->valued)
 				wr->value = v->value;
+			wr->valued = true;
 		}
 		op->rcu_half = (uint8_t)world_read_cost(w, op);
 		w->rcu_half += op->rcu_half;
 	}
 	/* Judged before anyone hears of it: the outcome says STALE with it. */
-	if (!op_is_lock(op->kind) && (op->result == RES_OK || op->cond_failed) && history_check(&w->hist, op) < 0)
+	nlate = op_is_lock(op->kind) ? 0 : checker_finished(&w->chk, &w->hist, op, late, 16);
+	if (nlate < 0) {
 		w->oom = true;
-	op_event(w, EV_OP, op);
+		nlate = 0;
+	}
+	op_event(w, EV_OP, op, NULL);
+	for (int i = 0; i < nlate; i++)
+		stale_late(w, world_op(w, late[i]), op);
 	if (op_is_lock(op->kind) && op->result == RES_OK && w->mode == MODE_AP && op->kind != OP_UNLOCK)
 		aplock_check_split(w, op->key);
 	/* A write acknowledged after its version was already outdone. */
@@ -441,19 +473,13 @@ void world_mark_lost(struct world *w, uint64_t wid, int64_t kept, const char *wh
 {
 	const struct write_rec *wr = history_write(&w->hist, wid);
 	struct op *op = wr && wr->op ? history_op(&w->hist, wr->op) : NULL;
-	struct event e;
 
 	if (!op || op->lost || op->result != RES_OK)
 		return;
 	/* By value, an order may exist in which it was simply overwritten
 	 * (the kept version has its value, or follows one that has). */
-	if (history_loss_explained(&w->hist, wr->key, kept, w->now_us))
+	if (checker_value_possible(&w->chk, &w->hist, wr->key, kept, w->now_us))
 		return;
 	op->lost = true;
-	e = world_event(w, EV_LOST);
-	e.node = op->node;
-	e.key = op->key;
-	e.op = op;
-	e.text = why;
-	world_emit(w, &e);
+	op_event(w, EV_LOST, op, why);
 }

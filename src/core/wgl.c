@@ -11,11 +11,15 @@
  * call. The history is linearizable when the list empties, not when the
  * choices run out. The cache is what keeps it fast: a state reached with
  * the same operations done leads where it led before. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "capviz/array.h"
 #include "capviz/wgl.h"
+#include "capviz/world.h"
 
 /* --- interned strings --- */
 
@@ -126,6 +130,31 @@ struct wgl_op *wgl_add(struct wgl_history *h)
 
 /* --- the model: what an operation does to a state --- */
 
+/* A state as an integer: nil (the empty string) is 0 for an add and
+ * has no value for a condition. False when it is not an integer. */
+static bool state_int(const struct wgl_strings *v, int state, int64_t *out)
+{
+	char buf[32], *end;
+
+	*out = 0;
+	if (v->len[state] == 0 || v->len[state] >= sizeof buf)
+		return v->len[state] == 0;
+	memcpy(buf, v->s[state], v->len[state]);
+	buf[v->len[state]] = '\0';
+	errno = 0;
+	*out = strtoll(buf, &end, 10);
+	return errno == 0 && *end == '\0';
+}
+
+static bool cond_holds(const struct wgl_strings *v, const struct wgl_op *op, int state)
+{
+	int64_t x;
+
+	if (!op->has_cond)
+		return true;
+	return v->len[state] > 0 && state_int(v, state, &x) && inv_compare((enum inv_op)op->cond_op, x, op->cond_value);
+}
+
 /* Can op take effect in state? If so, *next is the state after it.
  * Returns -1 when memory ran out. */
 static int step(struct wgl_history *h, const struct wgl_op *op, int state, int *next)
@@ -140,8 +169,24 @@ static int step(struct wgl_history *h, const struct wgl_op *op, int state, int *
 		/* A read that never returned told nothing. */
 		return op->ret == WGL_NEVER || op->value == state;
 	case WGL_WRITE:
+		/* One that never returned and cannot apply here never did. */
+		if (!cond_holds(v, op, state))
+			return op->ret == WGL_NEVER;
 		*next = op->value;
 		return 1;
+	case WGL_ADD: {
+		int64_t x;
+		char buf[32];
+
+		if (!cond_holds(v, op, state) || !state_int(v, state, &x))
+			return op->ret == WGL_NEVER;
+		x = (int64_t)((uint64_t)x + (uint64_t)op->delta);
+		id = wgl_intern(v, buf, (size_t)snprintf(buf, sizeof buf, "%" PRId64, x));
+		if (id < 0)
+			return -1;
+		*next = id;
+		return 1;
+	}
 	case WGL_CAS:
 		if (state == op->from && op->cas != WGL_CAS_FAIL) {
 			*next = op->value;

@@ -58,6 +58,10 @@ int world_init(struct world *w, int n, uint64_t seed, enum mode mode, char *err,
 	rng_seed(&w->rng, seed);
 	sched_init(&w->q);
 	history_init(&w->hist);
+	if (checker_init(&w->chk) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	timing_defaults(&w->timing);
 	for (int i = 0; i < n; i++) {
 		w->nodes[i].id = i;
@@ -90,6 +94,7 @@ void world_free(struct world *w)
 	free(w->free_slots);
 	sched_free(&w->q);
 	history_free(&w->hist);
+	checker_free(&w->chk);
 	memset(w, 0, sizeof *w);
 }
 

@@ -109,6 +109,9 @@ static void log_heal(struct ui *u, const struct event *e)
 		ui_log_add(u, UR_RESULT_LOST, "%7.3f LOST #%" PRIu64 " at %c: %s", t, e->op ? e->op->id : 0,
 			   'A' + (e->node >= 0 ? e->node : 0), e->text);
 		break;
+	case EV_STALE:
+		ui_log_add(u, UR_RESULT_STALE, "%7.3f STALE %s", t, e->text);
+		break;
 	default:        /* EV_INVARIANT */
 		if (e->up)
 			ui_log_add(u, UR_RESULT_OK, "%7.3f %s", t, e->text);
@@ -131,6 +134,7 @@ static void log_text(struct ui *u, const struct event *e)
 	case EV_CONFLICT:
 	case EV_RESOLVE:
 	case EV_LOST:
+	case EV_STALE:
 	case EV_INVARIANT:
 		log_heal(u, e);
 		break;

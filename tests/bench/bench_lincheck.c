@@ -4,13 +4,14 @@
  * each at a random point of its interval, so the history is linearizable.
  * A second history is the same with one read in a hundred answered from
  * the version before (flagged, mostly). Operations are fed to the checker
- * as they finish, as the world does. It prints the time per operation and
+ * as they are invoked and as they finish, in time order, as the world does. It prints the time per operation and
  * for the whole; it never fails. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "capviz/checker.h"
 #include "capviz/history.h"
 #include "capviz/rng.h"
 
@@ -42,11 +43,20 @@ static int by_point(const void *a, const void *b)
 	return x->point < y->point ? -1 : x->point > y->point;
 }
 
-static int by_ret(const void *a, const void *b)
-{
-	const struct gen *x = *(const struct gen *const *)a, *y = *(const struct gen *const *)b;
+/* An operation's invoke or return, for feeding them in time order. */
+struct tick {
+	int64_t t;
+	bool ret;
+	struct gen *g;
+};
 
-	return x->ret < y->ret ? -1 : x->ret > y->ret;
+static int by_time(const void *a, const void *b)
+{
+	const struct tick *x = a, *y = b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->ret - y->ret;         /* invokes first: touching is concurrent */
 }
 
 /* The operations, their versions decided by a register at each point. */
@@ -91,31 +101,31 @@ static struct gen *generate(struct rng *r, int stale_pct)
 static double run(struct gen *g, int *flagged)
 {
 	struct history h;
-	struct gen **order = malloc(OPS * sizeof *order);
+	struct checker c;
+	struct tick *ticks = malloc(2 * OPS * sizeof *ticks);
 	double t0, t;
 
 	history_init(&h);
+	checker_init(&c);
 	for (int k = 0; k < KEYS; k++) {
 		struct write_rec *init = history_add_write(&h);
 
 		init->key = k;
 		init->value = (int64_t)init->wid;
-		init->invoke_us = init->done_us = -1;
+		init->invoke_us = init->done_us = init->invoke_at = init->done_at = -1;
 		init->result = RES_OK;
-		history_system_write(&h, init->wid, true);
+		checker_first(&c, &h, init->wid);
 	}
 	/* Versions are numbered in point order; the history's ids go in the
 	 * order of invocation, so map them. */
-	for (int i = 0; i < OPS; i++)
-		order[i] = &g[i];
 	for (int i = 0; i < OPS; i++) {
 		struct op *op = history_add_op(&h);
 
 		g[i].op = op->id;
 		op->key = g[i].key;
 		op->kind = g[i].kind == 'r' ? OP_READ : g[i].kind == 'w' ? OP_WRITE : OP_ADD;
-		op->invoke_us = g[i].inv;
-		op->done_us = -1;
+		op->invoke_us = op->invoke_at = g[i].inv;
+		op->done_us = op->done_at = -1;
 	}
 	{
 		/* Write records by version number, so a version's id is its wid. */
@@ -135,7 +145,7 @@ static double run(struct gen *g, int *flagged)
 			wr->op = op->id;
 			wr->key = byw[v]->key;
 			wr->value = (int64_t)wr->wid;
-			wr->invoke_us = byw[v]->inv;
+			wr->invoke_us = wr->invoke_at = byw[v]->inv;
 			wr->result = RES_PENDING;
 			op->wid = wr->wid;
 			op->arg = (int64_t)wr->wid - (int64_t)byw[v]->reads; /* base + arg: its own id */
@@ -144,30 +154,39 @@ static double run(struct gen *g, int *flagged)
 		}
 		free(byw);
 	}
-	qsort(order, OPS, sizeof *order, by_ret);
+	for (int i = 0; i < OPS; i++) {
+		ticks[2 * i] = (struct tick){ g[i].inv, false, &g[i] };
+		ticks[2 * i + 1] = (struct tick){ g[i].ret, true, &g[i] };
+	}
+	qsort(ticks, 2 * OPS, sizeof *ticks, by_time);
 	*flagged = 0;
 	t0 = now_s();
-	for (int i = 0; i < OPS; i++) {
-		struct op *op = history_op(&h, order[i]->op);
+	for (int i = 0; i < 2 * OPS; i++) {
+		struct op *op = history_op(&h, ticks[i].g->op);
 
-		op->done_us = order[i]->ret;
+		if (!ticks[i].ret) {
+			checker_invoked(&c, &h, op);
+			continue;
+		}
+		op->done_us = op->done_at = ticks[i].g->ret;
 		op->result = RES_OK;
 		if (op->kind != OP_READ) {
 			struct write_rec *wr = history_write(&h, op->wid);
 
 			wr->result = RES_OK;
-			wr->done_us = op->done_us;
+			wr->done_us = wr->done_at = op->done_us;
 		} else {
 			op->found = true;
-			op->wid = order[i]->reads;
-			op->value = (int64_t)order[i]->reads;
+			op->wid = ticks[i].g->reads;
+			op->value = (int64_t)ticks[i].g->reads;
 		}
-		history_check(&h, op);
+		checker_finished(&c, &h, op, NULL, 0);
 		*flagged += op->stale;
 	}
 	t = now_s() - t0;
-	free(order);
+	free(ticks);
 	history_free(&h);
+	checker_free(&c);
 	return t;
 }
 

@@ -66,7 +66,7 @@ check "history: conditional writes become compare-and-sets" has "$tmp/txn.hist" 
 printf 'w x 1 0 10\nq x 1 0 10\n' > "$tmp/bad1.hist"
 "$BIN" --check-history "$tmp/bad1.hist" > "$tmp/o" 2>&1; rc=$?
 check "check-history: an unknown operation is refused with FILE:LINE" sh -c \
-	"[ $rc -eq 2 ] && grep -q 'bad1.hist:2: expected an operation r, w, c or a' $tmp/o"
+	"[ $rc -eq 2 ] && grep -q 'bad1.hist:2: expected an operation r, w, c, a or i' $tmp/o"
 printf 'w x 1 10\n' > "$tmp/bad2.hist"
 "$BIN" --check-history "$tmp/bad2.hist" > "$tmp/o" 2>&1; rc=$?
 check "check-history: a missing field is refused" sh -c "[ $rc -eq 2 ] && grep -q 'bad2.hist:1: expected 5 fields' $tmp/o"

@@ -43,7 +43,7 @@ static bool run_one(const struct explore_config *c, uint64_t seed, bool *wgl_lin
 	assert_int_equal(explore_scenario(c, seed, text, EXPLORE_TEXT_MAX), 0);
 	assert_int_equal(scenario_load_text(&sc, "explore", text, 0, err, sizeof err), 0);
 	assert_int_equal(session_init(&s, &sc, "explore", &so, err, sizeof err), 0);
-	s.w.hist.by_version = true;     /* the search below sees write ids, not values */
+	s.w.chk.by_version = true;      /* the search below sees write ids, not values */
 	session_start(&s);
 	app_run_session(&s);
 	for (size_t i = 0; i < s.w.hist.nops; i++)

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "capviz/checker.h"
 #include "capviz/history.h"
 
 /* One operation: client (node), 'w' writes the next version, 'r' reads
@@ -23,6 +24,7 @@ struct sop {
 };
 
 static struct history h;
+static struct checker c;
 static uint64_t ids[8];
 
 static void build(const struct sop *ops, int n)
@@ -31,20 +33,21 @@ static void build(const struct sop *ops, int n)
 	uint64_t next_wid = 2;
 
 	history_init(&h);
+	assert_int_equal(checker_init(&c), 0);
 	init = history_add_write(&h);
 	init->key = 0;
 	init->value = 1;
-	init->invoke_us = init->done_us = -1;
+	init->invoke_us = init->done_us = init->invoke_at = init->done_at = -1;
 	init->result = RES_OK;
-	assert_int_equal(history_system_write(&h, init->wid, true), 0);
+	assert_int_equal(checker_first(&c, &h, init->wid), 0);
 	for (int i = 0; i < n; i++) {
 		struct op *op = history_add_op(&h);
 
 		ids[i] = op->id;
 		op->node = ops[i].client;
 		op->key = 0;
-		op->invoke_us = ops[i].inv;
-		op->done_us = -1;
+		op->invoke_us = op->invoke_at = ops[i].inv;
+		op->done_us = op->done_at = -1;
 		op->kind = ops[i].kind == 'w' ? OP_WRITE : OP_READ;
 		if (ops[i].kind == 'w') {
 			struct write_rec *wr = history_add_write(&h);
@@ -54,10 +57,11 @@ static void build(const struct sop *ops, int n)
 			wr->op = op->id;
 			wr->key = 0;
 			wr->value = (int64_t)wr->wid;
-			wr->invoke_us = ops[i].inv;
-			wr->done_us = -1;
+			wr->invoke_us = wr->invoke_at = ops[i].inv;
+			wr->done_us = wr->done_at = -1;
 			op->wid = wr->wid;
 		}
+		assert_int_equal(checker_invoked(&c, &h, op), 0);
 	}
 }
 
@@ -66,19 +70,19 @@ static struct op *finish(const struct sop *ops, int i)
 {
 	struct op *op = history_op(&h, ids[i]);
 
-	op->done_us = ops[i].ret;
+	op->done_us = op->done_at = ops[i].ret;
 	op->result = RES_OK;
 	if (op->kind == OP_WRITE) {
 		struct write_rec *wr = history_write(&h, op->wid);
 
 		wr->result = RES_OK;
-		wr->done_us = ops[i].ret;
+		wr->done_us = wr->done_at = ops[i].ret;
 	} else {
 		op->found = true;
 		op->wid = (uint64_t)ops[i].reads;
 		op->value = ops[i].reads;
 	}
-	assert_int_equal(history_check(&h, op), 0);
+	assert_true(checker_finished(&c, &h, op, NULL, 0) >= 0);
 	return op;
 }
 
@@ -103,6 +107,7 @@ static void test_read_your_writes_broken(void **state)
 	assert_int_equal(r->session_wid, 2);
 	assert_true(r->stale);          /* and it is no linearizable read either */
 	history_free(&h);
+	checker_free(&c);
 }
 
 /* The client's write was still under way when the read began: the read
@@ -119,6 +124,7 @@ static void test_read_overlapping_own_write(void **state)
 	assert_false(r->ryw);
 	assert_false(r->stale);
 	history_free(&h);
+	checker_free(&c);
 }
 
 /* The same, the read finishing first (a txn and a read sent together). */
@@ -131,6 +137,7 @@ static void test_read_inside_own_write(void **state)
 	run_in_order(ops, 2, order);
 	assert_false(history_op(&h, ids[1])->ryw);
 	history_free(&h);
+	checker_free(&c);
 }
 
 static void test_monotonic_reads_broken(void **state)
@@ -149,6 +156,7 @@ static void test_monotonic_reads_broken(void **state)
 	assert_int_equal(r->mono_wid, 2);
 	assert_int_equal(r->session_op, ids[1]);
 	history_free(&h);
+	checker_free(&c);
 }
 
 /* One read older than the client's own write and than its earlier read:
@@ -170,6 +178,7 @@ static void test_both_broken(void **state)
 	assert_int_equal(r->mono_wid, 3);
 	assert_int_equal(r->session_op, ids[2]);
 	history_free(&h);
+	checker_free(&c);
 }
 
 /* Two reads of one client at once may see versions in either order. */
@@ -184,6 +193,7 @@ static void test_overlapping_reads_are_not_ordered(void **state)
 	run_in_order(ops, 3, order);
 	assert_false(history_op(&h, ids[2])->mono);
 	history_free(&h);
+	checker_free(&c);
 }
 
 /* Another client's newer write is linearizability's business, not this
@@ -201,6 +211,7 @@ static void test_other_clients_writes(void **state)
 	assert_false(r->ryw);
 	assert_false(r->mono);
 	history_free(&h);
+	checker_free(&c);
 }
 
 /* A newer write by someone else satisfies read-your-writes. */
@@ -216,6 +227,7 @@ static void test_newer_write_of_another_client(void **state)
 	assert_false(r->ryw);
 	assert_false(r->stale);
 	history_free(&h);
+	checker_free(&c);
 }
 
 int main(void)

@@ -1,8 +1,11 @@
-/* lincheck.h: the consistency lens's linearizability checker for the
- * world's own histories, where every write has a unique id and every read
- * names the write it saw, so linearizability is decided exactly and online,
- * operation by operation as they finish, in O(log n) each (plus a walk along
- * a chain of read-modify-writes when a read finds an older link).
+/* lincheck.h: the check by write id, private to the core (checker.c is its
+ * user). Every write has a unique id and every read names the write it saw,
+ * so whether the versions can be ordered is decided online, operation by
+ * operation as they finish, in O(log n) each (plus a walk along a chain of
+ * read-modify-writes when a read finds an older link). It is stricter than
+ * linearizability by value (two writes of 500 are one to a client): its
+ * flags are the candidates the judge by value (frontier.h) looks at, and
+ * its reasons are the words that explain a flag.
  *
  * The rule, after Gibbons and Korach: group each write with the operations
  * that read it (a version's members); a version is current over one stretch
@@ -22,19 +25,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct history;
-struct op;
-struct write_rec;
+#include "capviz/history.h"
 
-/* Why an operation has no valid linearization (struct op's flaw). */
-enum lin_flaw {
-	FLAW_NONE,
-	FLAW_STALE,             /* a read missed a version that was in place before it began */
-	FLAW_LOST_UPDATE,       /* a read-modify-write built on a version another one had built on */
-	FLAW_STALE_BASE,        /* a read-modify-write built on an outdated version */
-};
-
-/* One version's part in the check (kept in its struct write_rec). */
+/* One version's part in the check. */
 struct lin_ver {
 	int64_t f, s;           /* its members' earliest return and latest invoke */
 	uint64_t f_op, s_op;    /* the operations at those times (0: a first value) */
@@ -67,19 +60,37 @@ struct lin_key {
 	bool placed_nil;
 };
 
-void lin_key_free(struct lin_key *k);
-/* A new version's part, before anything is known of it. */
-void lin_ver_init(struct lin_ver *v, uint64_t wid);
+/* The check's state: every version's part (by write id) and every key's. */
+struct lin_state {
+	const struct history *h;        /* the history of the current call */
+	struct lin_ver *vers;           /* vers[wid - 1] */
+	size_t nvers, capvers;
+	struct lin_key keys[STORE_MAX_KEYS];
+};
 
-/* A write (or a read-modify-write, or a first value) returned ok: its
- * version is in place. A read-modify-write checks against its base and is
- * flagged like a read when it has no valid order. Returns -1 when memory ran
- * out. */
-int lincheck_write(struct history *h, struct op *op, struct write_rec *wr);
-/* An ok read (or a txn refused on the version it checked) returned: flags
- * it when it has no valid order. Returns -1 when memory ran out. */
-int lincheck_read(struct history *h, struct op *op, uint64_t wid);
+/* Why an operation has no order by write id: the flaw (FLAW_NONE: it
+ * has one), the version it missed, the operation that shows it. */
+struct lin_verdict {
+	uint8_t flaw;           /* enum lin_flaw */
+	uint64_t missed_wid;
+	uint64_t witness_op;
+};
+
+void lin_key_free(struct lin_key *k);
+void lin_state_free(struct lin_state *L);
+/* A deep copy; -1 when memory ran out. */
+int lin_state_clone(struct lin_state *dst, const struct lin_state *src);
+
+/* A write (or a read-modify-write, or a change no client made) returned
+ * ok: its version is in place. A read-modify-write checks against its base
+ * and is flagged like a read when it has no order; a flagged operation
+ * changes nothing. Returns -1 when memory ran out. */
+int lincheck_write(struct lin_state *L, const struct history *h, const struct op *op,
+		   const struct write_rec *wr, struct lin_verdict *out);
+/* An ok read (or a txn refused on the version wid it checked) returned. */
+int lincheck_read(struct lin_state *L, const struct history *h, const struct op *op, uint64_t wid,
+		  struct lin_verdict *out);
 /* A first value (no operation) is in place from the start. */
-int lincheck_first(struct history *h, struct write_rec *wr);
+int lincheck_first(struct lin_state *L, const struct history *h, const struct write_rec *wr);
 
 #endif
