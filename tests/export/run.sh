@@ -120,7 +120,7 @@ for sc in balance scenarios/balance-ap.ini scenarios/zookeeper-ensemble.ini scen
 		"! awk '/^\`\`\`/ { c = !c; next } !c' $tmp/$sn.md | grep -n '<[A-Za-z/!?]'"
 done
 check "handout: the preset and its PACELC class are in the settings" \
-	has "$tmp/zookeeper-ensemble.md" '^- \*\*Preset:\*\* zookeeper, PACELC class PC/EC'
+	has "$tmp/zookeeper-ensemble.md" '^- \*\*Preset:\*\* zookeeper, PACELC class PC/EL; the seed.s table: Zookeeper PC/EC (mode cp)'
 check "handout: the R+W>N rule is in the settings" has "$tmp/cassandra-levels.md" '^- \*\*R + W > N?\*\* R=1 W=1 N=3'
 check "handout: the first values are in the settings" has "$tmp/balance-ap.md" '^- \*\*First values:\*\* balance=100$'
 check "handout: a timeline step as written" has "$tmp/balance-ap.md" '^  13  1s        isolate C$'
