@@ -213,6 +213,7 @@ promise_levels() {
 		keys 3 i && wait_for "link B-C cut" && keys : "write A balance 500" Enter && wait_for "ok, wrote 500" 100 &&
 		keys : "read C balance local" Enter &&
 		wait_for "STALE 100" 100 && ! screen | grep -q -F "minority errs" &&
+		wait_for "no leader: local reads only" 100 && ! screen | grep -q -F "refusing" &&
 		keys : "mode ap" Enter && wait_for "AP (leaderless)" && wait_for "may be stale" &&
 		keys : "level QUORUM" Enter && wait_for "the minority errs" && ! screen | sed -n 3p | grep -q -F "stale"
 }
@@ -309,13 +310,15 @@ diagram() {
 }
 
 # AP: a stale read, marked where it happened, while the diagram follows.
+# The run is paused once the read is asked for: at 10x a following view
+# scrolls a row past in 2ms, faster than two captures.
 diagram_stale() {
 	start "$BIN -m ap --speed 10"
 	wait_for "balance=100 #1" || return 1
 	keys d && wait_for "what happened" && keys 3 i && wait_for "cut A-C; cut B-C" &&
 		keys 1 w && wait_for "write at A: balance = 500" && keys Enter &&
-		wait_for "A #1 write 500: ok" && keys 3 r && wait_for "C #2 read: STALE 100" &&
-		screen | grep "C #2 read: STALE" | grep -q "┃\|┆" || return 1
+		wait_for "A #1 write 500: ok" && keys 3 r Space && wait_for "PAUSED" &&
+		wait_for "C #2 read: STALE 100" && screen | grep "C #2 read: STALE" | grep -q "┃\|┆" || return 1
 	keys Up && wait_for ", End follows" && keys b && wait_for "b hides heartbeats"
 }
 
