@@ -314,7 +314,18 @@ static void status_title(const struct world *w, int brief, char *buf, size_t len
 	char rule[48] = "", cls[32];
 
 	if (w->preset == PRESET_NONE) {
-		snprintf(buf, len, " %s ", mode_title(w->mode, brief > 0));
+		char mcls[8];
+
+		/* A plain mode's name is a class too: where its levels make it
+		 * act otherwise (ap at QUORUM errs on the minority, cp with
+		 * local reads answers there), the class they give stands beside
+		 * it. */
+		world_class(w, mcls);
+		if (w->mode != MODE_STRICT && mcls[1] != (w->mode == MODE_CP ? 'C' : 'A'))
+			snprintf(buf, len, brief > 0 ? " %s, %s " : " %s, %s at these levels ", mode_title(w->mode, brief > 0),
+				 mcls);
+		else
+			snprintf(buf, len, " %s ", mode_title(w->mode, brief > 0));
 		return;
 	}
 	world_class_text(w, true, cls, sizeof cls);

@@ -209,13 +209,14 @@ status_class() {
 promise_levels() {
 	start "$BIN --speed 10"
 	wait_for "the minority errs, but for local reads" || wait_for "but a local read" || return 1
-	keys : "level read local" Enter && wait_for "local reads answer" &&
+	keys : "level read local" Enter && wait_for "local reads answer" && wait_for "CP, PA/EL" &&
 		keys 3 i && wait_for "link B-C cut" && keys : "write A balance 500" Enter && wait_for "ok, wrote 500" 100 &&
 		keys : "read C balance local" Enter &&
 		wait_for "STALE 100" 100 && ! screen | grep -q -F "minority errs" &&
 		wait_for "no leader: local reads only" 100 && ! screen | grep -q -F "refusing" &&
 		keys : "mode ap" Enter && wait_for "AP (leaderless)" && wait_for "may be stale" &&
-		keys : "level QUORUM" Enter && wait_for "the minority errs" && ! screen | sed -n 3p | grep -q -F "stale"
+		keys : "level QUORUM" Enter && wait_for "the minority errs" && ! screen | sed -n 3p | grep -q -F "stale" &&
+		wait_for "AP, PC/EC"
 }
 
 # ZooKeeper on screen: the preset and its promise; a lock's holder, token and
