@@ -32,6 +32,12 @@ void report_version(char *buf, size_t len, const struct world *w, int key, const
 /* One line describing an operation and its outcome, as the transcript and
  * the screen's client panel show it. */
 void report_op(char *buf, size_t len, const struct world *w, const struct op *op);
+/* The transcript's opening, as the world's rules stand now: the preset's
+ * part of the first line (", preset cassandra-quorum PC/EC", the class its
+ * rules show; empty without a preset), and the lines after it: the preset with its
+ * class beside the seed's row and its promise, then the R + W > N rule. */
+void transcript_preset(char *buf, size_t len, const struct world *w);
+void transcript_rules(char *buf, size_t len, const struct world *w);
 /* Every replica's value of every key, on one line. */
 void transcript_state(struct transcript *t, const char *label);
 

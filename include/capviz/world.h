@@ -239,22 +239,44 @@ void world_set_timeout(struct world *w, int64_t timeout_us);
 /* Switches the running cluster to preset p: its mode and levels. Returns 0,
  * or -1 with err filled (single needs a world of one node). */
 int world_set_preset(struct world *w, enum preset p, char *err, size_t errlen);
-/* The preset's name ("cassandra-quorum"; "none"), its PACELC class as the
- * seed's table gives it ("PA/EL"), and what it promises in a partition. */
+/* The preset's name ("cassandra-quorum"; "none"). */
 const char *preset_name(enum preset p);
-const char *preset_class(enum preset p);
-const char *preset_promise(enum preset p);
-/* What the cluster promises during a partition, under its preset or mode
- * (brief: in a few words); for a crashed single node, why that is no
- * choice of C over A. */
-const char *world_promise(const struct world *w, bool brief);
+/* The seed's PACELC row for the preset's system, quoted: the system
+ * ("Cassandra (QUORUM)") and its class ("PA/EC"); both NULL when the seed's
+ * table has no row for it (cassandra-all, none). */
+const char *preset_seed_row(enum preset p);
+const char *preset_seed_class(enum preset p);
+/* The mode and the read and write levels a preset sets. */
+void preset_rules(enum preset p, enum mode *m, int *read, int *write);
+/* The PACELC class capviz's replicas show under a preset's own rules, or
+ * the world's rules in force (--pacelc's rule, read off the rules: "PC/EC";
+ * "-/EC" for one node). */
+void preset_class(enum preset p, char cls[8]);
+void world_class(const struct world *w, char cls[8]);
+/* That class beside the seed's row: brief, "PC/EC (seed PA/EC)", "PC/EC (no
+ * seed row)", or the class alone when the seed agrees; in full, "PC/EC; "
+ * and world_seed_text's words. */
+void preset_class_text(enum preset p, bool brief, char *buf, size_t len);
+void world_class_text(const struct world *w, bool brief, char *buf, size_t len);
+/* The seed's word on the world's preset: "the seed's table: Cassandra
+ * (QUORUM) PA/EC", "the seed's table has no Cassandra (ALL) row", "mode ap
+ * has no row in the seed's table". */
+void world_seed_text(const struct world *w, char *buf, size_t len);
+void preset_seed_text(enum preset p, char *buf, size_t len);
+/* What a preset's own rules promise during a partition. */
+void preset_promise(enum preset p, char *buf, size_t len);
+/* What the cluster promises during a partition, derived from its mode,
+ * levels and preset (brief: in a few words); for a crashed single node,
+ * why that is no choice of C over A. */
+void world_promise(const struct world *w, bool brief, char *buf, size_t len);
 /* The preset called name (any case); -1 for anything else. */
 int preset_by_name(const char *name);
 /* "cassandra-one, cassandra-quorum, cassandra-all, single". */
 const char *preset_names(void);
-/* R + W > N for the current levels ("R=2 W=2 N=3: R+W>N, reads overlap the
- * latest write"); false (buf empty) outside ap mode. brief gives "R+W>N"
- * or "R+W<=N" alone. */
+/* R + W > N for the current levels, with its condition ("R=2 W=2 N=3:
+ * R+W>N: a read meets every acknowledged write and returns the one with the
+ * latest timestamp (the writers' clocks: ...)"); false (buf empty) outside
+ * ap mode. brief gives "R+W>N" or "R+W<=N" alone. */
 bool world_rule_text(const struct world *w, bool brief, char *buf, size_t len);
 /* Restores every link and lets the replicas converge, reconciling by the
  * world's strategy (world_heal) or by s (world_heal_with). */

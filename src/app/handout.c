@@ -43,6 +43,9 @@ struct ho_start {
 	enum strategy strategy;
 	char rule[256];
 	char promise[512];
+	char cls[160];          /* the class beside the seed's row: world_class_text */
+	char head_preset[96];   /* the transcript's opening: transcript_preset */
+	char head_rules[1024];  /* and transcript_rules */
 };
 
 struct handout {
@@ -71,7 +74,10 @@ static void ho_take_start(struct handout *h)
 	h->start.seed = w->seed;
 	h->start.strategy = w->strategy;
 	world_rule_text(w, false, h->start.rule, sizeof h->start.rule);
-	snprintf(h->start.promise, sizeof h->start.promise, "%s", world_promise(w, false));
+	world_promise(w, false, h->start.promise, sizeof h->start.promise);
+	world_class_text(w, false, h->start.cls, sizeof h->start.cls);
+	transcript_preset(h->start.head_preset, sizeof h->start.head_preset, w);
+	transcript_rules(h->start.head_rules, sizeof h->start.head_rules, w);
 }
 
 /* Starts an empty transcript in memory. Returns 0, or -1 when memory ran out. */
@@ -247,8 +253,8 @@ static void ho_settings(FILE *f, const struct handout *h, const struct session *
 		fprintf(f, "%s%c", i ? ", " : "", 'A' + i);
 	fputs(")\n", f);
 	if (st->preset != PRESET_NONE)
-		fprintf(f, "- **Preset:** %s, PACELC class %s (mode %s)\n", preset_name(st->preset),
-			preset_class(st->preset), mode_name(st->mode));
+		fprintf(f, "- **Preset:** %s, PACELC class %s (mode %s)\n", preset_name(st->preset), st->cls,
+			mode_name(st->mode));
 	else
 		fprintf(f, "- **Mode:** %s\n", mode_name(st->mode));
 	fputs("- **In a partition:** ", f);
@@ -493,18 +499,9 @@ static void ho_expectations(FILE *f, const struct handout *h, const struct sessi
 static void ho_head(char *buf, size_t len, const struct handout *h, const struct session *s)
 {
 	const struct ho_start *st = &h->start;
-	char preset[64] = "";
-	int n;
 
-	if (st->preset != PRESET_NONE)
-		snprintf(preset, sizeof preset, ", preset %s %s", preset_name(st->preset), preset_class(st->preset));
-	n = snprintf(buf, len, "capviz %s: %s (%d node%s, mode %s%s, seed %" PRIu64 ")\n", CAPVIZ_VERSION,
-		     ho_name(s), st->n, st->n == 1 ? "" : "s", mode_name(st->mode), preset, st->seed);
-	if (st->preset != PRESET_NONE && n >= 0 && (size_t)n < len)
-		n += snprintf(buf + n, len - (size_t)n, "%9s  %-7s %s (%s): %s\n", "", "preset",
-			      preset_name(st->preset), preset_class(st->preset), preset_promise(st->preset));
-	if (st->rule[0] && n >= 0 && (size_t)n < len)
-		snprintf(buf + n, len - (size_t)n, "%9s  %-7s %s\n", "", "rule", st->rule);
+	snprintf(buf, len, "capviz %s: %s (%d node%s, mode %s%s, seed %" PRIu64 ")\n%s", CAPVIZ_VERSION, ho_name(s),
+		 st->n, st->n == 1 ? "" : "s", mode_name(st->mode), st->head_preset, st->seed, st->head_rules);
 }
 
 /* The end of the transcript, as the headless driver ends it. Returns 0,

@@ -108,7 +108,7 @@ static void ho_side(char *buf, size_t len, const struct world *w, const struct s
 static void ho_pacelc(FILE *f, const struct world *w)
 {
 	struct pacelc_figures pf;
-	char cls[8];
+	char cls[8], seed[96];
 
 	/* Under the rules in force at the end: a run that switched presets
 	 * would otherwise mix systems into one class. */
@@ -118,10 +118,8 @@ static void ho_pacelc(FILE *f, const struct world *w)
 		fprintf(f, "PACELC, measured since the rules last changed (%.3fs): **%s** (", w->rules_us / 1e6, cls);
 	else
 		fprintf(f, "PACELC, measured on this run: **%s** (", cls);
-	if (w->preset != PRESET_NONE)
-		fprintf(f, "the seed's table files %s as %s", preset_name(w->preset), preset_class(w->preset));
-	else
-		fprintf(f, "mode %s has no row in the seed's table", mode_name(w->mode));
+	world_seed_text(w, seed, sizeof seed);
+	fputs(seed, f);
 	fputs(strchr(cls, '?') ? "; a ? is a half the run gives nothing to judge).\n\n" : ").\n\n", f);
 	if (pf.minority_reads + pf.minority_writes)
 		fprintf(f, "- P, on a side without a majority: reads answered %d of %d (%d stale), writes %d of %d\n",

@@ -140,19 +140,13 @@ int app_headless(const struct options *o)
 	t = (struct transcript){ .out = stdout, .w = &s.w };
 	tr = (struct trace){ trace_out, &s.w };
 	if (!quiet) {
-		char preset[64] = "";
+		char preset[96], rules[1024];
 
-		if (s.w.preset != PRESET_NONE)
-			snprintf(preset, sizeof preset, ", preset %s %s", preset_name(s.w.preset),
-				 preset_class(s.w.preset));
-		fprintf(stdout, "capviz %s: %s (%d node%s, mode %s%s, seed %" PRIu64 ")\n", CAPVIZ_VERSION,
+		transcript_preset(preset, sizeof preset, &s.w);
+		transcript_rules(rules, sizeof rules, &s.w);
+		fprintf(stdout, "capviz %s: %s (%d node%s, mode %s%s, seed %" PRIu64 ")\n%s", CAPVIZ_VERSION,
 			s.sc.name[0] ? s.sc.name : label, s.w.n, s.w.n == 1 ? "" : "s", mode_name(s.w.mode),
-			preset, s.w.seed);
-		if (s.w.preset != PRESET_NONE)
-			fprintf(stdout, "%9s  %-7s %s (%s): %s\n", "", "preset", preset_name(s.w.preset),
-				preset_class(s.w.preset), preset_promise(s.w.preset));
-		if (world_rule_text(&s.w, false, err, sizeof err))
-			fprintf(stdout, "%9s  %-7s %s\n", "", "rule", err);
+			preset, s.w.seed, rules);
 		session_add_reader(&s, transcript_event, &t);
 	}
 	if (trace_out)

@@ -110,7 +110,7 @@ void options_usage(FILE *f)
 	      "      --list-commands       list the words of the command language\n"
 	      "      --list-options        list the long options\n"
 	      "      --list-keys           list the keys of the live screen\n"
-	      "      --list-presets        list the presets, their PACELC class and promise\n"
+	      "      --list-presets        list the presets: PACELC class, promise, the seed's row\n"
 	      "      --list-themes         list the themes found, with descriptions\n"
 	      "  -h, --help                this help\n"
 	      "  -V, --version             the version\n"
@@ -301,9 +301,16 @@ void options_list(FILE *f)
 
 void options_list_presets(FILE *f)
 {
-	for (int p = PRESET_NONE + 1; p < PRESET_COUNT; p++)
-		fprintf(f, "%-17s %-6s %s\n", preset_name((enum preset)p), preset_class((enum preset)p),
-			preset_promise((enum preset)p));
+	/* A name, the class its rules show, its promise; under it, indented
+	 * (so that completion takes only the names), the seed's row. */
+	for (int p = PRESET_NONE + 1; p < PRESET_COUNT; p++) {
+		char cls[8], promise[400], seed[160];
+
+		preset_class((enum preset)p, cls);
+		preset_promise((enum preset)p, promise, sizeof promise);
+		preset_seed_text((enum preset)p, seed, sizeof seed);
+		fprintf(f, "%-17s %-6s %s\n%-24s %s\n", preset_name((enum preset)p), cls, promise, "", seed);
+	}
 }
 
 /* A preset sets the mode, and single sets the node count too. */

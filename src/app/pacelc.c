@@ -86,7 +86,7 @@ static void explain(const char *measured, const char *seed, const struct pacelc_
 	buf[0] = '\0';
 	if (measured[1] != seed[1] && used < len)
 		used += (size_t)snprintf(buf + used, len - used, measured[1] == 'C' ?
-					 "Cut off, C answered %d of its %d reads: it refuses rather than answer "
+					 "Cut off, C answered %d of its %d reads: it errs rather than answer "
 					 "what may be stale." :
 					 "Cut off, C answered %d of its %d reads (%d stale): it stays available.",
 					 part->minority_answered, part->minority_reads, part->minority_stale);
@@ -99,6 +99,21 @@ static void explain(const char *measured, const char *seed, const struct pacelc_
 			 "%sWithout a partition reads waited %sms at the median, half a round trip (%sms) or more: "
 			 "they wait for another replica or the leader (%d of %d stale).", used ? " " : "", a, b,
 			 calm->calm_stale, calm->calm_reads);
+}
+
+/* The seed's table as the seed gives it, and which preset plays each row. */
+static void seed_rows(void)
+{
+	static const enum preset all[] = {
+		PRESET_CASSANDRA_ONE, PRESET_CASSANDRA_QUORUM, PRESET_DYNAMODB, PRESET_DYNAMODB_STRONG,
+		PRESET_ZOOKEEPER, PRESET_SINGLE,
+	};
+
+	printf("\nThe seed's table, quoted (preset in brackets):\n");
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		printf("  %-34s %-6s (%s)\n", preset_seed_row(all[i]), preset_seed_class(all[i]), preset_name(all[i]));
+	printf("It has no Cassandra (ALL) row: cassandra-all is measured above with nothing to compare.\n");
+	printf("single, one node, has no partition to measure: --pacelc leaves it out.\n");
 }
 
 int app_pacelc(const struct options *o)
@@ -116,12 +131,13 @@ int app_pacelc(const struct options *o)
 	printf("          E: L when reads answered in less than half a round trip at the median\n");
 	printf("             (they wait for no other replica), else C.\n\n");
 	printf("%-17s %-25s | %-40s | %s\n", "", "C cut off: its requests", "no partition", "class");
-	printf("%-17s %-12s %-12s | %-13s %-13s %-12s | %-8s %-6s\n", "preset", "answered", "stale reads",
-	       "read p50/99", "write p50/99", "stale reads", "measured", "seed");
+	printf("%-17s %-12s %-12s | %-13s %-13s %-12s | %-8s %s\n", "preset", "answered", "stale reads",
+	       "read p50/99", "write p50/99", "stale reads", "measured", "the seed's row");
 	for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++) {
 		struct pacelc_figures part, calm, f;
 		char cls[8], answered[24], stale[24], rl[48], wl[48], cs[24], a[16], b[16];
-		const char *seed_cls = preset_class(presets[i]);
+		const char *seed_cls = preset_seed_class(presets[i]);
+		char seed_col[64];
 
 		if (run(presets[i], seed, true, &part, err, sizeof err) < 0 ||
 		    run(presets[i], seed, false, &calm, err, sizeof err) < 0) {
@@ -153,14 +169,20 @@ int app_pacelc(const struct options *o)
 		ms(calm.write_p99, b, sizeof b);
 		snprintf(wl, sizeof wl, "%s/%sms", a, b);
 		snprintf(cs, sizeof cs, "%d/%d %d%%", calm.calm_stale, calm.calm_reads, share(calm.calm_stale, calm.calm_reads));
-		printf("%-17s %-12s %-12s | %-13s %-13s %-12s | %-8s %-6s %s\n", preset_name(presets[i]), answered,
-		       stale, rl, wl, cs, cls, seed_cls, strcmp(cls, seed_cls) == 0 ? "agrees" : "DIFFERS");
-		if (strcmp(cls, seed_cls) != 0 && nnotes < 8) {
+		/* The seed's class, or no row at all (cassandra-all): then
+		 * there is nothing to agree or differ with. */
+		if (seed_cls)
+			snprintf(seed_col, sizeof seed_col, "%-6s %s", seed_cls, strcmp(cls, seed_cls) == 0 ? "agrees" : "DIFFERS");
+		else
+			snprintf(seed_col, sizeof seed_col, "no row in the seed");
+		printf("%-17s %-12s %-12s | %-13s %-13s %-12s | %-8s %s\n", preset_name(presets[i]), answered,
+		       stale, rl, wl, cs, cls, seed_col);
+		if (seed_cls && strcmp(cls, seed_cls) != 0 && nnotes < 8) {
 			char why[520];
 
 			explain(cls, seed_cls, &part, &calm, why, sizeof why);
-			snprintf(notes[nnotes++], sizeof notes[0], "%s: measured %s, the seed says %s. %s",
-				 preset_name(presets[i]), cls, seed_cls, why);
+			snprintf(notes[nnotes++], sizeof notes[0], "%s: measured %s, the seed says %s (%s). %s",
+				 preset_name(presets[i]), cls, seed_cls, preset_seed_row(presets[i]), why);
 		}
 	}
 	printf("\n(a round trip here: %.0fms, a read request and its reply at 40ms each)\n", rtt / 1000.0);
@@ -169,7 +191,8 @@ int app_pacelc(const struct options *o)
 		for (int i = 0; i < nnotes; i++)
 			printf("  %s\n", notes[i]);
 	} else {
-		printf("\nEvery preset measured as the seed's table has it.\n");
+		printf("\nEvery preset with a row in the seed's table measured as the seed has it.\n");
 	}
+	seed_rows();
 	return EXIT_OK;
 }

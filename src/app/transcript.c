@@ -8,6 +8,34 @@
 
 #include "capviz/report.h"
 
+void transcript_preset(char *buf, size_t len, const struct world *w)
+{
+	char cls[8];
+
+	if (w->preset == PRESET_NONE) {
+		snprintf(buf, len, "%s", "");
+		return;
+	}
+	world_class(w, cls);
+	snprintf(buf, len, ", preset %s %s", preset_name(w->preset), cls);
+}
+
+void transcript_rules(char *buf, size_t len, const struct world *w)
+{
+	char cls[160], promise[400], rule[256];
+	int n = 0;
+
+	if (len > 0)
+		buf[0] = '\0';
+	if (w->preset != PRESET_NONE) {
+		world_class_text(w, false, cls, sizeof cls);
+		world_promise(w, false, promise, sizeof promise);
+		n = snprintf(buf, len, "%9s  %-7s %s (%s): %s\n", "", "preset", preset_name(w->preset), cls, promise);
+	}
+	if (world_rule_text(w, false, rule, sizeof rule) && n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, "%9s  %-7s %s\n", "", "rule", rule);
+}
+
 void report_version(char *buf, size_t len, const struct world *w, int key, const struct version *v)
 {
 	char val[96];
@@ -290,8 +318,15 @@ void transcript_event(void *ctx, const struct event *e)
 		if (world_rule_text(t->w, false, buf, sizeof buf))
 			line(t, e->t_us, "rule", buf);
 		break;
-	case EV_MODE:
 	case EV_CONFIG:
+		line(t, e->t_us, event_kind_name(e->kind), e->text);
+		/* What R + W > N promises hangs on the strategy (R + W <= N
+		 * promises nothing). */
+		if (strncmp(e->text, "strategy ", 9) == 0 && world_rule_text(t->w, true, buf, sizeof buf) &&
+		    strcmp(buf, "R+W>N") == 0 && world_rule_text(t->w, false, buf, sizeof buf))
+			line(t, e->t_us, "rule", buf);
+		break;
+	case EV_MODE:
 	case EV_NOTE:
 		line(t, e->t_us, event_kind_name(e->kind), e->text);
 		break;

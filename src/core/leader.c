@@ -217,7 +217,7 @@ static void election_timeout(struct world *w, int node)
 			   w->preset == PRESET_ZOOKEEPER ? "it stops serving until it rejoins a quorum" :
 			   w->preset == PRESET_DYNAMODB || w->preset == PRESET_DYNAMODB_STRONG ?
 			   "it answers only eventual reads until a majority elects one" :
-			   "refusing requests until a majority elects one");
+			   "until a majority elects one, only local reads are answered there");
 	ld->leader = -1;
 	ld->prevoting = true;
 	ld->votes = 1u << node;

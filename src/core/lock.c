@@ -5,8 +5,11 @@
  * it hears from each server and expires the silent ones. Each server keeps
  * a lease for its client's session, vouched for by the leader: a client
  * believes it holds a lock only while the lease is sure to outlive any
- * expiry, which is what keeps two holders apart. The AP lock is aplock.c's;
- * the readers (who holds what) are lock_view.c's. */
+ * expiry. That keeps two holders apart in capviz only because its clients
+ * never pause and check the lease before they act; a real client paused past
+ * its session's expiry would act on, and only a resource that rejects an
+ * older fencing token stops it (ZooKeeper's recipe alone cannot). The AP
+ * lock is aplock.c's; the readers (who holds what) are lock_view.c's. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,7 +1,9 @@
 /* preset.c: the real systems capviz can play (issue 5): each preset's name,
- * its PACELC class as the seed's table gives it, and what it promises during
- * a partition; whether a node serves clients under its rules; and the R + W > N rule for the levels in force. Switching a
- * world to a preset is topology.c's (world_set_preset), beside mode and level. */
+ * its mode and levels, and the row the seed's PACELC table gives its system,
+ * quoted as the seed has it (issue 13); whether a node serves clients under
+ * a preset's rules. What the rules in force promise, and the class they
+ * show, is promise.c's; switching a world to a preset is topology.c's
+ * (world_set_preset), beside mode and level. */
 #include <stdio.h>
 #include <strings.h>
 
@@ -9,38 +11,29 @@
 
 struct preset_info {
 	const char *name;
-	const char *pacelc;
-	const char *promise;
-	const char *brief;      /* the promise in a few words, for a narrow screen */
+	enum mode mode;
+	int read, write;        /* the levels it sets */
+	/* The seed's row, word for word: its system and its class; NULL when
+	 * the seed's table has none. The seed writes MySQL's P as a dash,
+	 * printed here in ASCII. */
+	const char *seed_row;
+	const char *seed_class;
 };
 
 static const struct preset_info presets[PRESET_COUNT] = {
-	[PRESET_NONE] = { "none", "", "", "" },
-	[PRESET_CASSANDRA_ONE] = { "cassandra-one", "PA/EL",
-		"every side answers; R+W<=N: reads may be stale, writes may conflict",
-		"every side answers; reads may be stale" },
-	[PRESET_CASSANDRA_QUORUM] = { "cassandra-quorum", "PA/EL",
-		"a majority side answers; the minority errs; R+W>N: reads see the latest write (the seed files "
-		"Cassandra as PA for its usual levels; at QUORUM it behaves PC)",
-		"the majority answers, the minority errs" },
-	[PRESET_CASSANDRA_ALL] = { "cassandra-all", "PA/EL",
-		"any cut replica makes every request err; reads see the latest write (the seed files Cassandra as "
-		"PA for its usual levels; at ALL it behaves PC)",
-		"any cut replica makes requests err" },
-	[PRESET_DYNAMODB] = { "dynamodb", "PA/EL",
-		"eventual reads answer on every side, even stale; writes and strong reads need the key's leader "
-		"and a majority, else err",
-		"eventual reads answer; writes need leader" },
-	[PRESET_DYNAMODB_STRONG] = { "dynamodb-strong", "PA/EC",
-		"reads and writes go through the key's leader: a side that cannot reach it errs (the seed files "
-		"DynamoDB as PA, for its eventual reads; with strong reads it behaves PC)",
-		"only the leader's side answers" },
-	[PRESET_ZOOKEEPER] = { "zookeeper", "PC/EC",
-		"the majority side serves; a server cut off from the leader stops serving; reads may lag unless synced",
-		"the majority serves; cut-off servers stop" },
-	[PRESET_SINGLE] = { "single", "-/EC",
-		"no partition is possible: one node; if it is down, nothing answers",
-		"one node: no partition is possible" },
+	[PRESET_NONE] = { "none", MODE_CP, LEVEL_ONE, LEVEL_ONE, NULL, NULL },
+	[PRESET_CASSANDRA_ONE] = { "cassandra-one", MODE_AP, LEVEL_ONE, LEVEL_ONE, "Cassandra (ONE)", "PA/EL" },
+	[PRESET_CASSANDRA_QUORUM] = { "cassandra-quorum", MODE_AP, LEVEL_QUORUM, LEVEL_QUORUM, "Cassandra (QUORUM)",
+				      "PA/EC" },
+	/* The seed lists Cassandra at ONE and at QUORUM only. */
+	[PRESET_CASSANDRA_ALL] = { "cassandra-all", MODE_AP, LEVEL_ALL, LEVEL_ALL, NULL, NULL },
+	[PRESET_DYNAMODB] = { "dynamodb", MODE_CP, LEVEL_EVENTUAL, LEVEL_ONE, "DynamoDB (eventually consistent)",
+			      "PA/EL" },
+	[PRESET_DYNAMODB_STRONG] = { "dynamodb-strong", MODE_CP, LEVEL_STRONG, LEVEL_ONE, "DynamoDB (strong reads)",
+				     "PC/EC" },
+	[PRESET_ZOOKEEPER] = { "zookeeper", MODE_CP, LEVEL_LOCAL, LEVEL_ONE, "Zookeeper", "PC/EC" },
+	/* One node is its own majority: cp gives the single node's behaviour. */
+	[PRESET_SINGLE] = { "single", MODE_CP, LEVEL_ONE, LEVEL_ONE, "MySQL (single node)", "-/EC" },
 };
 
 const char *preset_name(enum preset p)
@@ -48,34 +41,23 @@ const char *preset_name(enum preset p)
 	return (unsigned)p < PRESET_COUNT ? presets[p].name : "?";
 }
 
-const char *preset_class(enum preset p)
+const char *preset_seed_row(enum preset p)
 {
-	return (unsigned)p < PRESET_COUNT ? presets[p].pacelc : "";
+	return (unsigned)p < PRESET_COUNT ? presets[p].seed_row : NULL;
 }
 
-const char *preset_promise(enum preset p)
+const char *preset_seed_class(enum preset p)
 {
-	return (unsigned)p < PRESET_COUNT ? presets[p].promise : "";
+	return (unsigned)p < PRESET_COUNT ? presets[p].seed_class : NULL;
 }
 
-const char *world_promise(const struct world *w, bool brief)
+void preset_rules(enum preset p, enum mode *m, int *read, int *write)
 {
-	static const char *const modes[MODE_COUNT][2] = {
-		[MODE_CP] = { "a majority side serves; the minority refuses (no quorum); reads are linearizable",
-			      "the majority serves, the minority errs" },
-		[MODE_AP] = { "every side answers; reads may be stale until the partition heals",
-			      "every side answers; reads may be stale" },
-		[MODE_STRICT] = { "writes need every replica: any partition refuses them; reads stay local",
-				  "any partition refuses writes" },
-	};
-
-	if (w->preset == PRESET_SINGLE && w->nodes[0].crashed)
-		return brief ? "down: a crash, not C chosen over A" :
-		       "the one node is down, so nothing answers: a crash, not a partition, so no choice of C "
-		       "over A was made";
-	if (w->preset != PRESET_NONE)
-		return brief ? presets[w->preset].brief : presets[w->preset].promise;
-	return (unsigned)w->mode < MODE_COUNT ? modes[w->mode][brief] : "";
+	if ((unsigned)p >= PRESET_COUNT)
+		p = PRESET_NONE;
+	*m = presets[p].mode;
+	*read = presets[p].read;
+	*write = presets[p].write;
 }
 
 int preset_by_name(const char *name)
@@ -91,29 +73,10 @@ const char *preset_names(void)
 	return "cassandra-one, cassandra-quorum, cassandra-all, dynamodb, dynamodb-strong, zookeeper, single";
 }
 
-bool world_rule_text(const struct world *w, bool brief, char *buf, size_t len)
-{
-	int r, wr;
-	bool overlap;
-
-	if (len > 0)
-		buf[0] = '\0';
-	if (w->mode != MODE_AP)
-		return false;
-	r = world_level_need(w, w->read_level);
-	wr = world_level_need(w, w->write_level);
-	overlap = r + wr > w->n;
-	if (brief)
-		snprintf(buf, len, "%s", overlap ? "R+W>N" : "R+W<=N");
-	else
-		snprintf(buf, len, "R=%d W=%d N=%d: %s", r, wr, w->n,
-			 overlap ? "R+W>N, reads overlap the latest write" : "R+W<=N, reads may be stale");
-	return true;
-}
-
 /* A ZooKeeper server serves only while it follows a leader (or is one); a
  * DynamoDB replica answers eventual reads whatever it knows; plain cp nodes
- * without a leader hold requests until one is elected or they time out. */
+ * without a leader hold requests until one is elected or they time out,
+ * all but a local read, which the replica answers from its own copy. */
 bool world_serving(const struct world *w, int node, const char **why)
 {
 	const struct node *nd = &w->nodes[node];
@@ -135,7 +98,7 @@ bool world_serving(const struct world *w, int node, const char **why)
 		*why = "eventual reads only: no leader";
 		return false;
 	default:
-		*why = "refusing: no quorum";
+		*why = "no leader: local reads only";
 		return false;
 	}
 }

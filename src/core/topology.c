@@ -277,6 +277,18 @@ void world_set_mode(struct world *w, enum mode m)
 	world_proto(w)->enter(w);
 }
 
+/* "preset zookeeper (PC/EL; the seed's table: Zookeeper PC/EC): the
+ * majority side serves; ...": the preset, the class its rules show beside
+ * the seed's row, and what it promises. */
+static void preset_event(struct world *w)
+{
+	char cls[160], promise[400];
+
+	world_class_text(w, false, cls, sizeof cls);
+	world_promise(w, false, promise, sizeof promise);
+	config_event(w, -1, -1, "preset %s (%s): %s", preset_name(w->preset), cls, promise);
+}
+
 /* A read option set by hand keeps a preset it belongs to: DynamoDB's reads
  * are eventual or strong (choosing one is choosing dynamodb or
  * dynamodb-strong), ZooKeeper's local or sync. Anything else leaves the
@@ -311,8 +323,7 @@ void world_set_level(struct world *w, bool read, int level)
 	level_event(w);
 	/* dynamodb and dynamodb-strong differ only by their reads. */
 	if (w->preset != before && w->preset != PRESET_NONE)
-		config_event(w, -1, -1, "preset %s (%s): %s", preset_name(w->preset), preset_class(w->preset),
-			     preset_promise(w->preset));
+		preset_event(w);
 }
 
 /* Both levels with one event, so readers never see a half set pair
@@ -338,17 +349,8 @@ void world_set_levels(struct world *w, int level)
 
 int world_set_preset(struct world *w, enum preset p, char *err, size_t errlen)
 {
-	/* Each preset's mode and its read and write levels. */
-	static const struct { enum mode mode; int read, write; } conf[PRESET_COUNT] = {
-		[PRESET_CASSANDRA_ONE] = { MODE_AP, LEVEL_ONE, LEVEL_ONE },
-		[PRESET_CASSANDRA_QUORUM] = { MODE_AP, LEVEL_QUORUM, LEVEL_QUORUM },
-		[PRESET_CASSANDRA_ALL] = { MODE_AP, LEVEL_ALL, LEVEL_ALL },
-		[PRESET_DYNAMODB] = { MODE_CP, LEVEL_EVENTUAL, LEVEL_ONE },
-		[PRESET_DYNAMODB_STRONG] = { MODE_CP, LEVEL_STRONG, LEVEL_ONE },
-		[PRESET_ZOOKEEPER] = { MODE_CP, LEVEL_LOCAL, LEVEL_ONE },
-		/* One node is its own majority: cp gives the single node's behaviour. */
-		[PRESET_SINGLE] = { MODE_CP, LEVEL_ONE, LEVEL_ONE },
-	};
+	enum mode mode;
+	int read, write;
 
 	if (p <= PRESET_NONE || p >= PRESET_COUNT) {
 		snprintf(err, errlen, "preset: unknown preset (presets are %s)", preset_names());
@@ -359,14 +361,15 @@ int world_set_preset(struct world *w, enum preset p, char *err, size_t errlen)
 			 w->n);
 		return -1;
 	}
-	if (conf[p].mode != w->mode)
-		world_set_mode(w, conf[p].mode);
+	preset_rules(p, &mode, &read, &write);
+	if (mode != w->mode)
+		world_set_mode(w, mode);
 	/* The preset's own rules (a ZooKeeper server without a leader stops
 	 * serving, DynamoDB counts read units) hold from the first event on. */
 	w->preset = p;
 	new_rules(w);
-	both_levels(w, conf[p].read, conf[p].write);
-	config_event(w, -1, -1, "preset %s (%s): %s", preset_name(p), preset_class(p), preset_promise(p));
+	both_levels(w, read, write);
+	preset_event(w);
 	return 0;
 }
 

@@ -129,7 +129,7 @@ void world_emit(struct world *w, struct event *e)
 
 void world_vtext(struct world *w, enum event_kind kind, int node, int peer, const char *fmt, va_list ap)
 {
-	char buf[256];
+	char buf[512];
 	struct event e = world_event(w, kind);
 
 	vsnprintf(buf, sizeof buf, fmt, ap);

@@ -233,19 +233,18 @@ static void draw_legend(struct ui *u, int rows, int cols)
 	}
 }
 
-/* The top row: what the cluster promises during a partition, in full when
- * it fits, else briefly ("the majority serves; cut-off servers stop"). Not
- * the seed's class: the status bar has it, and beside a behaviour it does
- * not describe ("PA/EL: the minority errs", cassandra-quorum) it would
- * contradict what the screen shows. The nodes' boxes start below it. */
+/* The top row: what the cluster promises during a partition, derived from
+ * the rules in force, in full when it fits, else briefly ("the majority
+ * serves; cut-off servers stop once they notice"). The class is the status
+ * bar's. The nodes' boxes start below it. */
 static void draw_promise(struct ui *u, const struct world *w, int cols)
 {
-	const char *text = world_promise(w, false);
-	char buf[256];
+	char text[400], buf[420];
 
+	world_promise(w, false, text, sizeof text);
 	snprintf(buf, sizeof buf, "in a partition: %s", text);
 	if ((int)ui_cells(buf) > cols - 2)
-		snprintf(buf, sizeof buf, "%s", world_promise(w, true));
+		world_promise(w, true, buf, sizeof buf);
 	ui_put(u->canvas, 0, 1, cols - 2, ui_attr(u, UR_CAPTION), buf);
 }
 

@@ -88,13 +88,10 @@ static const char *p50_99(int64_t p50, int64_t p99, char *buf, size_t len)
 static int pacelc_lines(struct ui *u, WINDOW *win, int y, int h, int wd, const struct world *w,
 			const struct pacelc_figures *f)
 {
-	char cls[8], seed[64], r[32], wr[32];
+	char cls[8], seed[96], r[32], wr[32];
 
 	pacelc_classify(f, cls);
-	if (w->preset != PRESET_NONE)
-		snprintf(seed, sizeof seed, "the seed's table: %s", preset_class(w->preset));
-	else
-		snprintf(seed, sizeof seed, "mode %s: no row in the seed's table", mode_name(w->mode));
+	world_seed_text(w, seed, sizeof seed);
 	if (y < h - 1)
 		ui_printf(win, y++, 2, wd - 3, ui_attr(u, UR_TITLE), "PACELC since t=%.3fs: %s (%s)", w->rules_us / 1e6,
 			  cls, seed);

@@ -304,28 +304,44 @@ static void status_parts(const struct ui_frame *f, const struct ui *u, int brief
 		snprintf(tail, tlen, "%s running", u->g->running);
 }
 
-/* The title: the mode, and the preset with its PACELC class when one is
- * set; in ap mode the R + W > N verdict too, in a few words. */
+/* The title: the mode, or the preset with the PACELC class its rules in
+ * force show, and the seed's where that differs, marked as such ("seed
+ * PA/EC"): a class beside a behaviour it does not describe would
+ * contradict the screen. In ap mode the R + W > N verdict too, with its
+ * condition when there is room ("latest" is by the writers' timestamps). */
 static void status_title(const struct world *w, int brief, char *buf, size_t len)
 {
-	char rule[32] = "";
+	char rule[48] = "", cls[32];
 
 	if (w->preset == PRESET_NONE) {
-		snprintf(buf, len, " %s ", mode_title(w->mode, brief > 0));
+		char mcls[8];
+
+		/* A plain mode's name is a class too: where its levels make it
+		 * act otherwise (ap at QUORUM errs on the minority, cp with
+		 * local reads answers there), the class they give stands beside
+		 * it. */
+		world_class(w, mcls);
+		if (w->mode != MODE_STRICT && mcls[1] != (w->mode == MODE_CP ? 'C' : 'A'))
+			snprintf(buf, len, brief > 0 ? " %s, %s " : " %s, %s at these levels ", mode_title(w->mode, brief > 0),
+				 mcls);
+		else
+			snprintf(buf, len, " %s ", mode_title(w->mode, brief > 0));
 		return;
 	}
+	world_class_text(w, true, cls, sizeof cls);
 	if (world_rule_text(w, true, rule, sizeof rule) && brief == 0)
-		snprintf(rule, sizeof rule, "%s", strcmp(rule, "R+W>N") == 0 ? "R+W>N overlap" : "R+W<=N may be stale");
+		snprintf(rule, sizeof rule, "%s", strcmp(rule, "R+W>N") == 0 ? "R+W>N latest by timestamp" :
+			 "R+W<=N may be stale");
 	/* A preset names its system and class; the protocol comes after, as
 	 * room allows (CP or AP before "dynamodb PA/EL" would read as a
 	 * contradiction). */
-	snprintf(buf, len, " %s %s%s%s%s ", preset_name(w->preset), preset_class(w->preset), rule[0] ? " " : "", rule,
+	snprintf(buf, len, " %s %s%s%s%s ", preset_name(w->preset), cls, rule[0] ? " " : "", rule,
 		 brief > 0 ? "" : w->mode == MODE_AP ? ", leaderless" : ", leader-based");
 }
 
 static void draw_status(struct ui *u, const struct ui_frame *f)
 {
-	char title[64], text[256], tail[64];
+	char title[128], text[256], tail[64];
 	attr_t st = ui_attr(u, UR_STATUS);
 	int x, brief;
 

@@ -120,12 +120,12 @@ for sc in balance scenarios/balance-ap.ini scenarios/zookeeper-ensemble.ini scen
 		"! awk '/^\`\`\`/ { c = !c; next } !c' $tmp/$sn.md | grep -n '<[A-Za-z/!?]'"
 done
 check "handout: the preset and its PACELC class are in the settings" \
-	has "$tmp/zookeeper-ensemble.md" '^- \*\*Preset:\*\* zookeeper, PACELC class PC/EC'
+	has "$tmp/zookeeper-ensemble.md" '^- \*\*Preset:\*\* zookeeper, PACELC class PC/EL; the seed.s table: Zookeeper PC/EC (mode cp)'
 check "handout: the R+W>N rule is in the settings" has "$tmp/cassandra-levels.md" '^- \*\*R + W > N?\*\* R=1 W=1 N=3'
 check "handout: the first values are in the settings" has "$tmp/balance-ap.md" '^- \*\*First values:\*\* balance=100$'
 check "handout: a timeline step as written" has "$tmp/balance-ap.md" '^  13  1s        isolate C$'
 check "handout: a caption with its time" has "$tmp/balance-ap.md" '^- \*\*1.000s\*\*: C is cut off'
-check "handout: a pause caption" has "$tmp/balance-ap.md" '^- \*\*2.000s\*\* (pause): Paused'
+check "handout: a pause caption" has "$tmp/balance-ap.md" '^- \*\*2.600s\*\* (pause): Paused'
 check "handout: a stale read with the checker's explanation" has "$tmp/balance-ap.md" \
 	'^| 2 | 2.000s | C | read balance \[ONE\] | ok, 100 (write #1) | 0ms | \*\*STALE\*\*: read balance at C returned write #1'
 "$BIN" -H --export "$tmp/skew.md" scenarios/clock-skew.ini > /dev/null 2>&1
@@ -134,7 +134,7 @@ check "handout: a lost write with why" has "$tmp/skew.md" \
 check "handout: the scoreboard" has "$tmp/balance-ap.md" '^| whole run | 3 | 0 | 1 | 0 | 100% | 67% |$'
 check "handout: latency per operation" has "$tmp/balance.md" '^| read | [0-9]*ms | [0-9]*ms | 2 |$'
 check "handout: the expectations" has "$tmp/balance-ap.md" '^6 expectations checked: 6 held, 0 failed\.$'
-check "handout: each expectation" has "$tmp/balance-ap.md" '^- held at 4.500s (line 25): expect C balance 500: ok$'
+check "handout: each expectation" has "$tmp/balance-ap.md" '^- held at 4.500s (line 26): expect C balance 500: ok$'
 "$BIN" -H --export "$tmp/again.md" scenarios/balance-ap.ini > /dev/null 2>&1
 check "handout: the same seed, the same bytes" cmp "$tmp/balance-ap.md" "$tmp/again.md"
 "$BIN" -H --seed 3 -p cassandra-quorum --export "$tmp/over.md" balance > "$tmp/over.out" 2>&1

@@ -66,9 +66,32 @@ check "cassandra-quorum: no stale read" sh -c "! grep -q STALE $tmp/cq"
 check "cassandra-all: the write at A times out, unknown (stored at A and B)" has "$tmp/ca" "#1 write balance=500 at A \[ALL\]: unknown, it may have been applied: timeout"
 printf '[scenario]\nnodes = 3\npreset = cassandra-one\n[timeline]\n1s = level QUORUM\n+1s = preset cassandra-all\n' > "$tmp/rule.ini"
 "$BIN" --headless "$tmp/rule.ini" > "$tmp/rule" 2>&1
-check "rule: QUORUM levels overlap" has "$tmp/rule" "rule    R=2 W=2 N=3: R+W>N, reads overlap the latest write"
-check "rule: a preset names itself, class and promise" has "$tmp/rule" "config  preset cassandra-all (PA/EL): "
+check "rule: QUORUM levels overlap, by the writers' timestamps" has "$tmp/rule" "rule    R=2 W=2 N=3: R+W>N, reads overlap every acknowledged write and return the highest timestamp (the writers' clocks: under skew, not always the last write in real time)"
+check "rule: a preset names itself, class and the seed's word" has "$tmp/rule" "config  preset cassandra-all (PC/EC; the seed's table has no Cassandra (ALL) row): "
 check "--list-presets lists the seven presets" sh -c "[ \$($BIN --list-presets | grep -c -E '^(cassandra-(one|quorum|all)|dynamodb|dynamodb-strong|zookeeper|single) ') -eq 7 ]"
+# The seed's PACELC table, quoted exactly wherever capviz says "the seed"
+# (issue 13): six rows, and none for Cassandra at ALL.
+"$BIN" --list-presets > "$tmp/lp" 2>&1
+for row in "Cassandra (ONE) PA/EL" "Cassandra (QUORUM) PA/EC" "DynamoDB (eventually consistent) PA/EL" \
+	"DynamoDB (strong reads) PC/EC" "Zookeeper PC/EC" "MySQL (single node) -/EC"; do
+	check "--list-presets quotes the seed's row $row" grep -q -F "the seed's table: $row" "$tmp/lp"
+done
+check "--list-presets: no Cassandra (ALL) row in the seed" grep -q -F "the seed's table has no Cassandra (ALL) row" "$tmp/lp"
+check "--list-presets: the class cassandra-quorum's rules show" grep -q "^cassandra-quorum  PC/EC " "$tmp/lp"
+check "--list-presets: dynamodb-strong is PC/EC, not PA/EC" grep -q "^dynamodb-strong   PC/EC " "$tmp/lp"
+check "--list-presets: no PA/EL for cassandra-quorum, no PA/EC for dynamodb-strong" sh -c \
+	"! grep -A1 -E '^(cassandra-quorum|dynamodb-strong) ' $tmp/lp | grep -E 'PA/EL|seed.*PA/EC.*strong|files DynamoDB as PA'"
+check "transcript: cassandra-quorum's header and preset line" sh -c \
+	"grep -q '^capviz .*preset cassandra-quorum PC/EC, seed 1)' $tmp/cq &&
+	 grep -q -F \"preset  cassandra-quorum (PC/EC; the seed's table: Cassandra (QUORUM) PA/EC): \" $tmp/cq"
+# R + W > N promises the latest write by timestamp: B's clock 5s behind,
+# its later write loses to A's earlier one, as in Cassandra, and every line
+# that states the rule says so.
+printf '[scenario]\nnodes = 3\npreset = cassandra-quorum\ninit = balance=100\n[timeline]\n0s = skew B -5s\n1s = write A balance 500\n+1s = write B balance 300\n+1s = read C balance\n+0s = expect last ok\n' > "$tmp/skew.ini"
+"$BIN" --headless "$tmp/skew.ini" > "$tmp/skew" 2>&1
+check "rule: under skew a QUORUM read returns the higher timestamp, 500" has "$tmp/skew" "#3 read balance at C \[QUORUM\]: ok, 500 "
+check "rule: the preset's promise carries the condition" has "$tmp/skew" "preset  cassandra-quorum .*R+W>N: reads return the write with the highest timestamp (the writers' clocks: under skew, not always the last write in real time)"
+check "rule: no promise of the latest write without its condition" sh -c "! grep -E 'reads see the latest write|overlap the latest write' $tmp/skew"
 "$BIN" --headless -p dynamodb > "$tmp/dd" 2>&1
 check "dynamodb: the write at A succeeds" has "$tmp/dd" "#1 write balance=500 at A \[leader\]: ok"
 check "dynamodb: the eventual read at C answers the stale 100, for 0.5 RCU" has "$tmp/dd" "#2 read balance at C \[eventual\]: ok, 100 (write #1) (0ms, 0.5 RCU) STALE"
@@ -76,10 +99,12 @@ check "dynamodb: the run counts its read units" has "$tmp/dd" "RCU     1 read un
 "$BIN" --headless -p dynamodb-strong > "$tmp/ds" 2>&1
 check "dynamodb-strong: the strong read at C errs" has "$tmp/ds" "#2 read balance at C \[strong\]: error: no quorum: C cannot reach a leader"
 check "dynamodb-strong: no stale read" sh -c "! grep -q STALE $tmp/ds"
+check "transcript: dynamodb-strong agrees with the seed's row" grep -q -F \
+	"preset  dynamodb-strong (PC/EC; the seed's table: DynamoDB (strong reads) PC/EC): " "$tmp/ds"
 "$BIN" --headless -p zookeeper > "$tmp/zk" 2>&1
 check "zookeeper: C notices it lost the leader" has "$tmp/zk" "note    C lost its leader .: it stops serving until it rejoins a quorum"
 check "zookeeper: the read at C errs once C has lost its leader" has "$tmp/zk" "#2 read balance at C \[local\]: error: connection loss: C has no leader"
-check "zookeeper: the header states the class and the promise" has "$tmp/zk" "preset  zookeeper (PC/EC): the majority side serves"
+check "zookeeper: the header states the class, the seed's and the promise" has "$tmp/zk" "preset  zookeeper (PC/EL; the seed's table: Zookeeper PC/EC): the majority side serves"
 "$BIN" --headless scenarios/dynamodb-reads.ini > "$tmp/dr" 2>&1
 check "dynamodb: an eventual read is stale with no partition" has "$tmp/dr" "#2 read balance at C \[eventual\]: ok, 100 (write #1) (0ms, 0.5 RCU) STALE"
 check "dynamodb: a strong read goes through the leader, for 1 RCU" has "$tmp/dr" "#3 read balance at C \[strong\]: ok, 500 (write #2) ([0-9]*ms, 1 RCU)"

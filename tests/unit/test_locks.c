@@ -3,7 +3,8 @@
  * holder's session expires because the holder's server is cut off, and
  * every grant carries a higher fencing token; over 200 random seeds of
  * cuts, one-way cuts, heals and crashes, no two clients ever believe they
- * hold it, and tokens only grow. The same lock in an AP preset: both sides
+ * hold it (capviz's clients never pause, and check their lease before they
+ * act), and tokens only grow. The same lock in an AP preset: both sides
  * of a partition grant it (a split brain) with equal tokens, and the heal
  * keeps one. */
 #include <setjmp.h>
