@@ -32,6 +32,11 @@ void report_version(char *buf, size_t len, const struct world *w, int key, const
 /* One line describing an operation and its outcome, as the transcript and
  * the screen's client panel show it. */
 void report_op(char *buf, size_t len, const struct world *w, const struct op *op);
+/* What a read-modify-write (op->rmw) does or did: before its read
+ * finished, its plan ("reads balance at QUORUM, then writes the result at
+ * QUORUM"); after, what it read and wrote ("read 200 (v2) at QUORUM from B,
+ * C; wrote 220"), or sent when it failed. Empty for any other op. */
+void report_rmw(char *buf, size_t len, const struct world *w, const struct op *op);
 /* Every replica's value of every key, on one line. */
 void transcript_state(struct transcript *t, const char *label);
 
