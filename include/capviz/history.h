@@ -55,6 +55,14 @@ struct op {
 	uint64_t witness_op;    /* the operation that shows it (0: that version's own write) */
 	uint64_t read_wid;      /* a refused txn: the version its condition was checked on */
 	bool has_read_wid;      /* ... when one version was (under last-write-wins) */
+	/* A leaderless add or set change under last-write-wins is a
+	 * read-modify-write: it reads at its level, then writes at it. */
+	bool rmw;               /* it reads first */
+	bool rmw_read;          /* its read finished and its write began: */
+	bool rmw_found;         /* ... the read found a version (else none) */
+	uint64_t rmw_base_wid;  /* ... the version it built on */
+	int64_t rmw_base;       /* ... and its value */
+	uint32_t rmw_from;      /* ... the replicas whose answers it joined */
 	/* The client's session guarantees (a client per node): a read older
 	 * than the client's own last write, or than what it read before. */
 	bool ryw;               /* read-your-writes broken: session_wid is its write */

@@ -25,6 +25,7 @@ struct ll_request {
 	struct kstate replies[WORLD_MAX_NODES]; /* each replica's state, as it replied */
 	struct version v;       /* the version being written */
 	bool answered_client;   /* the client has its answer; repairs go on */
+	bool rmw;               /* the read of a read-modify-write: the write follows */
 	int64_t deadline_us;
 };
 

@@ -38,6 +38,11 @@ void report_op(char *buf, size_t len, const struct world *w, const struct op *op
  * class beside the seed's row and its promise, then the R + W > N rule. */
 void transcript_preset(char *buf, size_t len, const struct world *w);
 void transcript_rules(char *buf, size_t len, const struct world *w);
+/* What a read-modify-write (op->rmw) does or did: before its read
+ * finished, its plan ("reads balance at QUORUM, then writes the result at
+ * QUORUM"); after, what it read and wrote ("read 200 (v2) at QUORUM from B,
+ * C; wrote 220"), or sent when it failed. Empty for any other op. */
+void report_rmw(char *buf, size_t len, const struct world *w, const struct op *op);
 /* Every replica's value of every key, on one line. */
 void transcript_state(struct transcript *t, const char *label);
 

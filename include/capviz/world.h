@@ -360,6 +360,10 @@ void world_put(struct world *w, int node, int key, const struct version *v);
 /* Joins ks into node's state of key (the leaderless protocol's replication);
  * emits EV_APPLY (and EV_CONFLICT) when it changed. Returns true then. */
 bool world_merge(struct world *w, int node, int key, const struct kstate *ks);
+/* Is a request of kind on key an update of one version, a read-modify-write
+ * (an add, or a set's add or remove, under last-write-wins)? Merged by CRDT
+ * or by the application, an update builds on no single version. */
+bool world_update_builds_on_base(const struct world *w, int key, enum op_kind kind);
 /* A write coordinated at node changes node's own state (kstate_write). */
 void world_write_local(struct world *w, int node, int key, enum op_kind kind, int64_t arg,
 		       struct version *stamp);

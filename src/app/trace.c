@@ -113,6 +113,28 @@ static void put_flaw(FILE *f, const struct world *w, const struct op *op)
 	put_str(f, "why", why);
 }
 
+/* What a read-modify-write read before it wrote: "base":{"level":"QUORUM",
+ * "from":["B","C"],"value":200,"wid":2} ("value":null when it found none). */
+static void put_base(FILE *f, const struct world *w, const struct op *op)
+{
+	bool first = true;
+
+	fprintf(f, ",\"base\":{\"level\":\"%s\",\"from\":[", level_name(op->level));
+	for (int i = 0; i < w->n; i++)
+		if (op->rmw_from & (1u << i)) {
+			fprintf(f, "%s\"%c\"", first ? "" : ",", 'A' + i);
+			first = false;
+		}
+	fputc(']', f);
+	if (op->rmw_found) {
+		put_value(f, w, op->key, op->rmw_base);
+		fprintf(f, ",\"wid\":%" PRIu64, op->rmw_base_wid);
+	} else {
+		fputs(",\"value\":null", f);
+	}
+	fputc('}', f);
+}
+
 static void put_op(FILE *f, const struct world *w, const struct op *op, bool done)
 {
 	fprintf(f, ",\"id\":%" PRIu64, op->id);
@@ -143,6 +165,8 @@ static void put_op(FILE *f, const struct world *w, const struct op *op, bool don
 	if (!done)
 		return;
 	put_time(f, "invoke", op->invoke_us);
+	if (op->rmw_read)
+		put_base(f, w, op);
 	put_str(f, "result", op_result_name(op->result));
 	if (op->result != RES_OK) {
 		put_str(f, "error", op->error);

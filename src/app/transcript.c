@@ -100,6 +100,49 @@ static void read_notes(char *buf, size_t len, const struct world *w, const struc
 	}
 }
 
+/* "B, C": the nodes in a bit mask. */
+static void node_list(char *buf, size_t len, uint32_t nodes)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < WORLD_MAX_NODES && used < len; i++)
+		if (nodes & (1u << i))
+			used += (size_t)snprintf(buf + used, len - used, "%s%c", used ? ", " : "", 'A' + i);
+}
+
+void report_rmw(char *buf, size_t len, const struct world *w, const struct op *op)
+{
+	char base[96], made[96], from[32];
+	const char *level = level_name(op->level);
+
+	buf[0] = '\0';
+	if (!op->rmw)
+		return;
+	if (!op->rmw_read) {
+		if (world_level_need(w, op->level) > 1)
+			snprintf(buf, len, "reads %s at %s, then writes the result at %s", world_key_name(w, op->key),
+				 level, level);
+		else
+			snprintf(buf, len, "reads %c's own replica alone (%s), then writes the result at %s",
+				 'A' + op->node, level, level);
+		return;
+	}
+	world_format_value(w, op->key, op->rmw_base, base, sizeof base);
+	world_format_value(w, op->key, op->result == RES_OK ? op->value :
+			   op_value(op->rmw_base, op->kind, op->arg), made, sizeof made);
+	node_list(from, sizeof from, op->rmw_from);
+	if (op->rmw_found)
+		snprintf(base + strlen(base), sizeof base - strlen(base), " (v%" PRIu64 ")", op->rmw_base_wid);
+	else
+		snprintf(base, sizeof base, "no value");
+	if (op->result == RES_OK)
+		snprintf(buf, len, "read %s at %s from %s; wrote %s", base, level, from, made);
+	else
+		snprintf(buf, len, "read %s at %s from %s; %s %s (v%" PRIu64 ")", base, level, from,
+			 op->result == RES_PENDING ? "writing" : "sent", made, op->wid);
+}
+
 /* "(146ms)", or with a DynamoDB read's cost "(0ms, 0.5 RCU)". */
 static void op_took(char *buf, size_t len, const struct op *op)
 {
@@ -113,26 +156,30 @@ static void op_took(char *buf, size_t len, const struct op *op)
 
 void report_op(char *buf, size_t len, const struct world *w, const struct op *op)
 {
-	char head[192], val[96], took[48];
+	char head[192], val[96], took[48], rmw[256] = "";
 	int n;
 
 	op_head(head, sizeof head, w, op);
 	op_took(took, sizeof took, op);
+	if (op->rmw_read)
+		report_rmw(rmw, sizeof rmw, w, op);
 	world_format_value(w, op->key, op->value, val, sizeof val);
 	if (op->result == RES_PENDING) {
 		snprintf(buf, len, "%s: pending", head);
 	} else if (op->result == RES_ERROR) {
-		snprintf(buf, len, "%s: error: %s %s", head, op->error, took);
+		snprintf(buf, len, "%s: error: %s %s%s%s", head, op->error, took, rmw[0] ? ": " : "", rmw);
 	} else if (op->result == RES_UNKNOWN) {
-		snprintf(buf, len, "%s: unknown, it may have been applied: %s %s", head, op->error, took);
+		snprintf(buf, len, "%s: unknown, it may have been applied: %s %s%s%s", head, op->error, took,
+			 rmw[0] ? ": " : "", rmw);
 	} else if (op_is_lock(op->kind)) {
 		char res[96];
 
 		world_lock_result(w, op, res, sizeof res);
 		snprintf(buf, len, "%s: ok, %s %s%s", head, res, took, op->lost ? " LOST in a heal" : "");
 	} else if (op->kind != OP_READ) {
-		snprintf(buf, len, "%s: ok, %s=%s as write #%" PRIu64 " %s%s", head,
-			 world_key_name(w, op->key), val, op->wid, took, op->lost ? " LOST in a heal" : "");
+		snprintf(buf, len, "%s: ok, %s=%s as write #%" PRIu64 " %s%s%s%s", head,
+			 world_key_name(w, op->key), val, op->wid, took, rmw[0] ? ": " : "", rmw,
+			 op->lost ? " LOST in a heal" : "");
 	} else if (!op->found) {
 		snprintf(buf, len, "%s: ok, not found %s", head, took);
 	} else {
@@ -330,11 +377,18 @@ void transcript_event(void *ctx, const struct event *e)
 	case EV_NOTE:
 		line(t, e->t_us, event_kind_name(e->kind), e->text);
 		break;
-	case EV_INVOKE:
+	case EV_INVOKE: {
+		char plan[256];
+
 		report_op(buf, sizeof buf, t->w, e->op);
 		buf[strcspn(buf, ":")] = '\0';
+		/* A read-modify-write says it reads first, and where. */
+		report_rmw(plan, sizeof plan, t->w, e->op);
+		if (plan[0])
+			snprintf(buf + strlen(buf), sizeof buf - strlen(buf), ": %s", plan);
 		line(t, e->t_us, "request", buf);
 		break;
+	}
 	case EV_OP:
 		op_line(t, e);
 		break;

@@ -311,6 +311,15 @@ bool world_merge(struct world *w, int node, int key, const struct kstate *ks)
 	return true;
 }
 
+bool world_update_builds_on_base(const struct world *w, int key, enum op_kind kind)
+{
+	if (key < 0 || key >= w->nkeys || w->strategy != STRAT_LWW)
+		return false;
+	if (kind == OP_ADD)
+		return w->key_type[key] == KT_INT;
+	return (kind == OP_SADD || kind == OP_SREMOVE) && w->key_type[key] == KT_SET;
+}
+
 void world_write_local(struct world *w, int node, int key, enum op_kind kind, int64_t arg,
 		       struct version *stamp)
 {
@@ -319,9 +328,8 @@ void world_write_local(struct world *w, int node, int key, enum op_kind kind, in
 	int before = k->nsib;
 
 	/* Under last-write-wins an add or a set change is computed from the
-	 * version this replica holds: a read-modify-write of it. Merged by
-	 * CRDT or by the application, it builds on no single version. */
-	if (kind != OP_WRITE && w->strategy == STRAT_LWW && !key_type_is_lock(w->key_type[key]))
+	 * version this replica holds: a read-modify-write of it. */
+	if (world_update_builds_on_base(w, key, kind))
 		history_write_base(&w->hist, stamp->wid, k->present ? k->v.wid : 0);
 	kstate_write(k, node, w->n, w->key_type[key], kind, arg, stamp);
 	/* The version carries what this replica made of it: readers of it

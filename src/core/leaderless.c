@@ -1,9 +1,12 @@
 /* leaderless.c: the leaderless protocol (Dynamo, Cassandra): whichever node a
  * client talks to coordinates its request against every replica, answers once
  * the level's count of replicas replied, and keeps hints for replicas that
- * missed a write; reads repair stale replicas. Replicas exchange whole key
- * states (struct kstate) and join them, so they converge in any order; the
- * heal resolves what diverged by the chosen strategy (heal.c); hints and
+ * missed a write; reads repair stale replicas. An add or a set change under
+ * last-write-wins reads at its level first and then writes the result at
+ * it, as a client's read-modify-write does (nothing makes two of them
+ * atomic: that is what a txn is for). Replicas exchange whole key states
+ * (struct kstate) and join them, so they converge in any order; the heal
+ * resolves what diverged by the chosen strategy (heal.c); hints and
  * anti-entropy are in replicate.c. */
 #include <stddef.h>
 #include <stdio.h>
@@ -220,6 +223,53 @@ static void ll_read_answer(struct world *w, const struct kstate *k, struct versi
 	out->value = kstate_value(k, w->strategy, w->n);
 }
 
+/* --- read-modify-writes --- */
+
+/* What a read-modify-write's read found: c's replica, which holds the join
+ * of the answers from the replicas in from (the read repair saw to it). */
+static void ll_rmw_base(struct world *w, struct op *op, int c, uint32_t from)
+{
+	const struct kstate *k = store_state(&w->nodes[c].store, op->key);
+
+	op->rmw_read = true;
+	op->rmw_from = from;
+	op->rmw_found = k->present;
+	op->rmw_base_wid = k->present ? k->v.wid : 0;
+	op->rmw_base = k->present ? k->v.value : 0;
+}
+
+/* The read is done: the write builds on what c's replica now holds, at the
+ * same level, as a client that reads and then writes would. The read is
+ * forgotten: late answers and repair acks find nothing, and the write
+ * carries the join to every replica. */
+static void ll_rmw_write(struct world *w, int c, struct ll_request *r)
+{
+	struct op *op = world_op(w, r->op);
+	uint32_t from = r->answered;
+
+	ll_drop(w, c, r);
+	if (!op || op->result != RES_PENDING)
+		return;
+	ll_rmw_base(w, op, c, from);
+	leaderless_write_start(w, op);
+}
+
+static void ll_read_start(struct world *w, struct op *op, bool rmw);
+
+/* An add or a set change under last-write-wins: a read at the op's level,
+ * then the write of the result at it. At ONE (a level of one replica) the
+ * read is the coordinator's own replica alone, so it may build on a stale
+ * base; at QUORUM it sees every write a quorum acknowledged. */
+static void ll_rmw_start(struct world *w, struct op *op)
+{
+	if (world_level_need(w, op->level) > 1) {
+		ll_read_start(w, op, true);
+		return;
+	}
+	ll_rmw_base(w, op, op->node, 1u << op->node);
+	leaderless_write_start(w, op);
+}
+
 static void ll_read_progress(struct world *w, int c, struct ll_request *r)
 {
 	if (!r->answered_client && ll_count(r->answered) >= r->need) {
@@ -230,6 +280,10 @@ static void ll_read_progress(struct world *w, int c, struct ll_request *r)
 
 		if (found && ll_holding(w, r, &joined) < r->need)
 			return;         /* the repairs have not all landed yet */
+		if (r->rmw) {
+			ll_rmw_write(w, c, r);
+			return;
+		}
 		r->answered_client = true;
 		if (found)
 			ll_read_answer(w, &joined, &v);
@@ -241,7 +295,7 @@ static void ll_read_progress(struct world *w, int c, struct ll_request *r)
 		ll_drop(w, c, r);
 }
 
-static void ll_read_start(struct world *w, struct op *op)
+static void ll_read_start(struct world *w, struct op *op, bool rmw)
 {
 	int c = op->node;
 	struct ll_request *r = ll_add(w, c);
@@ -254,6 +308,7 @@ static void ll_read_start(struct world *w, struct op *op)
 	}
 	r->op = op->id;
 	r->kind = OP_READ;
+	r->rmw = rmw;
 	r->key = op->key;
 	r->need = world_level_need(w, op->level);
 	r->deadline_us = w->now_us + w->timing.request_timeout_us;
@@ -281,7 +336,9 @@ static void ll_client(struct world *w, struct op *op)
 	else if (op_is_lock(op->kind))
 		aplock_client(w, op);
 	else if (op->kind == OP_READ)
-		ll_read_start(w, op);
+		ll_read_start(w, op, false);
+	else if (op->rmw)
+		ll_rmw_start(w, op);
 	else
 		leaderless_write_start(w, op);
 }
@@ -350,12 +407,13 @@ static void ll_timer(struct world *w, int node, int sub, uint64_t token)
 		struct kstate joined;
 
 		ll_joined(w, r, &joined);
-		snprintf(err, sizeof err, "timeout: the read repair reached %d of the %d replicas it needs",
-			 ll_holding(w, r, &joined), r->need);
+		snprintf(err, sizeof err, "timeout: the read repair reached %d of the %d replicas it needs%s",
+			 ll_holding(w, r, &joined), r->need, r->rmw ? "; nothing written" : "");
 		world_op_finish(w, r->op, err, false, NULL);
 	} else if (!r->answered_client) {
 		snprintf(err, sizeof err, "timeout: %d of %d replicas %s", ll_count(r->answered),
-			 r->need, r->kind == OP_READ ? "answered" : "acknowledged");
+			 r->need, r->rmw ? "answered the read; nothing written" :
+			 r->kind == OP_READ ? "answered" : "acknowledged");
 		world_op_finish(w, r->op, err, false, NULL);
 	}
 	if (r->kind != OP_READ) {

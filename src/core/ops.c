@@ -246,6 +246,9 @@ static uint64_t request(struct world *w, int node, enum op_kind kind, int key, i
 		op->cond_value = cond->value;
 		op->level = w->mode == MODE_AP ? LEVEL_SERIAL : op->level;
 	}
+	/* The leaderless protocol reads at the op's level before it writes an
+	 * update of one version (leaderless.c): the request line says so. */
+	op->rmw = w->mode == MODE_AP && !cond && world_update_builds_on_base(w, key, kind);
 	op->invoke_us = w->now_us;
 	op->invoke_at = history_stamp(&w->hist, w->now_us);
 	op->result = RES_PENDING;

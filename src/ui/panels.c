@@ -5,25 +5,29 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "capviz/report.h"
 #include "capviz/ui_impl.h"
 
 /* The outcome of op as words (and its role): ok, ERROR, UNKNOWN, STALE,
- * LOST, CONFLICT, pending. */
+ * LOST, CONFLICT, pending. A read-modify-write also says what it read, at
+ * which level and from where. */
 enum ui_role ui_op_outcome(char *buf, size_t len, const struct world *w, const struct op *op)
 {
-	char val[96], missed[96];
+	char val[96], missed[96], rmw[256];
 
 	world_format_value(w, op->key, op->value, val, sizeof val);
+	report_rmw(rmw, sizeof rmw, w, op);
 	if (op->result == RES_PENDING) {
-		snprintf(buf, len, "pending");
+		snprintf(buf, len, "pending%s%s", rmw[0] ? ": " : "", rmw);
 		return UR_RESULT_PENDING;
 	}
 	if (op->result == RES_ERROR) {
-		snprintf(buf, len, "ERROR: %s", op->error);
+		snprintf(buf, len, "ERROR: %s%s%s", op->error, op->rmw_read ? "; " : "", op->rmw_read ? rmw : "");
 		return UR_RESULT_ERROR;
 	}
 	if (op->result == RES_UNKNOWN) {
-		snprintf(buf, len, "UNKNOWN, may have applied: %s", op->error);
+		snprintf(buf, len, "UNKNOWN, may have applied: %s%s%s", op->error, op->rmw_read ? "; " : "",
+			 op->rmw_read ? rmw : "");
 		return UR_RESULT_UNKNOWN;
 	}
 	if (op_is_lock(op->kind)) {
@@ -37,12 +41,16 @@ enum ui_role ui_op_outcome(char *buf, size_t len, const struct world *w, const s
 		return UR_RESULT_LOST;
 	}
 	if (op->stale && op->kind != OP_READ) {
-		snprintf(buf, len, "%s: wrote %s, built on a version another had replaced (#%" PRIu64 ")",
-			 op->flaw == FLAW_LOST_UPDATE ? "LOST UPDATE" : "STALE BASE", val, op->missed_wid);
+		snprintf(buf, len, "%s: wrote %s, built on a version another had replaced (#%" PRIu64 ")%s%s",
+			 op->flaw == FLAW_LOST_UPDATE ? "LOST UPDATE" : "STALE BASE", val, op->missed_wid,
+			 rmw[0] ? "; " : "", rmw);
 		return UR_RESULT_STALE;
 	}
 	if (op->kind != OP_READ) {
-		snprintf(buf, len, "ok, wrote %s", val);
+		if (rmw[0])
+			snprintf(buf, len, "ok, %s", rmw);
+		else
+			snprintf(buf, len, "ok, wrote %s", val);
 		return UR_RESULT_OK;
 	}
 	if (!op->found) {

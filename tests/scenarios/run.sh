@@ -132,6 +132,25 @@ check "single: isolate on one node exits 2 and says why" sh -c "[ $rc -eq 2 ] &&
 "$BIN" --headless -p cassandra-one -s single-node > "$tmp/sn1" 2>&1; rc=$?
 check "-p overrides a scenario's preset" sh -c "[ $rc -eq 0 ] && grep -q 'preset cassandra-one' $tmp/sn1"
 
+# An add is a read-modify-write at its level (issue 13, point 5): at QUORUM
+# it reads a quorum before it writes; at ONE, the coordinator's own replica
+# alone; a read part that cannot gather its replicas writes nothing.
+printf '[scenario]\nnodes = 3\ninit = balance=100\n[timeline]\n1s = cut A>B\n+0.5s = write A balance 200\n+1s = add B balance 20\n+2s = read C balance\n' > "$tmp/rmw.ini"
+"$BIN" --headless -p cassandra-quorum "$tmp/rmw.ini" > "$tmp/rmwq" 2>&1
+check "add at QUORUM: the request says it reads at QUORUM first" has "$tmp/rmwq" "request #2 add balance +20 at B \[QUORUM\]: reads balance at QUORUM, then writes the result at QUORUM$"
+check "add at QUORUM: it read 200 from a quorum and wrote 220" has "$tmp/rmwq" "ok      #2 add balance +20 at B \[QUORUM\]: ok, balance=220 as write #3 ([0-9]*ms): read 200 (v2) at QUORUM from B, C; wrote 220$"
+check "add at QUORUM: no stale base, nothing lost" sh -c "! grep -q -e STALE -e LOST $tmp/rmwq"
+check "add at QUORUM: every replica ends at 220" has "$tmp/rmwq" "final   A balance=220 | B balance=220 | C balance=220"
+"$BIN" --headless -p cassandra-one "$tmp/rmw.ini" > "$tmp/rmw1" 2>&1
+check "add at ONE: the request says it reads B's own replica alone" has "$tmp/rmw1" "request #2 add balance +20 at B \[ONE\]: reads B's own replica alone (ONE), then writes the result at ONE$"
+check "add at ONE: it builds on B's stale 100, flagged STALE BASE" has "$tmp/rmw1" "stale   #2 add balance +20 at B \[ONE\]: ok, balance=120 as write #3 (0ms): read 100 (v1) at ONE from B; wrote 120 STALE BASE: "
+"$BIN" --headless -p cassandra-one --trace - "$tmp/rmw.ini" > "$tmp/rmw1t" 2>&1
+check "add at ONE: B sends no read" sh -c "grep -q '\"ev\":\"send\".*\"kind\":\"write\",\"from\":\"B\"' $tmp/rmw1t && ! grep -q '\"ev\":\"send\".*\"kind\":\"read\",\"from\":\"B\"' $tmp/rmw1t"
+check "trace: an add says what it read" has "$tmp/rmw1t" '"ev":"op","id":2,.*"base":{"level":"ONE","from":\["B"\],"value":100,"wid":1},"result":"ok"'
+printf '[scenario]\nnodes = 3\npreset = cassandra-quorum\ninit = balance=100\n[timeline]\n1s = isolate B\n+0.5s = add B balance 20\n+0s = expect last error\n+0s = expect B balance 100\n' > "$tmp/rmwerr.ini"
+"$BIN" --headless "$tmp/rmwerr.ini" > "$tmp/rmwerr" 2>&1; rc=$?
+check "add at QUORUM without a quorum: the read times out, nothing written" sh -c "[ $rc -eq 0 ] && grep -q 'error   #1 add balance +20 at B \[QUORUM\]: error: timeout: 1 of 2 replicas answered the read; nothing written (1000ms)$' $tmp/rmwerr"
+
 # Healing a partition: what each strategy keeps, loses and breaks.
 "$BIN" --headless scenarios/heal-strategies.ini > "$tmp/heal" 2>&1
 check "heal: lww would lose one withdrawal" has "$tmp/heal" "compare heal by lww would give: balance=100 on A, B, C; LOST: request #1"

@@ -1,6 +1,7 @@
 /* test_leaderless.c: the leaderless protocol on three replicas: stale reads
  * under a partition and convergence after the heal, quorum and all-replica
- * timeouts, hinted handoff and read repair. */
+ * timeouts, hinted handoff and read repair, and an add's read at its level
+ * before it writes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +18,8 @@ struct fixture {
 	int key;
 	int hints;      /* EV_HINT events seen */
 	int repairs;    /* MSG_REPAIR messages sent */
+	int reads;      /* MSG_READ messages sent */
+	int writes;     /* MSG_WRITE messages sent */
 };
 
 static void count_events(void *ctx, const struct event *e)
@@ -27,6 +30,10 @@ static void count_events(void *ctx, const struct event *e)
 		f->hints++;
 	if (e->kind == EV_SEND && e->msg && e->msg->kind == MSG_REPAIR)
 		f->repairs++;
+	if (e->kind == EV_SEND && e->msg && e->msg->kind == MSG_READ)
+		f->reads++;
+	if (e->kind == EV_SEND && e->msg && e->msg->kind == MSG_WRITE)
+		f->writes++;
 }
 
 static int setup(void **state)
@@ -179,6 +186,117 @@ static void test_add_is_read_modify_write(void **state)
 		assert_int_equal(value_at(&f->w, i, f->key), 70);
 }
 
+/* Issue 13, point 5: with A>B cut, A's write of 200 reaches a quorum (A,
+ * C) but not B. An add at B at QUORUM reads a quorum first (B and C), so it
+ * builds on the 200: 220, no stale base, nothing lost. */
+static void test_quorum_add_reads_a_quorum_first(void **state)
+{
+	struct fixture *f = *state;
+	const struct op *w200, *op;
+
+	world_link_set(&f->w, 0, 1, false);
+	w200 = request(f, 0, OP_WRITE, 200, LEVEL_QUORUM, 500000);
+	assert_int_equal(w200->result, RES_OK);
+	assert_int_equal(value_at(&f->w, 1, f->key), 100);
+	op = request(f, 1, OP_ADD, 20, LEVEL_QUORUM, 500000);
+	assert_int_equal(op->result, RES_OK);
+	assert_int_equal(op->value, 220);
+	assert_false(op->stale);
+	assert_true(op->rmw && op->rmw_read && op->rmw_found);
+	assert_int_equal(op->rmw_base, 200);
+	assert_int_equal(op->rmw_base_wid, w200->wid);
+	assert_int_equal(op->rmw_from, (1u << 1) | (1u << 2));
+	assert_int_equal(history_write(&f->w.hist, op->wid)->base_wid, w200->wid);
+	run_for(&f->w, 2000000);
+	assert_false(world_op(&f->w, w200->id)->lost);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(value_at(&f->w, i, f->key), 220);
+}
+
+/* At ONE the read is the coordinator's own replica alone: no read goes
+ * out, and an add after a cut may build on a stale base, flagged so. */
+static void test_one_add_reads_its_own_replica_alone(void **state)
+{
+	struct fixture *f = *state;
+	const struct op *op;
+
+	world_link_set(&f->w, 0, 1, false);
+	op = request(f, 0, OP_WRITE, 200, LEVEL_ONE, 500000);
+	assert_int_equal(op->result, RES_OK);
+	f->reads = 0;
+	op = request(f, 1, OP_ADD, 20, LEVEL_ONE, 500000);
+	assert_int_equal(op->result, RES_OK);
+	assert_int_equal(f->reads, 0);
+	assert_int_equal(op->value, 120);
+	assert_true(op->rmw_read);
+	assert_int_equal(op->rmw_from, 1u << 1);
+	assert_int_equal(op->rmw_base, 100);
+	assert_true(op->stale);
+	assert_int_equal(op->flaw, FLAW_STALE_BASE);
+}
+
+/* A set's add reads a quorum too, and keeps what the other side added. */
+static void test_quorum_set_add_reads_a_quorum_first(void **state)
+{
+	struct fixture *f = *state;
+	int cart = world_key_typed(&f->w, "cart", KT_SET);
+	int apple = world_elem(&f->w, "apple", true), pear = world_elem(&f->w, "pear", true);
+	uint64_t id;
+	const struct op *op;
+
+	assert_int_equal(world_init_set(&f->w, "cart", 0), 0);
+	world_link_set(&f->w, 0, 1, false);
+	id = world_request(&f->w, 0, OP_SADD, cart, apple, LEVEL_QUORUM);
+	run_for(&f->w, 500000);
+	assert_int_equal(world_op(&f->w, id)->result, RES_OK);
+	id = world_request(&f->w, 1, OP_SADD, cart, pear, LEVEL_QUORUM);
+	run_for(&f->w, 500000);
+	op = world_op(&f->w, id);
+	assert_int_equal(op->result, RES_OK);
+	assert_false(op->stale);
+	assert_int_equal(op->value, (1 << apple) | (1 << pear));
+}
+
+/* The read part cannot gather a quorum: the add fails as that read would,
+ * and nothing is written anywhere. */
+static void test_quorum_add_without_a_quorum_writes_nothing(void **state)
+{
+	struct fixture *f = *state;
+	const struct op *op;
+
+	world_isolate(&f->w, 1);
+	op = request(f, 1, OP_ADD, 20, LEVEL_QUORUM, 1500000);
+	assert_int_equal(op->result, RES_ERROR);
+	assert_string_equal(op->error, "timeout: 1 of 2 replicas answered the read; nothing written");
+	assert_false(op->rmw_read);
+	assert_int_equal(f->writes, 0);
+	assert_int_equal(f->w.nodes[1].ll.nhints, 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(value_at(&f->w, i, f->key), 100);
+}
+
+/* The read part succeeds, then B is cut off: the write was sent and took
+ * effect at B, so the error comes with what was read and sent. */
+static void test_quorum_add_write_times_out_after_sending(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t id = world_request(&f->w, 1, OP_ADD, f->key, 5, LEVEL_QUORUM);
+	const struct op *op = world_op(&f->w, id);
+
+	while (!op->rmw_read && f->w.now_us < 1000000)
+		run_for(&f->w, 1000);
+	assert_true(op->rmw_read);
+	assert_int_equal(op->result, RES_PENDING);
+	world_isolate(&f->w, 1);
+	run_for(&f->w, 1500000);
+	/* Written at B and sent: its client cannot know whether it applied. */
+	assert_int_equal(op->result, RES_UNKNOWN);
+	assert_string_equal(op->error, "timeout: 1 of 2 replicas acknowledged");
+	assert_int_equal(op->rmw_base, 100);
+	assert_int_equal(value_at(&f->w, 1, f->key), 105);
+	assert_true(f->writes > 0);
+}
+
 static void test_coordinator_crash_forgets_requests(void **state)
 {
 	struct fixture *f = *state;
@@ -224,6 +342,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_read_repair, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hint_on_recover, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_add_is_read_modify_write, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_quorum_add_reads_a_quorum_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_one_add_reads_its_own_replica_alone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_quorum_set_add_reads_a_quorum_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_quorum_add_without_a_quorum_writes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_quorum_add_write_times_out_after_sending, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_coordinator_crash_forgets_requests, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hints_survive_a_mode_switch, setup, teardown),
 	};
