@@ -322,6 +322,13 @@ int world_op_level(const struct world *w, enum op_kind kind, int level);
 /* Is node answering clients now, under the leader-based protocol and the
  * preset's rules? why says what it does otherwise ("refusing: no leader"). */
 bool world_serving(const struct world *w, int node, const char **why);
+/* How much of a reason to give: a node card's few words, a refused
+ * request's error (under OP_ERROR_MAX), or the explanation in full. */
+enum why_form { WHY_CARD, WHY_ERROR, WHY_FULL };
+/* Why node, under the leader-based protocol, has no leader to serve its
+ * clients ("pre-vote rejected: C follows B"); false, with buf empty, when
+ * it has one, is one, is down, or another mode runs. */
+bool world_no_leader_why(const struct world *w, int node, enum why_form form, char *buf, size_t len);
 /* What a read costs in DynamoDB read units, in halves (1 eventual, 2 strong);
  * 0 outside the DynamoDB presets and for anything but an ok read. */
 int world_read_cost(const struct world *w, const struct op *op);

@@ -201,6 +201,8 @@ static void follow(struct world *w, int node, const struct msg *m)
 
 	if (m->term > ld->term || ld->role != ROLE_FOLLOWER)
 		leader_step_down(w, node, m->term);
+	if (ld->leader < 0)
+		leader_forget_prevotes(ld);
 	ld->leader = m->from;
 	ld->prevoting = false;
 	ld->leader_seen_us = w->now_us;

@@ -113,7 +113,9 @@ bool world_rule_text(const struct world *w, bool brief, char *buf, size_t len)
 
 /* A ZooKeeper server serves only while it follows a leader (or is one); a
  * DynamoDB replica answers eventual reads whatever it knows; plain cp nodes
- * without a leader hold requests until one is elected or they time out. */
+ * without a leader hold requests until one is elected or they time out.
+ * "no quorum" only when the node does reach fewer than a majority: in a
+ * partial partition it reaches one, and still has no leader. */
 bool world_serving(const struct world *w, int node, const char **why)
 {
 	const struct node *nd = &w->nodes[node];
@@ -134,8 +136,12 @@ bool world_serving(const struct world *w, int node, const char **why)
 	case PRESET_DYNAMODB_STRONG:
 		*why = "eventual reads only: no leader";
 		return false;
-	default:
-		*why = "refusing: no quorum";
+	default: {
+		struct no_leader nl;
+
+		leader_no_leader(w, node, &nl);
+		*why = nl.cause == NL_NO_QUORUM ? "refusing: no quorum" : "refusing: no leader";
 		return false;
+	}
 	}
 }

@@ -75,7 +75,7 @@ static const struct key_def keys[] = {
 	  KA_FORK, NULL, KW_NEVER, NULL },
 	{ 's', 0, "s", "score", "scoreboard: ok, refused, stale, lost, latency per side of the partition; PACELC measured",
 	  KA_SCORE, NULL, KW_NEVER, NULL },
-	{ 'e', 0, "e", "explain", "explain: every stale read, lost write and broken session, and why",
+	{ 'e', 0, "e", "explain", "explain: every stale read, lost write and broken session, and why; why a node has no leader",
 	  KA_FLAWS, NULL, KW_NEVER, NULL },
 	{ 'd', 0, "d", "diagram", "space-time diagram: a lane per node, time down, every message an arrow "
 	  "(in it: Up Down PgUp PgDn Home End scroll, + - zoom, b heartbeats, d closes)",

@@ -142,6 +142,20 @@ check "trace: the stale read is marked" has "$tmp/trace" '"ev":"op".*"node":"C".
 check "trace: the same seed gives the same bytes" cmp "$tmp/s9a" "$tmp/s9b"
 check "trace: another seed gives other jitter" sh -c "! cmp -s $tmp/s9a $tmp/s10"
 
+# A partial partition (issue 13): with B leading, cut A B alone. A reaches
+# C, a majority, yet has no leader, for as long as B keeps its quorum
+# through C; the transcript and the error say why, never "no quorum".
+printf '[scenario]\nnodes = 3\nmode = cp\ninit = balance=100\n[timeline]\n1s = cut A B\n+0.5s = read A balance\n+0s = expect last error\n+10s = write A balance 7\n+0s = expect last error\n+1s = restore A B\n+1s = read A balance\n+0s = expect last ok\n' > "$tmp/partial.ini"
+check "partial partition: its expectations hold" "$BIN" --headless "$tmp/partial.ini"
+"$BIN" --headless "$tmp/partial.ini" > "$tmp/partial" 2>&1
+check "partial partition: the transcript says once why A has no leader" sh -c "[ \$(grep -c 'note    A cannot elect a leader: C still follows B, so it rejects A.s pre-vote; A stays without one while B keeps its quorum through C' $tmp/partial) -eq 1 ]"
+check "partial partition: the read's error names the cause" has "$tmp/partial" "#1 read balance at A \[QUORUM\]: error: no leader: A hears nothing from leader B; C still follows B, so it rejects A's pre-vote"
+check "partial partition: ten seconds on, the same cause" has "$tmp/partial" "#2 write balance=7 at A \[QUORUM\]: error: no leader: A hears nothing from leader B"
+check "partial partition: never no quorum" sh -c "! grep -q 'no quorum' $tmp/partial"
+check "partial partition: B stays the only leader" sh -c "[ \$(grep -c ' leader  ' $tmp/partial) -eq 1 ]"
+"$BIN" --headless -p zookeeper "$tmp/partial.ini" > "$tmp/partial-zk" 2>&1
+check "partial partition, zookeeper: the connection loss says why" has "$tmp/partial-zk" "error: connection loss: A has no leader (pre-vote rejected: C follows B), and a ZooKeeper"
+
 # Found by --explore: under strict, a coordinator whose clock runs behind
 # the last writer's stamped its commit older, and every replica kept the
 # write before it (an acknowledged deposit vanished). Three deposits, all

@@ -291,6 +291,24 @@ diagram_stale() {
 	keys Up && wait_for ", End follows" && keys b && wait_for "b hides heartbeats"
 }
 
+# A partial partition (issue 13): cut A B with B leading. A reaches C, a
+# majority, yet has no leader: its card, the read's error and e say why
+# (C still follows B), never "no quorum".
+# OPTIONS STATE ERROR: the preset, A's state on its card, the read's error.
+partial_partition() {
+	start "$BIN ${1:-} --speed 10"
+	wait_for "B  leader t1" 100 || return 1
+	keys : "cut A B" Enter && wait_for "link A-B cut" && wait_for "pre-vote rejected: C follows" 100 &&
+		wait_for "${2:-refusing: no leader}" && keys 1 r && wait_for "${3:-ERROR: no leader: A}" 150 &&
+		! screen | grep -q "no quorum" &&
+		keys e && wait_for "yet no election can start while B keeps its quorum through C" &&
+		wait_for "A stays without a leader" && keys x && wait_gone "yet no election can start"
+}
+
+partial_zookeeper() {
+	partial_partition "-p zookeeper" "not serving: no leader" "A has no leader (pre-vote rejected: C follows B),"
+}
+
 # With nothing flawed, e says so.
 explain_none() {
 	keys e && wait_for "Nothing so far" && keys x && wait_gone "Nothing so far"
@@ -467,6 +485,8 @@ check single-crash-is-no-choice single_down
 check lens-status-score-explain lens
 check scoreboard-sides score_sides
 check explain-nothing-yet explain_none
+check partial-partition-says-why partial_partition
+check partial-partition-zookeeper partial_zookeeper
 check diagram-balance diagram
 check diagram-stale-read diagram_stale
 check history-written-on-quit live_history
