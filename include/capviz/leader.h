@@ -155,6 +155,15 @@ void leader_no_leader(const struct world *w, int node, struct no_leader *out);
  * it cannot elect a leader although a majority answers. */
 void leader_why_changed(struct world *w, int node);
 
+/* leader_say.c: what the log does when replicas come back together */
+/* node stored entries from..to from leader, committed there already. */
+void leader_say_catchup(struct world *w, int node, int leader, uint64_t from, uint64_t to);
+/* node is about to drop its entries from `from` on, which leader's log
+ * replaces: a deposed leader's, never committed. */
+void leader_say_discard(struct world *w, int node, int leader, uint64_t from);
+/* A heal under this protocol reconciles nothing: why says what it does. */
+bool leader_reconciles(const struct world *w, char *why, size_t len);
+
 /* leader_client.c: client requests, forwarding, read index */
 void leader_client(struct world *w, struct op *op);
 void leader_on_forward(struct world *w, const struct msg *m);

@@ -258,6 +258,11 @@ bool world_rule_text(const struct world *w, bool brief, char *buf, size_t len);
  * world's strategy (world_heal) or by s (world_heal_with). */
 void world_heal(struct world *w);
 void world_heal_with(struct world *w, enum strategy s);
+/* Would a heal now reconcile diverged replicas by a strategy (the
+ * leaderless protocol; strict when another mode left them diverged)? When
+ * not (the leader-based protocol: followers catch up from the leader's
+ * log), why says so: there is nothing to choose. */
+bool world_heal_reconciles(const struct world *w, char *why, size_t len);
 /* A client resolves the conflict on key at node by hand: value must be one
  * of the node's siblings. Returns the operation id, or 0 with err set. */
 uint64_t world_resolve(struct world *w, int node, int key, int64_t value, char *err, size_t errlen);

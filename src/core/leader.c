@@ -509,4 +509,5 @@ const struct proto leader_proto = {
 	.recover = leader_recover,
 	.link_up = leader_link_up,
 	.heal = leader_heal,
+	.reconciles = leader_reconciles,
 };

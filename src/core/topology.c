@@ -370,22 +370,41 @@ int world_set_preset(struct world *w, enum preset p, char *err, size_t errlen)
 	return 0;
 }
 
-void world_heal_with(struct world *w, enum strategy s)
+bool world_heal_reconciles(const struct world *w, char *why, size_t len)
+{
+	return world_proto(w)->reconciles(w, why, len);
+}
+
+/* The heal event says the strategy when one reconciles the replicas, else
+ * why there is nothing to choose (and that the one asked for is not used). */
+static void heal(struct world *w, enum strategy s, bool named)
 {
 	struct event e = world_event(w, EV_HEAL);
+	char why[320];
 
 	if ((unsigned)s >= STRAT_COUNT)
 		s = w->strategy;
 	w->heal_strategy = s;
 	w->heal_pending = true;
-	e.text = strategy_name(s);
+	e.up = world_heal_reconciles(w, why, sizeof why);
+	if (!e.up && named) {
+		size_t used = strlen(why);
+
+		snprintf(why + used, sizeof why - used, " (%s, asked for, is not used)", strategy_name(s));
+	}
+	e.text = e.up ? strategy_name(s) : why;
 	world_emit(w, &e);
 	world_restore_all(w);
 	world_proto(w)->heal(w);
 	w->heal_pending = false;
 }
 
+void world_heal_with(struct world *w, enum strategy s)
+{
+	heal(w, s, true);
+}
+
 void world_heal(struct world *w)
 {
-	world_heal_with(w, w->strategy);
+	heal(w, w->strategy, false);
 }

@@ -156,6 +156,29 @@ check "partial partition: B stays the only leader" sh -c "[ \$(grep -c ' leader 
 "$BIN" --headless -p zookeeper "$tmp/partial.ini" > "$tmp/partial-zk" 2>&1
 check "partial partition, zookeeper: the connection loss says why" has "$tmp/partial-zk" "error: connection loss: A has no leader (pre-vote rejected: C follows B), and a ZooKeeper"
 
+# A heal under the leader-based protocol (issue 13) reconciles nothing: no
+# strategy in the transcript or the trace; the follower that missed a write
+# catches up from the leader's log, by name; a deposed leader's entries
+# that were never committed are discarded, by name.
+check "cp heal: no strategy, and why" has "$tmp/cp" "heal    every link restored; nothing to reconcile: mode cp is leader-based, so every follower catches up from leader .'s log"
+check "cp heal: never (strategy ...)" sh -c "! grep -q '(strategy' $tmp/cp"
+check "cp heal: C catches up from the leader's log, by name" has "$tmp/cp" "note    C catches up: entr.* from leader .'s log, already committed: .*#1 write balance=500 (v2)"
+for p in zookeeper dynamodb dynamodb-strong; do
+	"$BIN" --headless -p "$p" --trace "$tmp/heal-$p.jsonl" > "$tmp/heal-$p" 2>&1
+	check "$p heal: no strategy, and why" has "$tmp/heal-$p" "heal    every link restored; nothing to reconcile: preset $p is leader-based"
+	check "$p heal: the trace says the heal reconciles nothing" has "$tmp/heal-$p.jsonl" '"ev":"heal","reconciles":false,"text":"nothing to reconcile: preset '
+done
+check "ap heal: still by its strategy" has "$tmp/ap" "heal    every link restored; replicas converge (strategy lww)"
+printf '[scenario]\nnodes = 3\nmode = cp\ninit = balance=100\n[timeline]\n1s = isolate B\n+0.05s = write B balance 700\n+3s = write A balance 300\n+1s = heal lww\n+2s = expect B balance 300\n' > "$tmp/deposed.ini"
+check "deposed leader: its expectations hold" "$BIN" --headless "$tmp/deposed.ini"
+"$BIN" --headless "$tmp/deposed.ini" > "$tmp/deposed" 2>&1
+check "deposed leader: a strategy asked for is said unused" has "$tmp/deposed" "are discarded (lww, asked for, is not used)"
+check "deposed leader: B discards its uncommitted write, by name" has "$tmp/deposed" "note    B discards entry 3, which leader B of term 1 never committed; leader A's log replaces it: #1 write balance=700 (v2), its request already failed"
+printf '[scenario]\nnodes = 3\nmode = strict\ninit = balance=100\n[timeline]\n0s = isolate C\n+0.5s = write A balance 500\n+1s = heal\n' > "$tmp/strict-heal.ini"
+"$BIN" --headless "$tmp/strict-heal.ini" > "$tmp/strict-heal" 2>&1
+check "strict heal: nothing diverged, nothing reconciled" has "$tmp/strict-heal" "heal    every link restored; nothing to reconcile: mode strict commits a write on every replica or on none"
+check "strict heal: no resolution pretends to choose" sh -c "! grep -q 'resolve\|(strategy' $tmp/strict-heal"
+
 # Found by --explore: under strict, a coordinator whose clock runs behind
 # the last writer's stamped its commit older, and every replica kept the
 # write before it (an acknowledged deposit vanished). Three deposits, all

@@ -309,6 +309,21 @@ partial_zookeeper() {
 	partial_partition "-p zookeeper" "not serving: no leader" "A has no leader (pre-vote rejected: C follows B),"
 }
 
+# A leader-based heal (issue 13): h offers no strategy and says why; Enter
+# heals, and the log tells of C catching up from the leader's log. y sets a
+# strategy for later and says it is not used now.
+heal_leader_based() {
+	start "$BIN --speed 10"
+	wait_for "B  leader t1" 100 || return 1
+	keys 3 i && wait_for "link B-C cut" && keys 1 w && wait_for "write at A: balance = 500" && keys Enter &&
+		wait_for "ok, wrote 500" && keys h && wait_for "heal: restore every link (nothing to reconcile)" &&
+		wait_for "1 heal  nothing to reconcile: mode cp is leader-based, so every follower catches up" &&
+		wait_for "No strategy to choose here." && ! screen | grep -q "2 crdt" && keys Enter &&
+		wait_gone "(nothing to reconcile)" && wait_for "heal: every link restored;" &&
+		wait_for "C catches up: entry 3 from" 100 && wait_for "C  500" 100 && until_true 50 links_up &&
+		keys y && wait_for "strategy crdt: not used now" && ! screen | grep -q "heal: crdt"
+}
+
 # With nothing flawed, e says so.
 explain_none() {
 	keys e && wait_for "Nothing so far" && keys x && wait_gone "Nothing so far"
@@ -485,6 +500,7 @@ check single-crash-is-no-choice single_down
 check lens-status-score-explain lens
 check scoreboard-sides score_sides
 check explain-nothing-yet explain_none
+check heal-leader-based-chooses-nothing heal_leader_based
 check partial-partition-says-why partial_partition
 check partial-partition-zookeeper partial_zookeeper
 check diagram-balance diagram
