@@ -40,7 +40,8 @@ struct proto {
 	/* Every link was restored by a heal: start converging. */
 	void (*heal)(struct world *w);
 	/* Would a heal now reconcile diverged replicas by a strategy? When
-	 * not, why says what the heal does instead (nothing to choose). */
+	 * not, why says what the heal does instead ("mode cp is
+	 * leader-based, so ..."): there is nothing to choose. */
 	bool (*reconciles)(const struct world *w, char *why, size_t len);
 };
 

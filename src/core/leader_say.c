@@ -69,7 +69,7 @@ static const char *request_fate(const struct world *w, const struct log_entry *e
 static size_t say_entries(const struct world *w, const struct log_entry *e, uint64_t n, bool fate, char *buf,
 			  size_t used, size_t len)
 {
-	char one[160];
+	char one[320];
 
 	for (uint64_t i = 0; i < n && i < SAY_ENTRIES && used < len; i++) {
 		say_entry(w, &e[i], one, sizeof one);
@@ -165,7 +165,7 @@ bool leader_reconciles(const struct world *w, char *why, size_t len)
 		snprintf(from, sizeof from, "leader %c's log", 'A' + l);
 	else
 		snprintf(from, sizeof from, "the log of the leader a majority elects");
-	snprintf(why, len, "nothing to reconcile: %s is leader-based, so every follower catches up from %s and "
-		 "entries a deposed leader never committed are discarded", rules, from);
+	snprintf(why, len, "%s is leader-based, so every follower catches up from %s and entries a deposed leader "
+		 "never committed are discarded", rules, from);
 	return false;
 }

@@ -490,8 +490,8 @@ static bool st_reconciles(const struct world *w, char *why, size_t len)
 			why[0] = '\0';
 		return true;
 	}
-	snprintf(why, len, "nothing to reconcile: mode strict commits a write on every replica or on none, so no "
-		 "replica diverged, and a write in doubt learns its outcome from its coordinator");
+	snprintf(why, len, "mode strict commits a write on every replica or on none, so no replica diverged, and a "
+		 "write in doubt learns its outcome from its coordinator");
 	return false;
 }
 

@@ -370,9 +370,25 @@ int world_set_preset(struct world *w, enum preset p, char *err, size_t errlen)
 	return 0;
 }
 
+/* "nothing to reconcile: mode cp is leader-based, ...", with the strategy
+ * asked for, if any, said to be unused up front. */
+static bool reconciles(const struct world *w, const char *asked, char *why, size_t len)
+{
+	char reason[320];
+	bool yes = world_proto(w)->reconciles(w, reason, sizeof reason);
+
+	if (yes && len > 0)
+		why[0] = '\0';
+	else if (!yes && asked)
+		snprintf(why, len, "nothing to reconcile (%s, asked for, is not used): %s", asked, reason);
+	else if (!yes)
+		snprintf(why, len, "nothing to reconcile: %s", reason);
+	return yes;
+}
+
 bool world_heal_reconciles(const struct world *w, char *why, size_t len)
 {
-	return world_proto(w)->reconciles(w, why, len);
+	return reconciles(w, NULL, why, len);
 }
 
 /* The heal event says the strategy when one reconciles the replicas, else
@@ -380,18 +396,13 @@ bool world_heal_reconciles(const struct world *w, char *why, size_t len)
 static void heal(struct world *w, enum strategy s, bool named)
 {
 	struct event e = world_event(w, EV_HEAL);
-	char why[320];
+	char why[400];
 
 	if ((unsigned)s >= STRAT_COUNT)
 		s = w->strategy;
 	w->heal_strategy = s;
 	w->heal_pending = true;
-	e.up = world_heal_reconciles(w, why, sizeof why);
-	if (!e.up && named) {
-		size_t used = strlen(why);
-
-		snprintf(why + used, sizeof why - used, " (%s, asked for, is not used)", strategy_name(s));
-	}
+	e.up = reconciles(w, named ? strategy_name(s) : NULL, why, sizeof why);
 	e.text = e.up ? strategy_name(s) : why;
 	world_emit(w, &e);
 	world_restore_all(w);

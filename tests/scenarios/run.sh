@@ -172,7 +172,7 @@ check "ap heal: still by its strategy" has "$tmp/ap" "heal    every link restore
 printf '[scenario]\nnodes = 3\nmode = cp\ninit = balance=100\n[timeline]\n1s = isolate B\n+0.05s = write B balance 700\n+3s = write A balance 300\n+1s = heal lww\n+2s = expect B balance 300\n' > "$tmp/deposed.ini"
 check "deposed leader: its expectations hold" "$BIN" --headless "$tmp/deposed.ini"
 "$BIN" --headless "$tmp/deposed.ini" > "$tmp/deposed" 2>&1
-check "deposed leader: a strategy asked for is said unused" has "$tmp/deposed" "are discarded (lww, asked for, is not used)"
+check "deposed leader: a strategy asked for is said unused" has "$tmp/deposed" "heal    every link restored; nothing to reconcile (lww, asked for, is not used): mode cp is leader-based"
 check "deposed leader: B discards its uncommitted write, by name" has "$tmp/deposed" "note    B discards entry 3, which leader B of term 1 never committed; leader A's log replaces it: #1 write balance=700 (v2), its request already failed"
 printf '[scenario]\nnodes = 3\nmode = strict\ninit = balance=100\n[timeline]\n0s = isolate C\n+0.5s = write A balance 500\n+1s = heal\n' > "$tmp/strict-heal.ini"
 "$BIN" --headless "$tmp/strict-heal.ini" > "$tmp/strict-heal" 2>&1
