@@ -26,7 +26,8 @@ enum event_kind {
 	EV_OP,          /* a client operation finished */
 	EV_APPLY,       /* node stored key = v */
 	EV_HINT,        /* node holds a hint for peer */
-	EV_HEAL,        /* every link restored; convergence starts */
+	EV_HEAL,        /* every link restored; convergence starts: up when a strategy
+	                 * reconciles (text names it), else text says why nothing does */
 	EV_NOTE,        /* a protocol remark worth showing: text */
 	EV_SAY,         /* a caption from a scenario or the prompt */
 	EV_EXPECT,      /* an expectation checked: ok, text */

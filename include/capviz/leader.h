@@ -75,12 +75,42 @@ struct leader_node {
 	uint64_t read_seq;      /* leader: current confirmation round */
 	uint64_t read_acked[WORLD_MAX_NODES];
 	int64_t heard_us[WORLD_MAX_NODES]; /* leader: last reply from each peer */
+	/* Without a leader: each peer's answer to this node's pre-vote round
+	 * under way and to the last round that ended (enum prevote_answer),
+	 * with the leader a peer named when it refused because it follows
+	 * one; so the screen can say why no leader comes. */
+	uint8_t pv_answer[WORLD_MAX_NODES];
+	int8_t pv_follows[WORLD_MAX_NODES];
+	uint8_t pv_last_answer[WORLD_MAX_NODES];
+	int8_t pv_last_follows[WORLD_MAX_NODES];
+	int64_t pv_sent_us;     /* when the round under way went out (INT64_MIN / 2: none) */
+	uint32_t pv_rounds;     /* rounds ended since it last had a leader */
+	uint8_t why_noted;      /* the cause (enum no_leader_cause) the transcript last heard */
 	struct leader_request *reqs;
 	size_t nreqs;
 	size_t reqs_cap;
 };
 
 void leader_node_free(struct leader_node *n);
+
+/* A peer's answer to a pre-vote; a refusal says why (msg vote.refusal). */
+enum prevote_answer {
+	PV_NONE,                /* no answer */
+	PV_GRANTED,
+	PV_FOLLOWS,             /* it heard from its leader lately (CheckQuorum's lease) */
+	PV_LOG,                 /* its log is more up to date than the asker's */
+	PV_TERM,                /* its term is past the one asked for */
+};
+
+/* Why a node of the leader-based protocol has no leader to serve it. */
+enum no_leader_cause {
+	NL_NONE,                /* it has one, or is one (or is down, or another mode runs) */
+	NL_LOOKING,             /* its pre-vote has just gone out */
+	NL_NO_QUORUM,           /* fewer than a majority answer it */
+	NL_FOLLOWS,             /* a majority answers, but followers of a live leader refuse */
+	NL_LOG,                 /* refused: their logs are ahead of its own */
+	NL_CANDIDATE,           /* it stands for election, votes pending */
+};
 
 /* --- shared by src/core/leader*.c only --- */
 struct world;
@@ -90,6 +120,10 @@ struct op;
 enum leader_timer { LT_ELECTION = 1, LT_HEARTBEAT, LT_DEADLINE, LT_LEASE, LT_RELEASE };
 
 /* leader.c: roles and elections */
+/* Forgets the pre-vote answers: the node follows a leader again. */
+void leader_forget_prevotes(struct leader_node *ld);
+/* A new pre-vote round: the one under way, if any, has ended. */
+void leader_prevote_round(struct world *w, int node);
 /* Emits EV_ROLE when the role changes: node, role, term, and in peer the
  * leader the node believes in (-1 none). */
 void leader_set_role(struct world *w, int node, enum role role);
@@ -108,6 +142,28 @@ void leader_broadcast(struct world *w, int node);
 void leader_on_append(struct world *w, const struct msg *m);
 void leader_on_append_reply(struct world *w, const struct msg *m);
 void leader_advance_commit(struct world *w, int node);
+
+/* leader_why.c: why a node has no leader */
+struct no_leader {
+	enum no_leader_cause cause;
+	uint32_t reach;         /* bit per node that answered its pre-vote lately, itself included */
+	uint32_t follows;       /* the peers that refused because they follow leader */
+	uint32_t log;           /* the peers that refused because their logs are ahead */
+	int leader;             /* the leader the refusers follow, -1 none */
+};
+void leader_no_leader(const struct world *w, int node, struct no_leader *out);
+/* A pre-vote round ended: tells the transcript once when the node finds
+ * it cannot elect a leader although a majority answers. */
+void leader_why_changed(struct world *w, int node);
+
+/* leader_say.c: what the log does when replicas come back together */
+/* node stored entries from..to from leader, committed there already. */
+void leader_say_catchup(struct world *w, int node, int leader, uint64_t from, uint64_t to);
+/* node is about to drop its entries from `from` on, which leader's log
+ * replaces: a deposed leader's, never committed. */
+void leader_say_discard(struct world *w, int node, int leader, uint64_t from);
+/* A heal under this protocol reconciles nothing: why says what it does. */
+bool leader_reconciles(const struct world *w, char *why, size_t len);
 
 /* leader_client.c: client requests, forwarding, read index */
 void leader_client(struct world *w, struct op *op);

@@ -105,6 +105,8 @@ struct msg {
 			uint64_t last_term;
 			bool pre;               /* a pre-vote: the term is only proposed */
 			uint64_t cand_term;     /* reply: the term the vote was for */
+			uint8_t refusal;        /* reply refused: why (enum prevote_answer) */
+			int8_t follows;         /* ... PV_FOLLOWS: the leader it follows */
 		} vote;
 		struct {
 			uint64_t prev_index;

@@ -7,6 +7,8 @@
 #ifndef CAPVIZ_PROTO_H
 #define CAPVIZ_PROTO_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct world;
@@ -37,6 +39,10 @@ struct proto {
 	void (*link_up)(struct world *w, int from, int to);
 	/* Every link was restored by a heal: start converging. */
 	void (*heal)(struct world *w);
+	/* Would a heal now reconcile diverged replicas by a strategy? When
+	 * not, why says what the heal does instead ("mode cp is
+	 * leader-based, so ..."): there is nothing to choose. */
+	bool (*reconciles)(const struct world *w, char *why, size_t len);
 };
 
 extern const struct proto leaderless_proto;

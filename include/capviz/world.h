@@ -282,6 +282,11 @@ bool world_rule_text(const struct world *w, bool brief, char *buf, size_t len);
  * world's strategy (world_heal) or by s (world_heal_with). */
 void world_heal(struct world *w);
 void world_heal_with(struct world *w, enum strategy s);
+/* Would a heal now reconcile diverged replicas by a strategy (the
+ * leaderless protocol; strict when another mode left them diverged)? When
+ * not (the leader-based protocol: followers catch up from the leader's
+ * log), why says so: there is nothing to choose. */
+bool world_heal_reconciles(const struct world *w, char *why, size_t len);
 /* A client resolves the conflict on key at node by hand: value must be one
  * of the node's siblings. Returns the operation id, or 0 with err set. */
 uint64_t world_resolve(struct world *w, int node, int key, int64_t value, char *err, size_t errlen);
@@ -348,6 +353,13 @@ int world_op_level(const struct world *w, enum op_kind kind, int level);
 /* Is node answering clients now, under the leader-based protocol and the
  * preset's rules? why says what it does otherwise ("refusing: no leader"). */
 bool world_serving(const struct world *w, int node, const char **why);
+/* How much of a reason to give: a node card's few words, a refused
+ * request's error (under OP_ERROR_MAX), or the explanation in full. */
+enum why_form { WHY_CARD, WHY_ERROR, WHY_FULL };
+/* Why node, under the leader-based protocol, has no leader to serve its
+ * clients ("pre-vote rejected: C follows B"); false, with buf empty, when
+ * it has one, is one, is down, or another mode runs. */
+bool world_no_leader_why(const struct world *w, int node, enum why_form form, char *buf, size_t len);
 /* What a read costs in DynamoDB read units, in halves (1 eventual, 2 strong);
  * 0 outside the DynamoDB presets and for anything but an ok read. */
 int world_read_cost(const struct world *w, const struct op *op);

@@ -277,6 +277,13 @@ void trace_event(void *ctx, const struct event *e)
 		fprintf(f, ",\"ok\":%s,\"line\":%d", e->up ? "true" : "false", e->line);
 		put_str(f, "text", e->text);
 		break;
+	case EV_HEAL:
+		/* A strategy, or why there is none to choose. */
+		fprintf(f, ",\"reconciles\":%s", e->up ? "true" : "false");
+		if (e->up)
+			put_str(f, "strategy", e->text);
+		put_str(f, "text", e->text);
+		break;
 	default:
 		put_node(f, "node", e->node);
 		put_node(f, "peer", e->peer);

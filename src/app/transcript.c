@@ -420,7 +420,10 @@ void transcript_event(void *ctx, const struct event *e)
 		break;
 	}
 	case EV_HEAL:
-		snprintf(buf, sizeof buf, "every link restored; replicas converge (strategy %s)", e->text);
+		if (e->up)
+			snprintf(buf, sizeof buf, "every link restored; replicas converge (strategy %s)", e->text);
+		else
+			snprintf(buf, sizeof buf, "every link restored; %s", e->text);
 		line(t, e->t_us, "heal", buf);
 		break;
 	case EV_CONFLICT:

@@ -184,6 +184,16 @@ enum strategy world_strategy_now(const struct world *w)
 	return w->strategy;
 }
 
+/* Under a protocol that reconciles nothing now (leader-based, or strict
+ * with replicas that agree), the strategy waits for mode ap: say so. */
+static void say_unused_strategy(struct world *w, enum strategy s)
+{
+	char why[320];
+
+	if (!world_heal_reconciles(w, why, sizeof why))
+		world_note(w, -1, "strategy %s: not used now (%s)", strategy_name(s), why);
+}
+
 void world_set_strategy(struct world *w, enum strategy s)
 {
 	struct event e;
@@ -196,6 +206,7 @@ void world_set_strategy(struct world *w, enum strategy s)
 		 s == STRAT_CRDT ? "strategy crdt: counters and sets merge by their own rules" :
 				   "strategy merge: concurrent versions kept for the application";
 	world_emit(w, &e);
+	say_unused_strategy(w, s);
 	for (int i = 0; i < w->n; i++)
 		for (int k = 0; k < w->nkeys; k++)
 			check_invariants(w, i, k);

@@ -23,6 +23,34 @@ void leader_node_free(struct leader_node *n)
 	n->nreqs = n->reqs_cap = 0;
 }
 
+void leader_forget_prevotes(struct leader_node *ld)
+{
+	for (int i = 0; i < WORLD_MAX_NODES; i++) {
+		ld->pv_answer[i] = ld->pv_last_answer[i] = PV_NONE;
+		ld->pv_follows[i] = ld->pv_last_follows[i] = -1;
+	}
+	ld->pv_sent_us = INT64_MIN / 2;
+	ld->pv_rounds = 0;
+	ld->why_noted = NL_NONE;
+}
+
+void leader_prevote_round(struct world *w, int node)
+{
+	struct leader_node *ld = &w->nodes[node].ld;
+
+	if (ld->pv_sent_us > INT64_MIN / 2) {
+		memcpy(ld->pv_last_answer, ld->pv_answer, sizeof ld->pv_answer);
+		memcpy(ld->pv_last_follows, ld->pv_follows, sizeof ld->pv_follows);
+		ld->pv_rounds++;
+	}
+	for (int i = 0; i < WORLD_MAX_NODES; i++) {
+		ld->pv_answer[i] = PV_NONE;
+		ld->pv_follows[i] = -1;
+	}
+	ld->pv_sent_us = w->now_us;
+	leader_why_changed(w, node);
+}
+
 void leader_set_role(struct world *w, int node, enum role role)
 {
 	struct leader_node *ld = &w->nodes[node].ld;
@@ -159,6 +187,7 @@ static void become_leader(struct world *w, int node)
 
 	ld->leader = node;
 	ld->prevoting = false;
+	leader_forget_prevotes(ld);
 	ld->election_token = world_token(w);
 	for (int i = 0; i < w->n; i++) {
 		ld->next[i] = ld->log_len + 1;
@@ -212,13 +241,18 @@ static void election_timeout(struct world *w, int node)
 
 	if (ld->role == ROLE_LEADER)
 		return;
+	/* Until it follows a leader again: a majority may elect one, or, in a
+	 * partial partition, none comes while the old one keeps its quorum. */
 	if (ld->leader >= 0)
 		world_note(w, node, "%c lost its leader %c: %s", 'A' + node, 'A' + ld->leader,
 			   w->preset == PRESET_ZOOKEEPER ? "it stops serving until it rejoins a quorum" :
 			   w->preset == PRESET_DYNAMODB || w->preset == PRESET_DYNAMODB_STRONG ?
-			   "it answers only eventual reads until a majority elects one" :
-			   "until a majority elects one, only local reads are answered there");
+			   "it answers only eventual reads until it follows a leader again" :
+			   "until it follows a leader again, only local reads are answered there");
+	if (ld->leader >= 0)
+		leader_forget_prevotes(ld);
 	ld->leader = -1;
+	leader_prevote_round(w, node);
 	ld->prevoting = true;
 	ld->votes = 1u << node;
 	leader_arm_election(w, node);
@@ -293,9 +327,11 @@ static void on_vote(struct world *w, const struct msg *m)
 	struct leader_node *ld = &w->nodes[node].ld;
 	struct msg r;
 	bool grant = false;
+	uint8_t refusal = PV_NONE;
 
 	if (m->u.vote.pre) {
 		grant = !in_lease(w, ld) && m->term > ld->term && log_ok(ld, m);
+		refusal = grant ? PV_GRANTED : in_lease(w, ld) ? PV_FOLLOWS : m->term <= ld->term ? PV_TERM : PV_LOG;
 	} else if (!in_lease(w, ld)) {
 		if (m->term > ld->term)
 			leader_step_down(w, node, m->term);
@@ -313,7 +349,20 @@ static void on_vote(struct world *w, const struct msg *m)
 	r.ok = grant;
 	r.u.vote.pre = m->u.vote.pre;
 	r.u.vote.cand_term = m->term;
+	r.u.vote.refusal = refusal;
+	r.u.vote.follows = (int8_t)(ld->role == ROLE_LEADER ? node : ld->leader);
 	net_send(w, node, m->from, &r);
+}
+
+/* A pre-vote's answer, kept so the screen can say why no leader comes. */
+static void record_prevote(struct world *w, int node, const struct msg *m)
+{
+	struct leader_node *ld = &w->nodes[node].ld;
+
+	if (!m->u.vote.pre || !ld->prevoting || m->u.vote.cand_term != ld->term + 1)
+		return;
+	ld->pv_answer[m->from] = m->ok ? PV_GRANTED : m->u.vote.refusal ? m->u.vote.refusal : PV_TERM;
+	ld->pv_follows[m->from] = m->u.vote.follows;
 }
 
 static void on_vote_reply(struct world *w, const struct msg *m)
@@ -321,6 +370,7 @@ static void on_vote_reply(struct world *w, const struct msg *m)
 	int node = m->to;
 	struct leader_node *ld = &w->nodes[node].ld;
 
+	record_prevote(w, node, m);
 	if (m->term > ld->term && !m->ok) {
 		leader_step_down(w, node, m->term);
 		return;
@@ -388,6 +438,7 @@ static void reset_volatile(struct world *w, int node, enum role role)
 		ld->next[i] = ld->match[i] = ld->read_acked[i] = 0;
 		ld->heard_us[i] = INT64_MIN / 2;
 	}
+	leader_forget_prevotes(ld);
 	lock_forget(w, node);
 	leader_set_role(w, node, role);
 }
@@ -458,4 +509,5 @@ const struct proto leader_proto = {
 	.recover = leader_recover,
 	.link_up = leader_link_up,
 	.heal = leader_heal,
+	.reconciles = leader_reconciles,
 };

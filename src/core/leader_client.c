@@ -231,12 +231,20 @@ static void local_read(struct world *w, int node, struct leader_request *r)
 static bool refuse_unserved(struct world *w, int node, struct leader_request *r)
 {
 	const char *why;
-	char err[OP_ERROR_MAX];
+	char err[OP_ERROR_MAX], cause[80];
 
 	if (w->preset != PRESET_ZOOKEEPER || world_serving(w, node, &why))
 		return false;
-	snprintf(err, sizeof err, "connection loss: %c has no leader, and a ZooKeeper server without one "
-		 "stops serving", 'A' + node);
+	/* Why it has none, when that fits in an error. */
+	world_no_leader_why(w, node, WHY_CARD, cause + 2, sizeof cause - 4);
+	if (cause[2] && strlen(cause + 2) < 40) {
+		memcpy(cause, " (", 2);
+		strcat(cause, ")");
+	} else {
+		cause[0] = '\0';
+	}
+	snprintf(err, sizeof err, "connection loss: %c has no leader%.44s, and a ZooKeeper server without one "
+		 "stops serving", 'A' + node, cause);
 	r->definite = true;
 	complete(w, node, r, err, false, NULL);
 	return true;
@@ -445,7 +453,7 @@ void leader_deadline(struct world *w, int node, uint64_t op)
 	else if (ld->leader >= 0)
 		snprintf(why, sizeof why, "no quorum: %c cannot reach leader %c",
 			'A' + node, 'A' + ld->leader);
-	else
+	else if (!world_no_leader_why(w, node, WHY_ERROR, why, sizeof why))
 		snprintf(why, sizeof why, "no quorum: %c cannot reach a leader", 'A' + node);
 	complete(w, node, r, why, false, NULL);
 	reqs_compact(ld);

@@ -155,12 +155,14 @@ static void apply_committed(struct world *w, int node)
 }
 
 /* Copies the message's entries into the log after prev_index, dropping a
- * conflicting suffix. Committed entries never conflict (Raft's Log Matching);
- * the check guards the store against a bug applying twice. */
-static int store_entries(struct world *w, int node, const struct msg *m)
+ * conflicting suffix (and saying which entries go). Committed entries never
+ * conflict (Raft's Log Matching); the check guards the store against a bug
+ * applying twice. *from and *to get the indexes newly stored, 0 none. */
+static int store_entries(struct world *w, int node, const struct msg *m, uint64_t *from, uint64_t *to)
 {
 	struct leader_node *ld = &w->nodes[node].ld;
 
+	*from = *to = 0;
 	for (int i = 0; i < m->u.append.n; i++) {
 		uint64_t index = m->u.append.prev_index + 1 + (uint64_t)i;
 		const struct log_entry *e = &m->u.append.e[i];
@@ -170,10 +172,14 @@ static int store_entries(struct world *w, int node, const struct msg *m)
 				continue;
 			if (index <= ld->applied)
 				return -1;
+			leader_say_discard(w, node, m->from, index);
 			ld->log_len = index - 1;
 		}
 		if (leader_log_append(w, node, e) < 0)
 			return -1;
+		if (!*from)
+			*from = index;
+		*to = index;
 	}
 	return 0;
 }
@@ -202,6 +208,8 @@ static void follow(struct world *w, int node, const struct msg *m)
 
 	if (m->term > ld->term || ld->role != ROLE_FOLLOWER)
 		leader_step_down(w, node, m->term);
+	if (ld->leader < 0)
+		leader_forget_prevotes(ld);
 	ld->leader = m->from;
 	ld->prevoting = false;
 	ld->leader_seen_us = w->now_us;
@@ -214,7 +222,7 @@ void leader_on_append(struct world *w, const struct msg *m)
 {
 	int node = m->to;
 	struct leader_node *ld = &w->nodes[node].ld;
-	uint64_t prev = m->u.append.prev_index, last;
+	uint64_t prev = m->u.append.prev_index, last, from, to;
 
 	if (m->term < ld->term || (m->term == ld->term && ld->role == ROLE_LEADER)) {
 		reply_append(w, m, false, 0);
@@ -227,10 +235,14 @@ void leader_on_append(struct world *w, const struct msg *m)
 		reply_append(w, m, false, prev > ld->log_len ? ld->log_len : prev - 1);
 		return;
 	}
-	if (store_entries(w, node, m) < 0) {
+	if (store_entries(w, node, m, &from, &to) < 0) {
 		reply_append(w, m, false, 0);
 		return;
 	}
+	/* Entries the leader had committed before it sent them: this
+	 * follower missed them, and catches up. */
+	if (from && from <= m->u.append.commit)
+		leader_say_catchup(w, node, m->from, from, to < m->u.append.commit ? to : m->u.append.commit);
 	last = prev + (uint64_t)m->u.append.n;
 	if (m->u.append.commit > ld->commit) {
 		uint64_t c = m->u.append.commit < last ? m->u.append.commit : last;

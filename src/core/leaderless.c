@@ -557,6 +557,16 @@ static void ll_heal(struct world *w)
 	leaderless_heal_start(w, w->heal_strategy);
 }
 
+/* Replicas that took writes on both sides of a partition diverge: the
+ * heal resolves them by the strategy. */
+static bool ll_reconciles(const struct world *w, char *why, size_t len)
+{
+	(void)w;
+	if (len > 0)
+		why[0] = '\0';
+	return true;
+}
+
 const struct proto leaderless_proto = {
 	.name = "leaderless",
 	.enter = ll_enter,
@@ -568,4 +578,5 @@ const struct proto leaderless_proto = {
 	.recover = ll_recover,
 	.link_up = ll_link_up,
 	.heal = ll_heal,
+	.reconciles = ll_reconciles,
 };

@@ -76,7 +76,9 @@ const char *preset_names(void)
 /* A ZooKeeper server serves only while it follows a leader (or is one); a
  * DynamoDB replica answers eventual reads whatever it knows; plain cp nodes
  * without a leader hold requests until one is elected or they time out,
- * all but a local read, which the replica answers from its own copy. */
+ * all but a local read, which the replica answers from its own copy.
+ * "no quorum" only when the node does reach fewer than a majority: in a
+ * partial partition it reaches one, and still has no leader. */
 bool world_serving(const struct world *w, int node, const char **why)
 {
 	const struct node *nd = &w->nodes[node];
@@ -97,8 +99,12 @@ bool world_serving(const struct world *w, int node, const char **why)
 	case PRESET_DYNAMODB_STRONG:
 		*why = "eventual reads only: no leader";
 		return false;
-	default:
-		*why = "no leader: local reads only";
+	default: {
+		struct no_leader nl;
+
+		leader_no_leader(w, node, &nl);
+		*why = nl.cause == NL_NO_QUORUM ? "no quorum: local reads only" : "no leader: local reads only";
 		return false;
+	}
 	}
 }

@@ -453,11 +453,59 @@ static void st_link_up(struct world *w, int from, int to)
 	st_reconfirm(w, to, from);
 }
 
+/* Does node hold, in doubt, the write that made v? Then the two replicas
+ * differ only until the coordinator's outcome reaches it. */
+static bool st_staged_wid(const struct world *w, int node, int key, uint64_t wid)
+{
+	const struct strict_node *sn = &w->nodes[node].st;
+
+	for (size_t i = 0; i < sn->nstaged; i++)
+		if (sn->staged[i].key == key && sn->staged[i].v.wid == wid)
+			return true;
+	return false;
+}
+
+/* Strict commits a write on every replica or on none, so its own writes
+ * never make replicas diverge: one that lags holds the write in doubt. Only
+ * writes taken in another mode (ap) leave replicas that differ otherwise. */
+static bool st_diverged(const struct world *w)
+{
+	for (int k = 0; k < w->nkeys; k++)
+		for (int i = 0; i < w->n; i++) {
+			const struct kstate *a = &w->nodes[i].store.keys[k], *b = &w->nodes[0].store.keys[k];
+
+			if (a->present && a->nsib > 1)
+				return true;
+			if (a->present == b->present && (!a->present || a->v.wid == b->v.wid))
+				continue;
+			if (!(a->present && st_staged_wid(w, 0, k, a->v.wid)) &&
+			    !(b->present && st_staged_wid(w, i, k, b->v.wid)))
+				return true;
+		}
+	return false;
+}
+
+static bool st_reconciles(const struct world *w, char *why, size_t len)
+{
+	if (st_diverged(w)) {
+		if (len > 0)
+			why[0] = '\0';
+		return true;
+	}
+	snprintf(why, len, "mode strict commits a write on every replica or on none, so no replica diverged, and a "
+		 "write in doubt learns its outcome from its coordinator");
+	return false;
+}
+
 static void st_heal(struct world *w)
 {
 	st_reconfirm_all(w);
 	/* Stores may have diverged in another mode: the leaderless heal
 	 * gathers, resolves by the strategy and reports what was lost. */
+	if (!st_diverged(w))
+		return;
+	world_note(w, -1, "strict: the replicas diverged before this mode (writes taken in another mode), so the "
+		   "heal reconciles them by %s", strategy_name(w->heal_strategy));
 	leaderless_heal_start(w, w->heal_strategy);
 }
 
@@ -472,4 +520,5 @@ const struct proto strict_proto = {
 	.recover = st_recover,
 	.link_up = st_link_up,
 	.heal = st_heal,
+	.reconciles = st_reconciles,
 };

@@ -373,22 +373,52 @@ int world_set_preset(struct world *w, enum preset p, char *err, size_t errlen)
 	return 0;
 }
 
-void world_heal_with(struct world *w, enum strategy s)
+/* "nothing to reconcile: mode cp is leader-based, ...", with the strategy
+ * asked for, if any, said to be unused up front. */
+static bool reconciles(const struct world *w, const char *asked, char *why, size_t len)
+{
+	char reason[320];
+	bool yes = world_proto(w)->reconciles(w, reason, sizeof reason);
+
+	if (yes && len > 0)
+		why[0] = '\0';
+	else if (!yes && asked)
+		snprintf(why, len, "nothing to reconcile (%s, asked for, is not used): %s", asked, reason);
+	else if (!yes)
+		snprintf(why, len, "nothing to reconcile: %s", reason);
+	return yes;
+}
+
+bool world_heal_reconciles(const struct world *w, char *why, size_t len)
+{
+	return reconciles(w, NULL, why, len);
+}
+
+/* The heal event says the strategy when one reconciles the replicas, else
+ * why there is nothing to choose (and that the one asked for is not used). */
+static void heal(struct world *w, enum strategy s, bool named)
 {
 	struct event e = world_event(w, EV_HEAL);
+	char why[400];
 
 	if ((unsigned)s >= STRAT_COUNT)
 		s = w->strategy;
 	w->heal_strategy = s;
 	w->heal_pending = true;
-	e.text = strategy_name(s);
+	e.up = reconciles(w, named ? strategy_name(s) : NULL, why, sizeof why);
+	e.text = e.up ? strategy_name(s) : why;
 	world_emit(w, &e);
 	world_restore_all(w);
 	world_proto(w)->heal(w);
 	w->heal_pending = false;
 }
 
+void world_heal_with(struct world *w, enum strategy s)
+{
+	heal(w, s, true);
+}
+
 void world_heal(struct world *w)
 {
-	world_heal_with(w, w->strategy);
+	heal(w, w->strategy, false);
 }

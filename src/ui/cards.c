@@ -191,12 +191,19 @@ static void card_build(const struct ui *u, struct card *c, const struct world *w
 	const char *word;
 	struct seg *s = add(c, ui_node_state(w, i, &word), true);
 	bool first = true;
+	char why[sizeof s->text];
 
 	snprintf(s->text, sizeof s->text, "%s", word);
 	/* Every value first, so a card cut short still shows them all. */
 	for (int k = 0; k < w->nkeys; k++)
 		if (!key_type_is_lock(w->key_type[k]))
 			key_seg(c, w, i, k);
+	/* Why it has no leader, when it has none: after the values, which a
+	 * short card keeps first. */
+	if (world_no_leader_why(w, i, WHY_CARD, why, sizeof why)) {
+		s = add(c, UR_NODE_REFUSING, true);
+		snprintf(s->text, sizeof s->text, "%s", why);
+	}
 	lock_segs(c, w, i);
 	for (int k = 0; k < w->nkeys; k++)
 		conflict_seg(u, c, w, i, k);

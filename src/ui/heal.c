@@ -25,12 +25,26 @@ static const char *const what_it_does[STRAT_COUNT] = {
 /* One line of a chooser: its label and what it means. */
 struct choice {
 	char label[16];
-	char text[200];
+	char text[480];
 };
+
+/* Does a heal now have a strategy to choose? The leader-based protocol
+ * reconciles nothing: followers catch up from the leader's log. */
+static bool heal_chooses(const struct world *w, char *why, size_t len)
+{
+	return world_heal_reconciles(w, why, len);
+}
 
 void ui_heal_open(struct ui *u, const struct world *w)
 {
+	char why[320];
+
 	u->ask = ASK_HEAL;
+	if (!heal_chooses(w, why, sizeof why)) {
+		u->heal_pick = 0;
+		ui_status(u, false, "Heal: Enter (or 1) restores every link; Esc cancels. No strategy to choose here.");
+		return;
+	}
 	u->heal_pick = (int)w->strategy;
 	ui_status(u, false, "Heal with which strategy? 1-3, or Up/Down and Enter; Esc cancels.");
 }
@@ -71,6 +85,14 @@ static int choices(const struct ui *u, const struct world *w, struct choice *c)
 	const struct kstate *ks;
 	char v[96];
 
+	if (u->ask == ASK_HEAL && !heal_chooses(w, c[0].text, sizeof c[0].text)) {
+		size_t used = strlen(c[0].text);
+
+		snprintf(c[0].label, sizeof c[0].label, "1 heal");
+		snprintf(c[0].text + used, sizeof c[0].text - used, ". lww, crdt and merge reconcile diverged replicas "
+			 "(mode ap): nothing to choose here.");
+		return 1;
+	}
 	if (u->ask == ASK_HEAL) {
 		for (int s = 0; s < STRAT_COUNT; s++) {
 			snprintf(c[s].label, sizeof c[s].label, "%d %s", s + 1, strategy_name((enum strategy)s));
@@ -104,6 +126,10 @@ static void choice_command(const struct ui *u, const struct world *w, int pick, 
 
 	if (out->n >= UI_CMDS_MAX)
 		return;
+	if (u->ask == ASK_HEAL && !heal_chooses(w, NULL, 0)) {
+		snprintf(out->line[out->n++], CMD_TEXT_MAX, "heal");
+		return;
+	}
 	if (u->ask == ASK_HEAL) {
 		snprintf(out->line[out->n++], CMD_TEXT_MAX, "heal %s", strategy_name((enum strategy)pick));
 		return;
@@ -166,16 +192,19 @@ void ui_heal_draw(struct ui *u, const struct world *w)
 	int n = choices(u, w, c), wd = u->cols - 4 < 104 ? u->cols - 4 : 104, text = wd - 4 - PICK_LABEL;
 	int h = 3, y = 1;
 	WINDOW *win;
+	bool plain;
 
 	if (n == 0)
 		return;
+	plain = u->ask == ASK_HEAL && !heal_chooses(w, NULL, 0);
 	for (int i = 0; i < n; i++)
-		h += ui_wrap(u, NULL, 0, 0, text, 3, A_NORMAL, c[i].text, 0);
+		h += ui_wrap(u, NULL, 0, 0, text, plain ? 5 : 3, A_NORMAL, c[i].text, 0);
 	win = overlay_win(u, h, wd, -1);
 	if (!win)
 		return;
 	werase(win);
-	ui_frame_box(u, win, u->ask == ASK_HEAL ? "heal: restore every link, then reconcile the replicas by" :
+	ui_frame_box(u, win, plain ? "heal: restore every link (nothing to reconcile)" :
+			     u->ask == ASK_HEAL ? "heal: restore every link, then reconcile the replicas by" :
 			     "resolve by hand: keep which version?");
 	for (int i = 0; i < n; i++) {
 		bool on = i == u->heal_pick % n;
@@ -183,10 +212,13 @@ void ui_heal_draw(struct ui *u, const struct world *w)
 
 		ui_put(win, y, 2, 1, ui_attr(u, UR_SELECTED), on ? u->g->sel : " ");
 		ui_put(win, y, 4, PICK_LABEL - 2, on ? a : ui_attr(u, UR_TITLE), c[i].label);
-		y += ui_wrap(u, win, y, 2 + PICK_LABEL, text, 3, a, c[i].text, 0);
+		y += ui_wrap(u, win, y, 2 + PICK_LABEL, text, plain ? 5 : 3, a, c[i].text, 0);
 	}
-	ui_printf(win, y, 2, wd - 4, ui_attr(u, UR_HINT), "1-%d %s at once; Up/Down and Enter pick; Esc cancels.",
-		  n, u->ask == ASK_HEAL ? "heals" : "resolves");
+	if (plain)
+		ui_put(win, y, 2, wd - 4, ui_attr(u, UR_HINT), "1 or Enter heals; Esc cancels.");
+	else
+		ui_printf(win, y, 2, wd - 4, ui_attr(u, UR_HINT), "1-%d %s at once; Up/Down and Enter pick; Esc cancels.",
+			  n, u->ask == ASK_HEAL ? "heals" : "resolves");
 	touchwin(win);
 	wnoutrefresh(win);
 }

@@ -63,9 +63,11 @@ static const struct key_def keys[] = {
 	{ 'm', 0, "m", "CP/AP", "switch between CP and AP", KA_CMD, "mode ap", KW_NOT_CP, "mode cp" },
 	{ 'l', 0, "l", "levels", "cycle the levels: ap ONE, QUORUM, ALL; cp the read (local/sync, eventual/strong)",
 	  KA_CMD, "%l", KW_NEVER, NULL },
-	{ 'h', 0, "h", "heal", "heal: pick lww, crdt or merge; links return, replicas converge",
+	{ 'h', 0, "h", "heal", "heal: links return; where replicas diverge (ap) pick lww, crdt or merge; a leader-based "
+	  "mode has nothing to choose: followers catch up from the leader's log",
 	  KA_HEAL, NULL, KW_NEVER, NULL },
-	{ 'y', 0, "y", "strategy", "cycle the strategy of reads and heals: lww, crdt, merge",
+	{ 'y', 0, "y", "strategy", "cycle the strategy of reads and heals: lww, crdt, merge (used in mode ap; a "
+	  "leader-based mode reconciles nothing)",
 	  KA_CMD, "strategy %y", KW_NEVER, NULL },
 	{ 'p', 0, "p", "preset", "cycle the presets: cassandra-one/-quorum/-all, dynamodb(-strong), zookeeper",
 	  KA_CMD, "preset %P", KW_NEVER, NULL },
@@ -75,7 +77,7 @@ static const struct key_def keys[] = {
 	  KA_FORK, NULL, KW_NEVER, NULL },
 	{ 's', 0, "s", "score", "scoreboard: ok, refused, stale, lost, latency per side of the partition; PACELC measured",
 	  KA_SCORE, NULL, KW_NEVER, NULL },
-	{ 'e', 0, "e", "explain", "explain: every stale read, lost write and broken session, and why",
+	{ 'e', 0, "e", "explain", "explain: every stale read, lost write and broken session, and why; why a node has no leader",
 	  KA_FLAWS, NULL, KW_NEVER, NULL },
 	{ 'd', 0, "d", "diagram", "space-time diagram: a lane per node, time down, every message an arrow "
 	  "(in it: Up Down PgUp PgDn Home End scroll, + - zoom, b heartbeats, d closes)",
@@ -106,7 +108,7 @@ static const struct key_def keys[] = {
 static const char *const briefs[] = {
 	"this help", "select A..G; Tab: next", "write (asks the value)", "read", "cut or restore a link",
 	"cut or restore one way", "isolate or rejoin", "crash or recover", "switch CP and AP",
-	"cycle levels, read option", "heal: lww, crdt or merge", "cycle the strategy", "cycle the presets",
+	"cycle levels, read option", "heal (ap: lww/crdt/merge)", "cycle the strategy", "cycle the presets",
 	"resolve a conflict", "fork: three heals", "scoreboard", "why reads were stale", "space-time diagram", "next theme", "pause or resume", "on to the next pause", "restart the scenario", "step one event", "halve or double speed",
 	"type a command", "scroll the requests", "scroll the event log", "select node, cut link", "quit",
 };
@@ -424,8 +426,10 @@ static void act(struct ui *u, const struct key_def *k, int ch, const struct ui_f
 	case KA_FORK:
 		if (!ui_fork_open(u, f->w))
 			ui_status(u, true, "fork: out of memory");
-		else if (f->w->mode != MODE_AP)
-			ui_status(u, false, "fork: strategies reconcile leaderless replicas; in CP the leader's log decides");
+		else if (!world_heal_reconciles(f->w, NULL, 0))
+			ui_status(u, false, f->w->mode == MODE_CP ?
+				  "fork: strategies reconcile leaderless replicas; in CP the leader's log decides" :
+				  "fork: under strict no replica diverged: nothing to reconcile, every column is the same");
 		break;
 	}
 	u->dirty = true;

@@ -245,6 +245,30 @@ static int flaws_rows(const struct ui *u, const struct world *w, int wd, int max
 	return rows;
 }
 
+/* The nodes that have no leader to serve them, each with why (a partial
+ * partition's cause is not "no quorum"): drawn from y when win is not
+ * NULL; returns the rows they take. */
+static int no_leader_rows(struct ui *u, WINDOW *win, const struct world *w, int y, int h, int wd)
+{
+	int rows = 0;
+
+	for (int i = 0; i < w->n; i++) {
+		char why[1024];
+		const char *word;
+
+		if (!world_no_leader_why(w, i, WHY_FULL, why, sizeof why))
+			continue;
+		if (win && y + rows >= h - 1)
+			break;
+		world_serving(w, i, &word);
+		if (win)
+			ui_printf(win, y + rows, 2, wd - 3, ui_attr(u, UR_NODE_REFUSING), "%c %s", 'A' + i, word);
+		rows++;
+		rows += ui_wrap(u, win, y + rows, 4, wd - 6, win ? h - 1 - y - rows : 1000, ui_attr(u, UR_NORMAL), why, 0);
+	}
+	return rows;
+}
+
 void ui_flaws_draw(struct ui *u, const struct world *w)
 {
 	int wd = lens_width(u), h, y = 1, stale = 0, lost = 0, session = 0, shown = 0, total = 0;
@@ -259,7 +283,7 @@ void ui_flaws_draw(struct ui *u, const struct world *w)
 		session += op->ryw || op->mono;
 		total += flawed(op);
 	}
-	h = total ? flaws_rows(u, w, wd, u->rows) + 3 : 5;
+	h = (total ? flaws_rows(u, w, wd, u->rows) + 3 : 5) + no_leader_rows(u, NULL, w, 0, 0, wd);
 	win = lens_win(u, h, wd);
 	if (!win)
 		return;
@@ -268,6 +292,7 @@ void ui_flaws_draw(struct ui *u, const struct world *w)
 	snprintf(title, sizeof title, "consistency: %d stale, %d lost, %d session (any key closes)", stale, lost,
 		 session);
 	ui_frame_box(u, win, title);
+	y += no_leader_rows(u, win, w, y, h, wd);
 	for (size_t i = w->hist.nops; i-- > 0 && y < h - 1;) {
 		const struct op *op = &w->hist.ops[i];
 		char head[160], why[1024];

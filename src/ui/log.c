@@ -97,7 +97,10 @@ static void log_heal(struct ui *u, const struct event *e)
 
 	switch (e->kind) {
 	case EV_HEAL:
-		ui_log_add(u, UR_RESOLVE, "%7.3f heal by %s: every link restored, replicas converge", t, e->text);
+		if (e->up)
+			ui_log_add(u, UR_RESOLVE, "%7.3f heal by %s: every link restored, replicas converge", t, e->text);
+		else
+			ui_log_add(u, UR_RESOLVE, "%7.3f heal: every link restored; %s", t, e->text);
 		break;
 	case EV_CONFLICT:
 		ui_log_add(u, UR_CONFLICT, "%7.3f %s CONFLICT: %s", t, u->g->conflict, e->text);

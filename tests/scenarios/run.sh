@@ -186,6 +186,43 @@ check "trace: the stale read is marked" has "$tmp/trace" '"ev":"op".*"node":"C".
 check "trace: the same seed gives the same bytes" cmp "$tmp/s9a" "$tmp/s9b"
 check "trace: another seed gives other jitter" sh -c "! cmp -s $tmp/s9a $tmp/s10"
 
+# A partial partition (issue 13): with B leading, cut A B alone. A reaches
+# C, a majority, yet has no leader, for as long as B keeps its quorum
+# through C; the transcript and the error say why, never "no quorum".
+printf '[scenario]\nnodes = 3\nmode = cp\ninit = balance=100\n[timeline]\n1s = cut A B\n+0.5s = read A balance\n+0s = expect last error\n+10s = write A balance 7\n+0s = expect last error\n+1s = restore A B\n+1s = read A balance\n+0s = expect last ok\n' > "$tmp/partial.ini"
+check "partial partition: its expectations hold" "$BIN" --headless "$tmp/partial.ini"
+"$BIN" --headless "$tmp/partial.ini" > "$tmp/partial" 2>&1
+check "partial partition: the transcript says once why A has no leader" sh -c "[ \$(grep -c 'note    A cannot elect a leader: C still follows B, so it rejects A.s pre-vote; A stays without one while B keeps its quorum through C' $tmp/partial) -eq 1 ]"
+check "partial partition: the read's error names the cause" has "$tmp/partial" "#1 read balance at A \[QUORUM\]: error: no leader: A hears nothing from leader B; C still follows B, so it rejects A's pre-vote"
+check "partial partition: ten seconds on, the same cause" has "$tmp/partial" "#2 write balance=7 at A \[QUORUM\]: error: no leader: A hears nothing from leader B"
+check "partial partition: never no quorum" sh -c "! grep -q 'no quorum' $tmp/partial"
+check "partial partition: B stays the only leader" sh -c "[ \$(grep -c ' leader  ' $tmp/partial) -eq 1 ]"
+"$BIN" --headless -p zookeeper "$tmp/partial.ini" > "$tmp/partial-zk" 2>&1
+check "partial partition, zookeeper: the connection loss says why" has "$tmp/partial-zk" "error: connection loss: A has no leader (pre-vote rejected: C follows B), and a ZooKeeper"
+
+# A heal under the leader-based protocol (issue 13) reconciles nothing: no
+# strategy in the transcript or the trace; the follower that missed a write
+# catches up from the leader's log, by name; a deposed leader's entries
+# that were never committed are discarded, by name.
+check "cp heal: no strategy, and why" has "$tmp/cp" "heal    every link restored; nothing to reconcile: mode cp is leader-based, so every follower catches up from leader .'s log"
+check "cp heal: never (strategy ...)" sh -c "! grep -q '(strategy' $tmp/cp"
+check "cp heal: C catches up from the leader's log, by name" has "$tmp/cp" "note    C catches up: entr.* from leader .'s log, already committed: .*#1 write balance=500 (v2)"
+for p in zookeeper dynamodb dynamodb-strong; do
+	"$BIN" --headless -p "$p" --trace "$tmp/heal-$p.jsonl" > "$tmp/heal-$p" 2>&1
+	check "$p heal: no strategy, and why" has "$tmp/heal-$p" "heal    every link restored; nothing to reconcile: preset $p is leader-based"
+	check "$p heal: the trace says the heal reconciles nothing" has "$tmp/heal-$p.jsonl" '"ev":"heal","reconciles":false,"text":"nothing to reconcile: preset '
+done
+check "ap heal: still by its strategy" has "$tmp/ap" "heal    every link restored; replicas converge (strategy lww)"
+printf '[scenario]\nnodes = 3\nmode = cp\ninit = balance=100\n[timeline]\n1s = isolate B\n+0.05s = write B balance 700\n+3s = write A balance 300\n+1s = heal lww\n+2s = expect B balance 300\n' > "$tmp/deposed.ini"
+check "deposed leader: its expectations hold" "$BIN" --headless "$tmp/deposed.ini"
+"$BIN" --headless "$tmp/deposed.ini" > "$tmp/deposed" 2>&1
+check "deposed leader: a strategy asked for is said unused" has "$tmp/deposed" "heal    every link restored; nothing to reconcile (lww, asked for, is not used): mode cp is leader-based"
+check "deposed leader: B discards its uncommitted write, by name" has "$tmp/deposed" "note    B discards entry 3, which leader B of term 1 never committed; leader A's log replaces it: #1 write balance=700 (v2), its request ended unknown to its client: it never took effect"
+printf '[scenario]\nnodes = 3\nmode = strict\ninit = balance=100\n[timeline]\n0s = isolate C\n+0.5s = write A balance 500\n+1s = heal\n' > "$tmp/strict-heal.ini"
+"$BIN" --headless "$tmp/strict-heal.ini" > "$tmp/strict-heal" 2>&1
+check "strict heal: nothing diverged, nothing reconciled" has "$tmp/strict-heal" "heal    every link restored; nothing to reconcile: mode strict commits a write on every replica or on none"
+check "strict heal: no resolution pretends to choose" sh -c "! grep -q 'resolve\|(strategy' $tmp/strict-heal"
+
 # Found by --explore: under strict, a coordinator whose clock runs behind
 # the last writer's stamped its commit older, and every replica kept the
 # write before it (an acknowledged deposit vanished). Three deposits, all

@@ -323,6 +323,39 @@ diagram_stale() {
 	keys Up && wait_for ", End follows" && keys b && wait_for "b hides heartbeats"
 }
 
+# A partial partition (issue 13): cut A B with B leading. A reaches C, a
+# majority, yet has no leader: its card, the read's error and e say why
+# (C still follows B), never "no quorum".
+# OPTIONS STATE ERROR: the preset, A's state on its card, the read's error.
+partial_partition() {
+	start "$BIN ${1:-} --speed 10"
+	wait_for "B  leader t1" 100 || return 1
+	keys : "cut A B" Enter && wait_for "link A-B cut" && wait_for "pre-vote rejected: C follows" 100 &&
+		wait_for "${2:-no leader: local reads only}" && keys 1 r && wait_for "${3:-ERROR: no leader: A}" 150 &&
+		! screen | grep -q "no quorum" &&
+		keys e && wait_for "yet no election can start while B keeps its quorum through C" &&
+		wait_for "A stays without a leader" && keys x && wait_gone "yet no election can start"
+}
+
+partial_zookeeper() {
+	partial_partition "-p zookeeper" "not serving: no leader" "A has no leader (pre-vote rejected: C follows B),"
+}
+
+# A leader-based heal (issue 13): h offers no strategy and says why; Enter
+# heals, and the log tells of C catching up from the leader's log. y sets a
+# strategy for later and says it is not used now.
+heal_leader_based() {
+	start "$BIN --speed 10"
+	wait_for "B  leader t1" 100 || return 1
+	keys 3 i && wait_for "link B-C cut" && keys 1 w && wait_for "write at A: balance = 500" && keys Enter &&
+		wait_for "ok, wrote 500" && keys h && wait_for "heal: restore every link (nothing to reconcile)" &&
+		wait_for "1 heal  nothing to reconcile: mode cp is leader-based, so every follower catches up" &&
+		wait_for "No strategy to choose here." && ! screen | grep -q "2 crdt" && keys Enter &&
+		wait_gone "(nothing to reconcile)" && wait_for "heal: every link restored;" &&
+		wait_for "C catches up: entry 3 from" 100 && wait_for "C  500" 100 && until_true 50 links_up &&
+		keys y && wait_for "strategy crdt: not used now" && ! screen | grep -q "heal: crdt"
+}
+
 # With nothing flawed, e says so.
 explain_none() {
 	keys e && wait_for "Nothing so far" && keys x && wait_gone "Nothing so far"
@@ -501,6 +534,9 @@ check single-crash-is-no-choice single_down
 check lens-status-score-explain lens
 check scoreboard-sides score_sides
 check explain-nothing-yet explain_none
+check heal-leader-based-chooses-nothing heal_leader_based
+check partial-partition-says-why partial_partition
+check partial-partition-zookeeper partial_zookeeper
 check diagram-balance diagram
 check diagram-stale-read diagram_stale
 check history-written-on-quit live_history
