@@ -66,7 +66,7 @@ struct ui_prompt {
 /* The fork overlay's snapshot: per strategy, paragraphs wrapped to the
  * column width when drawn (the terminal may change size meanwhile). */
 #define UI_FORK_PARAS 48
-#define UI_FORK_TEXT 320
+#define UI_FORK_TEXT 480
 
 struct ui_para {
 	char text[UI_FORK_TEXT];
