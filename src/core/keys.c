@@ -207,8 +207,10 @@ void world_set_strategy(struct world *w, enum strategy s)
 	w->strategy = s;
 	e = world_event(w, EV_CONFIG);
 	e.text = s == STRAT_LWW ? "strategy lww: the highest timestamp wins" :
-		 s == STRAT_CRDT ? "strategy crdt: counters and sets merge by their own rules" :
-				   "strategy merge: concurrent versions kept for the application";
+		 s == STRAT_CRDT ? "strategy crdt: a number is a register (the newest assignment wins) plus a "
+				   "counter (adds sum); a set is an add-wins set" :
+				   "strategy merge: the application's three-way merge; concurrent assignments that "
+				   "differ stay for a client to resolve";
 	world_emit(w, &e);
 	for (int i = 0; i < w->n; i++)
 		for (int k = 0; k < w->nkeys; k++)
