@@ -31,7 +31,7 @@ struct ui_glyphs {
 };
 
 #define UI_LOG_MAX 400
-#define UI_LOG_LINE 192
+#define UI_LOG_LINE 512
 #define UI_DROPS_MAX 48
 #define UI_HIST_MAX 32
 /* A dropped message is seen falling for this long (animation clock). */

@@ -281,12 +281,16 @@ diagram() {
 }
 
 # AP: a stale read, marked where it happened, while the diagram follows.
+# (Paused before the read: at 10x the window, about half a second of core
+# time, scrolls by in some 50ms, and the read's row could leave it before
+# the pane is read.)
 diagram_stale() {
 	start "$BIN -m ap --speed 10"
 	wait_for "balance=100 #1" || return 1
 	keys d && wait_for "what happened" && keys 3 i && wait_for "cut A-C; cut B-C" &&
 		keys 1 w && wait_for "write at A: balance = 500" && keys Enter &&
-		wait_for "A #1 write 500: ok" && keys 3 r && wait_for "C #2 read: STALE 100" &&
+		wait_for "A #1 write 500: ok" && keys Space && wait_for "PAUSED" && keys 3 r &&
+		wait_for "C #2 read: STALE 100" &&
 		screen | grep "C #2 read: STALE" | grep -q "┃\|┆" || return 1
 	keys Up && wait_for ", End follows" && keys b && wait_for "b hides heartbeats"
 }
@@ -344,11 +348,14 @@ captions_joined() {
 		! screen | sed -n 2p | grep -q "Paused here."
 }
 
-# A scenario's compare opens the side-by-side fork, as the f key does.
+# A scenario's compare opens the side-by-side fork, as the f key does: for
+# the withdrawals (lww loses one), then for the two assignments (merge
+# leaves a conflict).
 compare_opens_fork() {
-	start "$BIN -s heal-strategies --speed 10"
-	wait_for "this state healed each way, on copies" 150 && wait_for "LOST 1 write:" && keys x &&
-		wait_gone "this state healed each way" && wait_for "The counter kept both withdrawals"
+	start "$BIN -s heal-strategies --speed 2"
+	wait_for "this state healed each way, on copies" 150 && wait_for "LOST 1 write:" &&
+		wait_for "500|300 (conflict)" 150 && keys x && wait_gone "this state healed each way" &&
+		wait_for "Adds sum; assignments do not" 150
 }
 
 # Two assignments on both sides of a partition (issue 13): the fork shows
