@@ -10,7 +10,7 @@
 
 #include "capviz/world.h"
 
-#define COMPARE_TEXT_MAX 320
+#define COMPARE_TEXT_MAX 480
 #define COMPARE_MAX_LOST 16
 
 struct heal_outcome {
@@ -19,6 +19,10 @@ struct heal_outcome {
 	int64_t took_us;                /* from the heal to the last replica */
 	bool present[STORE_MAX_KEYS][WORLD_MAX_NODES];
 	int64_t value[STORE_MAX_KEYS][WORLD_MAX_NODES]; /* what a read would see */
+	/* A conflict the heal left to a client (merge: assignments that
+	 * disagree): how many versions at each replica, and the last one's. */
+	uint8_t nchoices[STORE_MAX_KEYS][WORLD_MAX_NODES];
+	struct version choices[STORE_MAX_KEYS][WORLD_MAX_NODES];
 	int nlost;
 	uint64_t lost_ops[COMPARE_MAX_LOST];            /* client operations LOST */
 	int nbroken;                    /* invariant breaches after the heal */
@@ -33,6 +37,9 @@ int world_compare_heals(const struct world *w, struct heal_outcome out[STRAT_COU
  * per strategy ("by lww: balance=100 on A, B, C; LOST #1 ..."). The world's
  * state does not change. Returns -1 when memory ran out. */
 int world_compare_report(struct world *w);
+/* What a read at replica i meets after o's heal: "500", "-" (no value), or
+ * "500|300 (conflict)" when the heal left a conflict to a client. */
+void compare_value_text(const struct world *w, const struct heal_outcome *o, int k, int i, char *buf, size_t len);
 /* A deep copy of w with no sink. Returns 0, or -1 (then *copy is freed). */
 int world_clone(struct world *copy, const struct world *w);
 

@@ -72,6 +72,7 @@ struct op {
 	uint64_t mono_wid;
 	bool lost;              /* an acknowledged write that a heal discarded */
 	bool conflict;          /* a read that found concurrent versions */
+	bool unresolved;        /* ... assignments the application's merge left to a client */
 	uint8_t rcu_half;       /* DynamoDB: what the read cost, in half read units */
 	/* The cluster when it was invoked: partitioned (a link down or a node
 	 * crashed), and the node on a side without a majority. */

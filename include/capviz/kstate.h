@@ -1,8 +1,11 @@
 /* kstate.h: one key's state at one replica and the rules that reconcile it:
- * last-write-wins, CRDT (PN-counter for integers, add-wins OR-set for sets)
- * and application merge (siblings kept, then three-way merge for integers
- * and union for sets). Pure functions of their arguments: no world, no
- * messages, so each rule can be tested on its own. */
+ * last-write-wins; CRDT (for an integer a register plus a counter: the
+ * newest assignment by last-writer-wins, plus the adds it had not seen; for
+ * a set an add-wins OR-set); application merge (a three-way merge per key:
+ * adds sum, one assignment is taken with the adds it had not seen, two
+ * assignments that disagree stay as siblings for a client to settle; sets
+ * by union). Pure functions of their arguments: no world, no messages, so
+ * each rule can be tested on its own. */
 #ifndef CAPVIZ_KSTATE_H
 #define CAPVIZ_KSTATE_H
 
@@ -16,12 +19,24 @@
 struct kstate_resolution {
 	enum strategy strategy;
 	int64_t value;
-	uint64_t kept;                  /* lww: the winning write */
+	uint64_t kept;                  /* the version every replica ends with */
 	int nlost;
-	uint64_t lost[WORLD_MAX_NODES]; /* lww: concurrent writes that lost */
+	/* lww: concurrent writes that lost; crdt: concurrent assignments the
+	 * register did not keep */
+	uint64_t lost[WORLD_MAX_NODES];
 	int nmerged;
 	uint64_t merged[WORLD_MAX_NODES]; /* crdt, merge: the siblings combined */
-	int64_t base;                   /* the value the deltas count from */
+	/* An integer under crdt or merge: the assignment the value counts from
+	 * (wid 0: none, only adds) and the net adds per node it had not seen. */
+	struct version from;
+	int64_t since[WORLD_MAX_NODES];
+	int nassign;                    /* concurrent assignments met */
+	/* merge: the assignments disagree; nothing was changed, the siblings
+	 * stay for a client to choose among (choices, each with the adds it had
+	 * not seen applied). */
+	bool unresolved;
+	int nchoices;
+	struct version choices[WORLD_MAX_NODES];
 };
 
 void kstate_clear(struct kstate *k);
@@ -50,6 +65,15 @@ void kstate_resolve(struct kstate *k, enum strategy s, int node, int64_t ts_us, 
 		    struct kstate_resolution *r);
 /* Would resolving by s need a new write id (a value no write produced)? */
 bool kstate_needs_merge_write(const struct kstate *k, enum strategy s, int n);
+/* The versions a client chooses among to settle the key under s (the `v`
+ * key, the resolve command): under merge, an integer's concurrent
+ * assignments when they disagree, each with the adds it had not seen
+ * applied; otherwise the siblings. Returns how many; more than one is a
+ * conflict. */
+int kstate_choices(const struct kstate *k, enum strategy s, int n, struct version out[WORLD_MAX_NODES]);
+/* Under merge, do an integer's concurrent assignments disagree (a conflict
+ * the application's rule leaves to a client)? */
+bool kstate_unresolved(const struct kstate *k, enum strategy s, int n);
 const char *strategy_name(enum strategy s);
 
 #endif

@@ -49,6 +49,7 @@ struct ll_heal {
 	uint8_t acks_due[WORLD_MAX_NODES]; /* resolved keys each node must confirm */
 	int64_t started_us;
 	bool resolved;
+	int unresolved;         /* keys whose assignments disagree (merge): left to a client */
 };
 
 /* One replica's Paxos state for one key, as Cassandra keeps it for

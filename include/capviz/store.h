@@ -52,21 +52,39 @@ struct version {
  * which value is read and how a heal resolves the divergence. Even a
  * resolution is made of join-compatible steps (a compensating count, element
  * adds and removes, a version that follows the siblings), so a write that
- * raced with it is never silently overwritten. */
+ * raced with it is never silently overwritten.
+ *
+ * An integer is a register plus a counter, because a client either assigns
+ * it (write A balance 500) or adds to it (add A balance -100), and only adds
+ * commute. The register holds assignments; each records the counts its
+ * writer had seen when it assigned (a snapshot), so that the adds it had
+ * not seen can be applied on top of it. The counter is a PN-counter of every
+ * add. The crdt strategy reads the register by last-writer-wins (reg) plus
+ * the adds it had not seen; the merge strategy reads the concurrent
+ * assignments (asg, a multi-value register) the same way, and when they
+ * disagree the application must choose. */
 struct kstate {
 	bool present;
 	uint8_t type;           /* enum key_type */
 	uint8_t nsib;
+	uint8_t nasg;
 	struct version v;       /* last-write-wins register: the highest timestamp */
-	int64_t base;           /* PN-counter: the value the counts start from */
-	int64_t p[WORLD_MAX_NODES]; /* increments made at each node */
+	/* Integers: the newest assignment by last-writer-wins (timestamp, then
+	 * node id) and the net adds (p - n) per node its writer had seen. */
+	struct version reg;
+	int64_t reg_seen[WORLD_MAX_NODES];
+	/* Integers: the assignments no other assignment causally follows, with
+	 * their snapshots: more than one means concurrent assignments. */
+	struct version asg[WORLD_MAX_NODES];
+	int64_t asg_seen[WORLD_MAX_NODES][WORLD_MAX_NODES];
+	int64_t p[WORLD_MAX_NODES]; /* increments (adds) made at each node */
 	int64_t n[WORLD_MAX_NODES]; /* decrements made at each node */
 	/* OR-set: per element, the adds seen from each node and the adds each
 	 * remove had observed; an element is in when an add was not removed. */
 	uint16_t sadd[SET_MAX_ELEMS][WORLD_MAX_NODES + 1];
 	uint16_t srm[SET_MAX_ELEMS][WORLD_MAX_NODES + 1];
 	/* The versions no other version here causally follows: more than one
-	 * means concurrent writes, a conflict the merge strategy shows. */
+	 * means concurrent writes (of any kind). */
 	struct version sib[WORLD_MAX_NODES];
 };
 

@@ -31,7 +31,7 @@ struct ui_glyphs {
 };
 
 #define UI_LOG_MAX 400
-#define UI_LOG_LINE 192
+#define UI_LOG_LINE 512
 #define UI_DROPS_MAX 48
 #define UI_HIST_MAX 32
 /* A dropped message is seen falling for this long (animation clock). */
@@ -66,7 +66,7 @@ struct ui_prompt {
 /* The fork overlay's snapshot: per strategy, paragraphs wrapped to the
  * column width when drawn (the terminal may change size meanwhile). */
 #define UI_FORK_PARAS 48
-#define UI_FORK_TEXT 320
+#define UI_FORK_TEXT 480
 
 struct ui_para {
 	char text[UI_FORK_TEXT];

@@ -198,9 +198,18 @@ int world_elem(struct world *w, const char *name, bool create);
 const char *world_elem_name(const struct world *w, int elem);
 /* Formats a value of key as people read it: 500, or {apple, pear}. */
 void world_format_value(const struct world *w, int key, int64_t value, char *buf, size_t len);
+/* "500|300 (conflict)": the n versions a client must choose among. */
+void world_format_conflict(const struct world *w, int key, const struct version *c, int n, char *buf, size_t len);
 /* The value a read at node would see now under the world's strategy;
  * false when node has no value for key. */
 bool world_value(const struct world *w, int node, int key, int64_t *out);
+/* The versions a client at node chooses among to settle key (the `v` key,
+ * resolve), under the world's strategy: see kstate_choices. Returns how
+ * many; more than one is a conflict. */
+int world_choices(const struct world *w, int node, int key, struct version out[WORLD_MAX_NODES]);
+/* Under merge, do node's concurrent assignments of key disagree (a conflict
+ * the application's rule leaves to a client)? */
+bool world_unresolved(const struct world *w, int node, int key);
 /* Gives key the same first value on every replica (a scenario's init). */
 int world_init_value(struct world *w, const char *key, int64_t value);
 /* The same for a set key: members is a mask of element ids. */
@@ -394,7 +403,8 @@ void world_explain(const struct world *w, const struct op *op, bool brief, char 
  * none): read-your-writes, or monotonic reads. */
 void world_explain_session(const struct world *w, const struct op *op, char *buf, size_t len);
 /* Marks LOST every acknowledged write that node's state of key holds but
- * last-write-wins will never show again (ap mode, lww strategy). */
+ * last-write-wins will never show again (ap mode, lww strategy), or every
+ * assignment the CRDT's register will never show again (crdt strategy). */
 void world_lww_check(struct world *w, int node, int key);
 /* Marks the acknowledged write wid as discarded (its op LOST), kept the value
  * that won, unless by value it was merely overwritten. */

@@ -94,6 +94,9 @@ static void read_notes(char *buf, size_t len, const struct world *w, const struc
 		world_explain(w, op, true, why, sizeof why);
 		snprintf(buf, len, " %s: %s", op->flaw == FLAW_LOST_UPDATE ? "LOST UPDATE" :
 			 op->flaw == FLAW_STALE_BASE && op->kind != OP_READ ? "STALE BASE" : "STALE", why);
+	} else if (op->unresolved) {
+		snprintf(buf, len, " (CONFLICT: concurrent assignments the application's merge leaves to a client; "
+			 "the newest by timestamp is read until one resolves them)");
 	} else if (op->conflict) {
 		snprintf(buf, len, w->strategy == STRAT_LWW ? " (concurrent versions: the latest timestamp is read)" :
 			 " (concurrent versions, merged by %s)", strategy_name(w->strategy));
@@ -319,6 +322,11 @@ void transcript_state(struct transcript *t, const char *label)
 
 			if (world_value(w, i, k, &v))
 				world_format_value(w, k, v, val, sizeof val);
+			if (world_unresolved(w, i, k)) {
+				struct version c[WORLD_MAX_NODES];
+
+				world_format_conflict(w, k, c, world_choices(w, i, k, c), val, sizeof val);
+			}
 			n = snprintf(buf + used, sizeof buf - used, " %s=%s", w->keys[k], val);
 			used += n > 0 ? (size_t)n : 0;
 		}

@@ -89,22 +89,29 @@ static void add_lost(struct heal_outcome *o, uint64_t op)
 		o->lost_ops[o->nlost++] = op;
 }
 
-/* The writes last-write-wins discards in this divergence: every version the
- * replicas hold together that is not the newest by timestamp. (Some may be
- * flagged LOST already, when the versions met before the heal.) */
-static void lww_victims(const struct world *w, struct heal_outcome *o)
+/* The writes a heal by s discards that are flagged LOST already (the
+ * versions met before the heal): the copy's heal does not report them
+ * again. Last-write-wins discards every version not the newest by
+ * timestamp; the CRDT's register, every assignment but the newest. */
+static void known_victims(const struct world *w, enum strategy s, struct heal_outcome *o)
 {
 	for (int k = 0; k < w->nkeys; k++) {
 		struct kstate joined;
+		const struct version *v;
+		uint64_t keep;
+		int nv;
 
 		kstate_clear(&joined);
 		for (int i = 0; i < w->n; i++)
 			kstate_merge(&joined, &w->nodes[i].store.keys[k], w->n);
-		for (int i = 0; i < joined.nsib; i++) {
-			const struct write_rec *wr = history_write(&w->hist, joined.sib[i].wid);
+		v = s == STRAT_CRDT ? joined.asg : joined.sib;
+		nv = s == STRAT_CRDT ? joined.nasg : joined.nsib;
+		keep = s == STRAT_CRDT ? joined.reg.wid : joined.v.wid;
+		for (int i = 0; i < nv && s != STRAT_MERGE; i++) {
+			const struct write_rec *wr = history_write(&w->hist, v[i].wid);
 			const struct op *op = wr && wr->op ? history_op(&w->hist, wr->op) : NULL;
 
-			if (joined.sib[i].wid != joined.v.wid && op && op->result == RES_OK)
+			if (v[i].wid != keep && op && op->lost)
 				add_lost(o, op->id);
 		}
 	}
@@ -194,15 +201,17 @@ int world_compare_heals(const struct world *w, struct heal_outcome out[STRAT_COU
 		o->strategy = (enum strategy)s;
 		if (world_clone(&c, w) < 0)
 			return -1;
-		if (s == STRAT_LWW)
-			lww_victims(w, o);
+		known_victims(w, (enum strategy)s, o);
 		/* Breaches already flagged before the heal are not its doing. */
 		world_set_sink(&c, collect_event, &col);
 		heal_copy(&c, (enum strategy)s, o);
 		c.strategy = (enum strategy)s;
 		for (int k = 0; k < c.nkeys; k++)
-			for (int i = 0; i < c.n; i++)
+			for (int i = 0; i < c.n; i++) {
 				o->present[k][i] = world_value(&c, i, k, &o->value[k][i]);
+				if (world_unresolved(&c, i, k))
+					o->nchoices[k][i] = (uint8_t)world_choices(&c, i, k, o->choices[k]);
+			}
 		final_breaches(&c, o);
 		world_free(&c);
 	}
@@ -210,23 +219,31 @@ int world_compare_heals(const struct world *w, struct heal_outcome out[STRAT_COU
 }
 
 /* "balance=100 on A, B, C" or "balance=100 on A, B; 50 on C". */
+void compare_value_text(const struct world *w, const struct heal_outcome *o, int k, int i, char *buf, size_t len)
+{
+	if (!o->present[k][i])
+		snprintf(buf, len, "-");
+	else if (o->nchoices[k][i] > 1)
+		world_format_conflict(w, k, o->choices[k], o->nchoices[k][i], buf, len);
+	else
+		world_format_value(w, k, o->value[k][i], buf, len);
+}
+
 static size_t say_values(const struct world *w, const struct heal_outcome *o, int k, char *buf, size_t len)
 {
 	size_t used = (size_t)snprintf(buf, len, "%s", w->keys[k]);
-	int64_t last = 0;
+	char val[128], last[128] = "";
 	bool have = false;
-	char val[96];
 
 	for (int i = 0; i < w->n && used < len; i++) {
 		if (!o->present[k][i])
 			continue;
-		if (!have || o->value[k][i] != last) {
-			world_format_value(w, k, o->value[k][i], val, sizeof val);
+		compare_value_text(w, o, k, i, val, sizeof val);
+		if (!have || strcmp(val, last) != 0)
 			used += (size_t)snprintf(buf + used, len - used, "%s%s on %c", have ? "; " : "=", val, 'A' + i);
-		} else {
+		else
 			used += (size_t)snprintf(buf + used, len - used, ", %c", 'A' + i);
-		}
-		last = o->value[k][i];
+		snprintf(last, sizeof last, "%s", val);
 		have = true;
 	}
 	return used;

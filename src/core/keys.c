@@ -93,6 +93,20 @@ void world_format_value(const struct world *w, int key, int64_t value, char *buf
 		snprintf(buf + used, len - used, "}");
 }
 
+void world_format_conflict(const struct world *w, int key, const struct version *c, int n, char *buf, size_t len)
+{
+	size_t used = 0;
+	char v[96];
+
+	buf[0] = '\0';
+	for (int i = 0; i < n && used < len; i++) {
+		world_format_value(w, key, c[i].value, v, sizeof v);
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? "|" : "", v);
+	}
+	if (used < len)
+		snprintf(buf + used, len - used, " (conflict)");
+}
+
 bool world_value(const struct world *w, int node, int key, int64_t *out)
 {
 	const struct kstate *k;
@@ -203,8 +217,10 @@ void world_set_strategy(struct world *w, enum strategy s)
 	w->strategy = s;
 	e = world_event(w, EV_CONFIG);
 	e.text = s == STRAT_LWW ? "strategy lww: the highest timestamp wins" :
-		 s == STRAT_CRDT ? "strategy crdt: counters and sets merge by their own rules" :
-				   "strategy merge: concurrent versions kept for the application";
+		 s == STRAT_CRDT ? "strategy crdt: a number is a register (the newest assignment wins) plus a "
+				   "counter (adds sum); a set is an add-wins set" :
+				   "strategy merge: the application's three-way merge; concurrent assignments that "
+				   "differ stay for a client to resolve";
 	world_emit(w, &e);
 	say_unused_strategy(w, s);
 	for (int i = 0; i < w->n; i++)
@@ -212,46 +228,84 @@ void world_set_strategy(struct world *w, enum strategy s)
 			check_invariants(w, i, k);
 }
 
-/* The events after node's state of key changed; siblings_before is how many
- * concurrent versions it held before. */
-/* Under last-write-wins a version that is not the newest by timestamp, and
- * not before it, will never be read again: its write is LOST the moment any
- * replica holds both, unless the one kept was written after it was
- * acknowledged (an overwrite in real time). (The heal reports the same
- * losses; each only once.) */
-static void lww_losses(struct world *w, int node, int key)
+/* Is a loss of s (an acknowledged write the register discards for keep)
+ * one to report? Not when keep was written after s was acknowledged (an
+ * overwrite in real time, as any register does), nor twice. */
+static bool losing(struct world *w, const struct version *s, const struct version *keep)
 {
-	const struct kstate *k = &w->nodes[node].store.keys[key];
-	char why[320], a[96], b[96];
+	const struct write_rec *wr;
+	const struct op *op;
 
-	if (world_strategy_now(w) != STRAT_LWW)
+	if (s->wid == keep->wid || world_replaced_in_order(w, s->wid, keep->wid))
+		return false;
+	wr = history_write(&w->hist, s->wid);
+	op = world_op(w, wr ? wr->op : 0);
+	return op && !op->lost && op->result == RES_OK;
+}
+
+/* Each acknowledged write in arr that the register keep discards for good
+ * is LOST, by name: under last-write-wins every version not the newest by
+ * timestamp (and not before it); under crdt an integer's concurrent
+ * assignments, of which the CRDT's register keeps the newest by timestamp
+ * (adds are never lost: the counter keeps them all). A write the kept one
+ * replaced in real time is no loss. (The heal reports the same losses; each
+ * only once.) */
+static void discards(struct world *w, int node, int key, const struct version *arr, int n,
+		     const struct version *keep, bool crdt)
+{
+	const char *name = crdt ? "v" : "write #";
+	char why[400], a[96], b[96];
+	int64_t now = keep->value;
+
+	if (crdt && !world_value(w, node, key, &now))
 		return;
-	for (int i = 0; i < k->nsib; i++) {
-		const struct version *s = &k->sib[i];
-		const struct op *op;
+	for (int i = 0; i < n; i++) {
+		const struct version *s = &arr[i];
 
-		/* A write begun after this one was acknowledged replaces it in
-		 * order, as any register would: that is no loss. */
-		if (s->wid == k->v.wid || world_replaced_in_order(w, s->wid, k->v.wid))
-			continue;
-		op = world_op(w, history_write(&w->hist, s->wid) ? history_write(&w->hist, s->wid)->op : 0);
-		if (!op || op->lost || op->result != RES_OK)
+		if (!losing(w, s, keep))
 			continue;
 		world_format_value(w, key, s->value, a, sizeof a);
-		world_format_value(w, key, k->v.value, b, sizeof b);
-		snprintf(why, sizeof why,
-			 "write #%" PRIu64 " (%s=%s at %c, timestamp %.3fs) lost at %c: last-write-wins keeps write #%"
-			 PRIu64 " (%s, timestamp %.3fs)%s",
-			 s->wid, w->keys[key], a, 'A' + s->node, s->ts_us / 1e6, 'A' + node, k->v.wid, b,
-			 k->v.ts_us / 1e6, w->nodes[s->node].skew_us || w->nodes[k->v.node].skew_us ?
-			 "; a skewed clock stamped them" : "");
-		world_mark_lost(w, s->wid, k->v.value, why);
+		world_format_value(w, key, keep->value, b, sizeof b);
+		snprintf(why, sizeof why, "%s%" PRIu64 " (%s=%s at %c, timestamp %.3fs) lost at %c: %s%s%" PRIu64
+			 " (%s, timestamp %.3fs)%s", name, s->wid, w->keys[key], a, 'A' + s->node, s->ts_us / 1e6,
+			 'A' + node, crdt ? "the CRDT's register keeps the newest assignment by timestamp, " :
+			 "last-write-wins keeps ", name, keep->wid, b, keep->ts_us / 1e6,
+			 w->nodes[s->node].skew_us || w->nodes[keep->node].skew_us ? "; a skewed clock stamped them" : "");
+		world_mark_lost(w, s->wid, now, why);
 	}
 }
 
+static void register_check(struct world *w, int node, int key)
+{
+	enum strategy s = world_strategy_now(w);
+
+	const struct kstate *k = &w->nodes[node].store.keys[key];
+
+	if (s == STRAT_LWW)
+		discards(w, node, key, k->sib, k->nsib, &k->v, false);
+	else if (s == STRAT_CRDT && k->type != KT_SET && !key_type_is_lock(k->type))
+		discards(w, node, key, k->asg, k->nasg, &k->reg, true);
+}
+
+int world_choices(const struct world *w, int node, int key, struct version out[WORLD_MAX_NODES])
+{
+	if (node < 0 || node >= w->n || key < 0 || key >= w->nkeys)
+		return 0;
+	return kstate_choices(&w->nodes[node].store.keys[key], w->strategy, w->n, out);
+}
+
+bool world_unresolved(const struct world *w, int node, int key)
+{
+	if (node < 0 || node >= w->n || key < 0 || key >= w->nkeys)
+		return false;
+	return kstate_unresolved(&w->nodes[node].store.keys[key], w->strategy, w->n);
+}
+
+/* The events after node's state of key changed; siblings_before is how many
+ * concurrent versions it held before. */
 void world_lww_check(struct world *w, int node, int key)
 {
-	lww_losses(w, node, key);
+	register_check(w, node, key);
 }
 
 void world_state_changed(struct world *w, int node, int key, int siblings_before)
@@ -288,7 +342,7 @@ void world_state_changed(struct world *w, int node, int key, int siblings_before
 		world_emit(w, &e);
 	}
 	check_invariants(w, node, key);
-	lww_losses(w, node, key);
+	register_check(w, node, key);
 	if (key_type_is_lock(w->key_type[key]) && w->mode == MODE_AP)
 		aplock_changed(w, node, key);
 }

@@ -131,10 +131,11 @@ void leaderless_write_start(struct world *w, struct op *op)
 	r->key = op->key;
 	r->need = world_level_need(w, op->level);
 	r->v = ll_stamp(w, c, op);
-	/* The client learns what its write made of the key: under
-	 * last-write-wins the value it wrote (even when a version with a later
-	 * timestamp hides it at once), otherwise what the merged view reads. */
-	if (w->strategy != STRAT_LWW)
+	/* The client learns what its write made of the key: the value it
+	 * assigned (even when a version with a later timestamp hides it at
+	 * once), or, for an add or a set change under crdt or merge, what the
+	 * merged view reads. */
+	if (w->strategy != STRAT_LWW && op->kind != OP_WRITE)
 		world_value(w, c, r->key, &r->v.value);
 	r->deadline_us = w->now_us + w->timing.request_timeout_us;
 	r->answered = 1u << c;
@@ -287,8 +288,12 @@ static void ll_read_progress(struct world *w, int c, struct ll_request *r)
 		r->answered_client = true;
 		if (found)
 			ll_read_answer(w, &joined, &v);
-		if (op && found && joined.nsib > 1)
-			op->conflict = true;
+		if (op && found) {
+			struct version choice[WORLD_MAX_NODES];
+
+			op->conflict = kstate_choices(&joined, w->strategy, w->n, choice) > 1;
+			op->unresolved = kstate_unresolved(&joined, w->strategy, w->n);
+		}
 		world_op_finish(w, r->op, NULL, found, found ? &v : NULL);
 	}
 	if (r->answered_client && r->answered == ll_all(w) && !r->repairing)

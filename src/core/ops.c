@@ -180,10 +180,10 @@ void world_op_cond_failed(struct world *w, uint64_t id, const char *why)
 	world_op_finish(w, id, why, false, NULL);
 }
 
-static bool sibling_value(const struct kstate *k, int64_t value)
+static bool has_value(const struct version *v, int n, int64_t value)
 {
-	for (int i = 0; i < k->nsib; i++)
-		if (k->sib[i].value == value)
+	for (int i = 0; i < n; i++)
+		if (v[i].value == value)
 			return true;
 	return false;
 }
@@ -191,6 +191,8 @@ static bool sibling_value(const struct kstate *k, int64_t value)
 uint64_t world_resolve(struct world *w, int node, int key, int64_t value, char *err, size_t errlen)
 {
 	const struct kstate *k = &w->nodes[node].store.keys[key];
+	struct version c[WORLD_MAX_NODES];
+	int nc = world_choices(w, node, key, c);
 	char list[256], v[96];
 	size_t used = 0;
 
@@ -198,25 +200,24 @@ uint64_t world_resolve(struct world *w, int node, int key, int64_t value, char *
 		snprintf(err, errlen, "%c has no %s", 'A' + node, world_key_name(w, key));
 		return 0;
 	}
-	if (sibling_value(k, value)) {
-		struct kstate before = *k;
+	if (has_value(c, nc, value)) {
 		uint64_t id = request(w, node, OP_WRITE, key, value, LEVEL_DEFAULT, true, NULL);
 		char why[200];
 
 		/* The versions not chosen are gone: the application dropped them. */
-		for (int i = 0; i < before.nsib; i++) {
-			if (before.sib[i].value == value)
+		for (int i = 0; i < nc; i++) {
+			if (c[i].value == value)
 				continue;
-			world_format_value(w, key, before.sib[i].value, v, sizeof v);
+			world_format_value(w, key, c[i].value, v, sizeof v);
 			snprintf(why, sizeof why, "write #%" PRIu64 " (%s=%s) lost: resolve at %c chose another version",
-				 before.sib[i].wid, world_key_name(w, key), v, 'A' + node);
-			world_mark_lost(w, before.sib[i].wid, value, why);
+				 c[i].wid, world_key_name(w, key), v, 'A' + node);
+			world_mark_lost(w, c[i].wid, value, why);
 		}
 		return id;
 	}
 	list[0] = '\0';
-	for (int i = 0; i < k->nsib && used < sizeof list; i++) {
-		world_format_value(w, key, k->sib[i].value, v, sizeof v);
+	for (int i = 0; i < nc && used < sizeof list; i++) {
+		world_format_value(w, key, c[i].value, v, sizeof v);
 		used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", v);
 	}
 	world_format_value(w, key, value, v, sizeof v);

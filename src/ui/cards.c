@@ -50,8 +50,10 @@ int ui_node_conflicts(const struct world *w, int node)
 {
 	int n = 0;
 
+	struct version c[WORLD_MAX_NODES];
+
 	for (int k = 0; k < w->nkeys; k++)
-		n += w->nodes[node].store.keys[k].present && w->nodes[node].store.keys[k].nsib > 1;
+		n += world_choices(w, node, k, c) > 1;
 	return n;
 }
 
@@ -98,20 +100,21 @@ static void key_seg(struct card *c, const struct world *w, int node, int k)
 /* "≠ conflict: 60 #2 (A) | 60 #3 (C)": the concurrent versions of a key. */
 static void conflict_seg(const struct ui *u, struct card *c, const struct world *w, int node, int k)
 {
-	const struct kstate *ks = &w->nodes[node].store.keys[k];
+	struct version ks[WORLD_MAX_NODES];
+	int n = world_choices(w, node, k, ks);
 	struct seg *s;
 	char a[96];
 	size_t used;
 
-	if (!ks->present || ks->nsib <= 1)
+	if (n <= 1)
 		return;
 	s = add(c, UR_CONFLICT, false);
 	used = (size_t)snprintf(s->text, sizeof s->text, "%s%s%s conflict:", u->g->conflict,
 				w->nkeys > 1 ? " " : "", w->nkeys > 1 ? world_key_name(w, k) : "");
-	for (int i = 0; i < ks->nsib && used < sizeof s->text; i++) {
-		world_format_value(w, k, ks->sib[i].value, a, sizeof a);
+	for (int i = 0; i < n && used < sizeof s->text; i++) {
+		world_format_value(w, k, ks[i].value, a, sizeof a);
 		used += (size_t)snprintf(s->text + used, sizeof s->text - used, "%s %s #%" PRIu64 " (%c)",
-					 i ? " |" : "", a, ks->sib[i].wid, 'A' + ks->sib[i].node);
+					 i ? " |" : "", a, ks[i].wid, 'A' + ks[i].node);
 	}
 }
 

@@ -14,9 +14,10 @@
 
 static const char *const what_it_does[STRAT_COUNT] = {
 	[STRAT_LWW] = "last-write-wins: the highest timestamp wins; an update it does not include is LOST",
-	[STRAT_CRDT] = "CRDT: counters add up, sets add-wins; nothing lost, invariants may break",
-	[STRAT_MERGE] = ("merge: siblings kept; the application merges them (three-way for numbers, "
-			 "union for sets)"),
+	[STRAT_CRDT] = ("CRDT: a number is a register plus a counter: of concurrent assignments the newest "
+			"timestamp wins (they never add up), every add counts; sets add-wins; invariants may break"),
+	[STRAT_MERGE] = ("merge: the application's three-way merge: a lone assignment is taken, adds sum, sets "
+			 "unite; two assignments that differ stay as siblings until a client resolves them (v)"),
 };
 
 #define PICK_LABEL 10           /* "▸ 1 merge " */
@@ -53,8 +54,10 @@ void ui_heal_open(struct ui *u, const struct world *w)
  * in conflict, -1 when none is. */
 static int conflict_key(const struct world *w, int node)
 {
+	struct version c[WORLD_MAX_NODES];
+
 	for (int k = 0; k < w->nkeys; k++)
-		if (w->nodes[node].store.keys[k].present && w->nodes[node].store.keys[k].nsib > 1)
+		if (world_choices(w, node, k, c) > 1)
 			return k;
 	return -1;
 }
@@ -82,8 +85,9 @@ void ui_resolve_open(struct ui *u, const struct world *w)
 /* The lines of the open chooser; 0 when its question went away. */
 static int choices(const struct ui *u, const struct world *w, struct choice *c)
 {
-	const struct kstate *ks;
+	struct version ks[WORLD_MAX_NODES];
 	char v[96];
+	int n;
 
 	if (u->ask == ASK_HEAL && !heal_chooses(w, c[0].text, sizeof c[0].text)) {
 		size_t used = strlen(c[0].text);
@@ -102,15 +106,14 @@ static int choices(const struct ui *u, const struct world *w, struct choice *c)
 	}
 	if (u->resolve_node >= w->n || u->resolve_key >= w->nkeys)
 		return 0;
-	ks = &w->nodes[u->resolve_node].store.keys[u->resolve_key];
-	for (int i = 0; i < ks->nsib && ks->nsib > 1; i++) {
-		world_format_value(w, u->resolve_key, ks->sib[i].value, v, sizeof v);
+	n = world_choices(w, u->resolve_node, u->resolve_key, ks);
+	for (int i = 0; i < n && n > 1; i++) {
+		world_format_value(w, u->resolve_key, ks[i].value, v, sizeof v);
 		snprintf(c[i].label, sizeof c[i].label, "%d", i + 1);
 		snprintf(c[i].text, sizeof c[i].text, "%s=%s: write #%" PRIu64 " at %c, its clock %.3fs",
-			 world_key_name(w, u->resolve_key), v, ks->sib[i].wid, 'A' + ks->sib[i].node,
-			 ks->sib[i].ts_us / 1e6);
+			 world_key_name(w, u->resolve_key), v, ks[i].wid, 'A' + ks[i].node, ks[i].ts_us / 1e6);
 	}
-	return ks->nsib > 1 ? ks->nsib : 0;
+	return n > 1 ? n : 0;
 }
 
 static void choice_close(struct ui *u)
@@ -134,8 +137,11 @@ static void choice_command(const struct ui *u, const struct world *w, int pick, 
 		snprintf(out->line[out->n++], CMD_TEXT_MAX, "heal %s", strategy_name((enum strategy)pick));
 		return;
 	}
-	world_format_value(w, u->resolve_key,
-			   w->nodes[u->resolve_node].store.keys[u->resolve_key].sib[pick].value, v, sizeof v);
+	struct version ks[WORLD_MAX_NODES];
+
+	if (world_choices(w, u->resolve_node, u->resolve_key, ks) <= pick)
+		return;
+	world_format_value(w, u->resolve_key, ks[pick].value, v, sizeof v);
 	snprintf(out->line[out->n++], CMD_TEXT_MAX, "resolve %c %s %s", 'A' + u->resolve_node,
 		 world_key_name(w, u->resolve_key), v);
 }
@@ -227,7 +233,7 @@ void ui_heal_draw(struct ui *u, const struct world *w)
 
 static const char *const column_title[STRAT_COUNT] = {
 	[STRAT_LWW] = "1 LWW: last write wins",
-	[STRAT_CRDT] = "2 CRDT: counters, sets",
+	[STRAT_CRDT] = "2 CRDT: register + counter",
 	[STRAT_MERGE] = "3 MERGE: the app's rule",
 };
 
@@ -241,26 +247,31 @@ static struct ui_para *para(struct ui_fork *fk, int s, enum ui_role r)
 	return p;
 }
 
-/* "balance=20 on every replica", or each replica's value when they differ. */
+/* "balance=20 on every replica", or each replica's value when they differ;
+ * a conflict left to a client is shown as such. */
 static void values_para(struct ui_fork *fk, int s, const struct world *w, const struct heal_outcome *o, int k)
 {
 	struct ui_para *p = para(fk, s, UR_NORMAL);
+	char v[128], first[128];
 	bool same = true;
-	char v[96];
 	size_t used;
 
-	for (int i = 1; i < w->n; i++)
-		same = same && o->present[k][i] == o->present[k][0] && o->value[k][i] == o->value[k][0];
-	world_format_value(w, k, o->value[k][0], v, sizeof v);
+	compare_value_text(w, o, k, 0, first, sizeof first);
+	for (int i = 1; i < w->n; i++) {
+		compare_value_text(w, o, k, i, v, sizeof v);
+		same = same && strcmp(v, first) == 0;
+	}
+	if (o->nchoices[k][0] > 1)
+		p->role = UR_CONFLICT;
 	if (same && o->present[k][0]) {
-		snprintf(p->text, sizeof p->text, "%s=%s on every replica", world_key_name(w, k), v);
+		snprintf(p->text, sizeof p->text, "%s=%s on every replica%s", world_key_name(w, k), first,
+			 o->nchoices[k][0] > 1 ? ", until a client resolves it" : "");
 		return;
 	}
 	used = (size_t)snprintf(p->text, sizeof p->text, "%s:", world_key_name(w, k));
 	for (int i = 0; i < w->n && used < sizeof p->text; i++) {
-		world_format_value(w, k, o->value[k][i], v, sizeof v);
-		used += (size_t)snprintf(p->text + used, sizeof p->text - used, " %c=%s", 'A' + i,
-					 o->present[k][i] ? v : "-");
+		compare_value_text(w, o, k, i, v, sizeof v);
+		used += (size_t)snprintf(p->text + used, sizeof p->text - used, " %c=%s", 'A' + i, v);
 	}
 }
 
@@ -334,7 +345,7 @@ static void fork_column(struct ui_fork *fk, int s, const struct world *w, const 
 		if (!o->resolve[k][0])
 			continue;
 		p = para(fk, s, UR_RESOLVE);
-		snprintf(p->text, sizeof p->text, "why: %.300s", o->resolve[k]);
+		snprintf(p->text, sizeof p->text, "why: %.460s", o->resolve[k]);
 		why = true;
 	}
 	if (!why) {

@@ -156,7 +156,21 @@ check "add at QUORUM without a quorum: the read times out, nothing written" sh -
 check "heal: lww would lose one withdrawal" has "$tmp/heal" "compare heal by lww would give: balance=100 on A, B, C; LOST: request #1"
 check "heal: crdt and merge would give -300" sh -c "[ \$(grep -c 'would give: balance=-300 on A, B, C; invariant balance>=0 broken' $tmp/heal) -eq 2 ]"
 check "heal: the crdt heal breaks balance>=0" has "$tmp/heal" "BROKEN  invariant balance>=0 broken at A: balance=-300"
-check "heal: the crdt heal explains its sum" has "$tmp/heal" "resolve balance by crdt: 500 -400 (at A) -400 (at C) = -300"
+check "heal: the crdt heal explains its sum" has "$tmp/heal" "resolve balance by crdt (register + counter): the register holds v1 (500, the first value); the counter adds what it had not seen: 500 -400 (at A) -400 (at C) = -300"
+# Assignments are a register, never a counter delta (issue 13): no heal sums them.
+check "heal: crdt would keep the newest assignment" has "$tmp/heal" "compare heal by crdt would give: balance=300 on A, B, C (0"
+check "heal: merge would leave the assignments in conflict" has "$tmp/heal" "compare heal by merge would give: balance=500|300 (conflict) on A, B, C"
+check "heal: the crdt heal names the register's choice" has "$tmp/heal" "resolve balance by crdt (register + counter): the register keeps the newest assignment by timestamp, v6 (300 at C, timestamp 5.000s), over v5 (500 at A, timestamp 4.500s); assignments never add up"
+check "heal: the merge heal leaves a conflict and says so" has "$tmp/heal" "resolve balance by merge (three-way, the application's rule): CONFLICT between concurrent assignments 500 (v7 at A), 300 (v8 at C): .* both stay as siblings on every replica until a client resolves"
+check "heal: a read meets the unresolved conflict" has "$tmp/heal" "read balance at B \[ONE\]: ok, 300 .*(CONFLICT: concurrent assignments the application's merge leaves to a client"
+check "heal: no heal makes 800 of 500 and 300" sh -c "! grep -q '800 on\|= 800\|balance=800' $tmp/heal"
+printf '[scenario]\nnodes = 3\nmode = ap\ninit = balance=100\n[timeline]\n0s = isolate C\n+0.5s = write A balance 500\n+0.5s = write C balance 300\n+0.5s = compare\n+0s = heal %s\n' crdt > "$tmp/asg.crdt.ini"
+printf '[scenario]\nnodes = 3\nmode = ap\nstrategy = merge\ninit = balance=100\n[timeline]\n0s = isolate C\n+0.5s = write A balance 500\n+0.5s = write C balance 300\n+0.5s = heal merge\n' > "$tmp/asg.merge.ini"
+"$BIN" --headless "$tmp/asg.crdt.ini" > "$tmp/asg.crdt" 2>&1
+"$BIN" --headless "$tmp/asg.merge.ini" > "$tmp/asg.merge" 2>&1
+check "assignments: nobody wrote 700, no heal or fork gives it" sh -c "! grep -q '700' $tmp/asg.crdt"
+check "assignments: crdt ends at the newest assignment" has "$tmp/asg.crdt" "final   A balance=300 | B balance=300 | C balance=300"
+check "assignments: merge ends in a conflict on every replica" has "$tmp/asg.merge" "final   A balance=500|300 (conflict) | B balance=500|300 (conflict) | C balance=500|300 (conflict)"
 "$BIN" --headless scenarios/clock-skew.ini > "$tmp/skew" 2>&1
 check "skew: C's later write is LOST to its slow clock" has "$tmp/skew" "LOST    write #3 (balance=300 at C, timestamp -3.000s) lost at .: last-write-wins keeps write #2 (500, timestamp 1.000s); a skewed clock"
 "$BIN" --headless scenarios/cart.ini > "$tmp/cart" 2>&1

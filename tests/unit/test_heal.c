@@ -1,12 +1,14 @@
 /* test_heal.c: the three heal strategies on the seed's divergences: two
  * withdrawals on both sides of a partition, a later write from a skewed
- * clock, a cart edited on both sides. Each heal names what it kept, lost or
- * merged, and every replica ends with the same value. */
+ * clock, two assignments on both sides, a cart edited on both sides. Each
+ * heal names what it kept, lost or merged, and every replica ends with the
+ * same value (or, under merge, the same conflict for a client). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -18,6 +20,8 @@ struct seen {
 	int broken;
 	int conflicts;
 	char last_lost[400];
+	char resolve[800];
+	char note[400];
 };
 
 static void sink(void *ctx, const struct event *e)
@@ -32,6 +36,10 @@ static void sink(void *ctx, const struct event *e)
 		s->broken++;
 	if (e->kind == EV_CONFLICT)
 		s->conflicts++;
+	if (e->kind == EV_RESOLVE)
+		snprintf(s->resolve, sizeof s->resolve, "%s", e->text);
+	if (e->kind == EV_NOTE)
+		snprintf(s->note, sizeof s->note, "%s", e->text);
 }
 
 static void start(struct world *w, struct seen *s)
@@ -157,8 +165,9 @@ static void test_resolve_by_hand(void **state)
 	world_free(&w);
 }
 
-/* A writes 500, C writes 300 a second later, each on its side. */
-static int skewed(struct world *w, struct seen *s, int64_t skew_us)
+/* A writes 500, C writes 300 a second later, each on its side; healed by
+ * st. */
+static int skewed_by(struct world *w, struct seen *s, int64_t skew_us, enum strategy st)
 {
 	int group[3] = { 0, 0, 1 }, key;
 
@@ -171,9 +180,14 @@ static int skewed(struct world *w, struct seen *s, int64_t skew_us)
 	run(w, 1);
 	world_request(w, 2, OP_WRITE, key, 300, LEVEL_DEFAULT);
 	run(w, 1.5);
-	world_heal_with(w, STRAT_LWW);
+	world_heal_with(w, st);
 	run(w, 2);
 	return key;
+}
+
+static int skewed(struct world *w, struct seen *s, int64_t skew_us)
+{
+	return skewed_by(w, s, skew_us, STRAT_LWW);
 }
 
 static void test_clock_skew(void **state)
@@ -390,6 +404,116 @@ static void test_mode_switch_converges(void **state)
 	world_free(&w);
 }
 
+/* The issue's scene: 500 assigned at A, 300 at C half a second later, on
+ * both sides of a partition. A CRDT's register keeps the newer assignment:
+ * nobody wrote 700, and no new value is made. */
+static void test_assignments_crdt(void **state)
+{
+	struct world w;
+	struct seen s;
+	size_t writes;
+	int key;
+
+	(void)state;
+	key = split_writes(&w, &s, 500, 300);
+	world_set_strategy(&w, STRAT_CRDT);
+	run(&w, 1.5);
+	writes = w.hist.nwrites;
+	world_heal_with(&w, STRAT_CRDT);
+	run(&w, 2);
+	assert_int_equal(agreed(&w, key), 300);
+	assert_int_equal(w.hist.nwrites, writes);    /* the kept value is C's write */
+	assert_true(w.nodes[0].store.keys[key].v.wid == w.hist.ops[1].wid);
+	assert_non_null(strstr(s.resolve, "register + counter"));
+	assert_non_null(strstr(s.resolve, "the register keeps the newest assignment by timestamp, v3 (300 at C"));
+	assert_non_null(strstr(s.resolve, "over v2 (500 at A"));
+	assert_null(strstr(s.resolve, "700"));
+	assert_int_equal(s.lost, 0);                /* 300 began after 500 was acknowledged */
+	world_free(&w);
+}
+
+/* With C's clock 5s behind, its later assignment loses the register, and
+ * is LOST by name. */
+static void test_assignments_crdt_skew(void **state)
+{
+	struct world w;
+	struct seen s;
+	int key;
+
+	(void)state;
+	key = skewed_by(&w, &s, -5000000, STRAT_CRDT);
+	assert_int_equal(agreed(&w, key), 500);
+	assert_int_equal(s.lost, 1);
+	assert_true(w.hist.ops[1].lost);
+	assert_non_null(strstr(s.last_lost, "v3 (balance=300 at C"));
+	assert_non_null(strstr(s.last_lost, "the CRDT's register keeps the newest assignment by timestamp, v2"));
+	world_free(&w);
+}
+
+/* Under the application's merge the two assignments are a conflict: both
+ * stay on every replica, reads see it, until a client resolves it. */
+static void test_assignments_merge(void **state)
+{
+	struct world w;
+	struct seen s;
+	struct version c[WORLD_MAX_NODES];
+	char err[160];
+	uint64_t id;
+	int key;
+
+	(void)state;
+	key = split_writes(&w, &s, 500, 300);
+	world_set_strategy(&w, STRAT_MERGE);
+	run(&w, 1.5);
+	world_heal_with(&w, STRAT_MERGE);
+	run(&w, 2);
+	for (int i = 0; i < 3; i++) {
+		assert_true(world_unresolved(&w, i, key));
+		assert_int_equal(world_choices(&w, i, key, c), 2);
+		assert_true(c[0].value + c[1].value == 800);
+	}
+	assert_non_null(strstr(s.resolve, "CONFLICT between concurrent assignments"));
+	assert_non_null(strstr(s.resolve, "500 (v2 at A)"));
+	assert_non_null(strstr(s.resolve, "300 (v3 at C)"));
+	assert_non_null(strstr(s.resolve, "until a client resolves"));
+	assert_non_null(strstr(s.note, "the conflicting assignments stay on every replica"));
+	id = world_request(&w, 1, OP_READ, key, 0, LEVEL_DEFAULT);
+	run(&w, 0.5);
+	assert_true(world_op(&w, id)->conflict && world_op(&w, id)->unresolved);
+	assert_true(world_resolve(&w, 2, key, 500, err, sizeof err) > 0);
+	run(&w, 1.5);
+	assert_int_equal(agreed(&w, key), 500);
+	assert_false(world_unresolved(&w, 0, key));
+	world_free(&w);
+}
+
+/* The fork shows the same: crdt 300 (not 700), merge a conflict. */
+static void test_compare_assignments(void **state)
+{
+	struct world w;
+	struct seen s;
+	struct heal_outcome *out = calloc(STRAT_COUNT, sizeof *out);
+	int key;
+
+	(void)state;
+	assert_non_null(out);
+	key = split_writes(&w, &s, 500, 300);
+	run(&w, 1.5);
+	assert_int_equal(world_compare_heals(&w, out), 0);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(out[STRAT_LWW].value[key][i], 300);
+		assert_int_equal(out[STRAT_CRDT].value[key][i], 300);
+		assert_int_equal(out[STRAT_CRDT].nchoices[key][i], 0);
+		assert_int_equal(out[STRAT_MERGE].nchoices[key][i], 2);
+	}
+	assert_int_equal(out[STRAT_LWW].nlost, 0);   /* as the heal itself says */
+	assert_int_equal(out[STRAT_CRDT].nlost, 0);
+	assert_non_null(strstr(out[STRAT_CRDT].resolve[key], "the register keeps the newest assignment"));
+	assert_non_null(strstr(out[STRAT_MERGE].resolve[key], "CONFLICT"));
+	free(out);
+	world_free(&w);
+}
+
 static void test_type_errors(void **state)
 {
 	struct world w;
@@ -420,6 +544,10 @@ int main(void)
 		cmocka_unit_test(test_shadowed_at_once),
 		cmocka_unit_test(test_crashed_during_heal),
 		cmocka_unit_test(test_mode_switch_converges),
+		cmocka_unit_test(test_assignments_crdt),
+		cmocka_unit_test(test_assignments_crdt_skew),
+		cmocka_unit_test(test_assignments_merge),
+		cmocka_unit_test(test_compare_assignments),
 		cmocka_unit_test(test_type_errors),
 	};
 

@@ -1,7 +1,10 @@
 /* test_kstate.c: the key state is a join semilattice: merging is
  * commutative, associative and idempotent, over random concurrent writes,
  * adds, set adds and removes, and resolutions, in random merge orders. So
- * replicas converge whatever order states reach them, for every strategy. */
+ * replicas converge whatever order states reach them, for every strategy.
+ * And an integer is a register plus a counter: concurrent assignments never
+ * add up (crdt keeps the newest, merge leaves them to a client), adds sum,
+ * an add concurrent with an assignment survives it. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -146,7 +149,19 @@ static void test_resolution_agrees(void **state)
 		k = s[0];
 		for (int i = 1; i < N; i++)
 			kstate_merge(&k, &s[i], N);
+		if (kstate_unresolved(&k, st, N)) {
+			struct kstate before = k;
+			struct version c[WORLD_MAX_NODES];
+
+			/* Assignments that disagree stay for a client. */
+			kstate_resolve(&k, st, 0, 1000000, ++next_wid, N, &res);
+			assert_true(res.unresolved);
+			assert_true(kstate_equal(&k, &before));
+			assert_true(res.nchoices > 1 && kstate_choices(&k, st, N, c) == res.nchoices);
+			continue;
+		}
 		kstate_resolve(&k, st, 0, 1000000, ++next_wid, N, &res);
+		assert_false(res.unresolved);
 		assert_int_equal(k.nsib, 1);
 		assert_true(kstate_value(&k, st, N) == res.value);
 		/* Joining an older replica state changes nothing. */
@@ -159,12 +174,194 @@ static void test_resolution_agrees(void **state)
 	}
 }
 
+/* balance=100 at replicas A (0) and C (2); each side does its own ops. */
+static void two_sides(struct kstate *a, struct kstate *c)
+{
+	struct version init;
+
+	memset(&init, 0, sizeof init);
+	init.wid = ++next_wid;
+	init.value = 100;
+	init.ts_us = -1000;
+	kstate_assign(a, KT_INT, &init, N);
+	kstate_assign(c, KT_INT, &init, N);
+}
+
+static uint64_t op_at(struct kstate *k, int node, int64_t ts_us, enum op_kind kind, int64_t arg)
+{
+	struct version stamp;
+
+	memset(&stamp, 0, sizeof stamp);
+	stamp.wid = ++next_wid;
+	stamp.ts_us = ts_us;
+	stamp.node = node;
+	kstate_write(k, node, N, KT_INT, kind, arg, &stamp);
+	return stamp.wid;
+}
+
+/* The issue's scene: 500 assigned at A, 300 at C a moment later, on both
+ * sides of a partition. Nobody wrote 700: no strategy may read it. */
+static void test_assignments_never_sum(void **state)
+{
+	struct kstate a, c, j;
+	struct kstate_resolution r;
+	struct version ch[WORLD_MAX_NODES];
+	uint64_t w500, w300;
+
+	(void)state;
+	two_sides(&a, &c);
+	w500 = op_at(&a, 0, 500000, OP_WRITE, 500);
+	w300 = op_at(&c, 2, 1000000, OP_WRITE, 300);
+	j = a;
+	kstate_merge(&j, &c, N);
+	assert_int_equal(kstate_value(&j, STRAT_LWW, N), 300);
+	assert_int_equal(kstate_value(&j, STRAT_CRDT, N), 300); /* the register: newest wins */
+	assert_int_equal(kstate_value(&j, STRAT_MERGE, N), 300); /* the newest, in conflict */
+	assert_false(kstate_unresolved(&j, STRAT_CRDT, N));
+	assert_true(kstate_unresolved(&j, STRAT_MERGE, N));
+	assert_int_equal(kstate_choices(&j, STRAT_MERGE, N, ch), 2);
+	assert_true((ch[0].value == 500 && ch[1].value == 300) || (ch[0].value == 300 && ch[1].value == 500));
+	/* crdt: the register keeps v300, drops v500, writes no new value. */
+	assert_false(kstate_needs_merge_write(&j, STRAT_CRDT, N));
+	kstate_resolve(&j, STRAT_CRDT, 0, 2000000, ++next_wid, N, &r);
+	assert_int_equal(r.value, 300);
+	assert_true(r.kept == w300);
+	assert_int_equal(r.nlost, 1);
+	assert_true(r.lost[0] == w500);
+	assert_int_equal(r.nassign, 2);
+	assert_int_equal(kstate_value(&j, STRAT_CRDT, N), 300);
+	assert_int_equal(kstate_value(&j, STRAT_MERGE, N), 300);
+	/* merge: nothing changes; both stay for a client. */
+	j = a;
+	kstate_merge(&j, &c, N);
+	assert_false(kstate_needs_merge_write(&j, STRAT_MERGE, N));
+	kstate_resolve(&j, STRAT_MERGE, 0, 2000000, ++next_wid, N, &r);
+	assert_true(r.unresolved);
+	assert_int_equal(r.nchoices, 2);
+	assert_int_equal(j.nsib, 2);
+	/* A client's choice, an assignment that saw both, settles it. */
+	op_at(&j, 2, 3000000, OP_WRITE, 500);
+	assert_false(kstate_unresolved(&j, STRAT_MERGE, N));
+	assert_int_equal(kstate_value(&j, STRAT_MERGE, N), 500);
+	assert_int_equal(kstate_value(&j, STRAT_CRDT, N), 500);
+}
+
+/* The register orders assignments by timestamp, then node id: a clock
+ * running behind makes the later assignment lose, as under lww. */
+static void test_register_is_last_writer_wins(void **state)
+{
+	struct kstate a, c, j;
+
+	(void)state;
+	two_sides(&a, &c);
+	op_at(&a, 0, 500000, OP_WRITE, 500);
+	op_at(&c, 2, -4000000, OP_WRITE, 300);     /* C's clock 5s behind */
+	j = c;
+	kstate_merge(&j, &a, N);
+	assert_int_equal(kstate_value(&j, STRAT_CRDT, N), 500);
+	two_sides(&a, &c);
+	op_at(&a, 0, 700000, OP_WRITE, 500);
+	op_at(&c, 2, 700000, OP_WRITE, 300);       /* a tie: the higher node id */
+	j = a;
+	kstate_merge(&j, &c, N);
+	assert_int_equal(kstate_value(&j, STRAT_CRDT, N), 300);
+}
+
+/* a joined with b; crdt and merge both read want. */
+static struct kstate joined_reads(const struct kstate *a, const struct kstate *b, int64_t want)
+{
+	struct kstate j = *a;
+
+	kstate_merge(&j, b, N);
+	assert_int_equal(kstate_value(&j, STRAT_CRDT, N), want);
+	assert_int_equal(kstate_value(&j, STRAT_MERGE, N), want);
+	return j;
+}
+
+/* Adds are counter operations: concurrent ones sum under crdt and merge,
+ * and one concurrent with an assignment is applied on top of it. */
+static void test_adds_count(void **state)
+{
+	struct kstate a, c, j;
+	struct kstate_resolution r;
+
+	(void)state;
+	two_sides(&a, &c);
+	op_at(&a, 0, 500000, OP_ADD, -40);
+	op_at(&c, 2, 1000000, OP_ADD, -30);
+	j = joined_reads(&a, &c, 30);
+	assert_false(kstate_unresolved(&j, STRAT_MERGE, N));
+	kstate_resolve(&j, STRAT_MERGE, 0, 2000000, ++next_wid, N, &r);
+	assert_int_equal(r.value, 30);
+	assert_int_equal(r.since[0], -40);
+	assert_int_equal(r.since[2], -30);
+	assert_int_equal(r.from.value, 100);
+
+	/* 500 assigned at A, +50 added at C meanwhile: 550 either way. */
+	two_sides(&a, &c);
+	op_at(&a, 0, 500000, OP_WRITE, 500);
+	op_at(&c, 2, 1000000, OP_ADD, 50);
+	j = joined_reads(&c, &a, 550);
+	assert_true(kstate_needs_merge_write(&j, STRAT_CRDT, N)); /* 550: nobody wrote it */
+
+	/* An add the assignment had seen is overwritten by it, in order. */
+	two_sides(&a, &c);
+	op_at(&a, 0, 500000, OP_ADD, 50);
+	op_at(&a, 0, 600000, OP_WRITE, 500);
+	joined_reads(&c, &a, 500);
+}
+
+/* Over random histories of assignments only, whatever is joined, crdt and
+ * merge read a value some client assigned: never a sum. */
+static void test_no_value_from_nowhere(void **state)
+{
+	struct rng r;
+
+	(void)state;
+	rng_seed(&r, 14);
+	for (int seed = 0; seed < SEEDS; seed++) {
+		struct kstate s[N], j;
+		int64_t made[64], clock = 0;
+		int nmade = 0;
+
+		two_sides(&s[0], &s[1]);
+		s[2] = s[3] = s[0];
+		made[nmade++] = 100;
+		for (int step = 0; step < 20; step++) {
+			int a = (int)rng_below(&r, N), b = (int)rng_below(&r, N);
+
+			if (rng_below(&r, 3) == 0) {
+				kstate_merge(&s[a], &s[b], N);
+				continue;
+			}
+			made[nmade] = rng_range(&r, 1, 999);
+			op_at(&s[a], a, clock += rng_range(&r, -3, 10), OP_WRITE, made[nmade]);
+			nmade++;
+		}
+		j = s[0];
+		for (int i = 1; i < N; i++)
+			kstate_merge(&j, &s[i], N);
+		for (int st = STRAT_CRDT; st <= STRAT_MERGE; st++) {
+			int64_t v = kstate_value(&j, (enum strategy)st, N);
+			bool found = false;
+
+			for (int i = 0; i < nmade; i++)
+				found = found || made[i] == v;
+			assert_true(found);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_join_laws),
 		cmocka_unit_test(test_any_order_converges),
 		cmocka_unit_test(test_resolution_agrees),
+		cmocka_unit_test(test_assignments_never_sum),
+		cmocka_unit_test(test_register_is_last_writer_wins),
+		cmocka_unit_test(test_adds_count),
+		cmocka_unit_test(test_no_value_from_nowhere),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
