@@ -27,7 +27,7 @@ struct trace {
 void transcript_event(void *ctx, const struct event *e);
 void trace_event(void *ctx, const struct event *e);
 
-/* "balance=500 (write #2)": a version as people read it. */
+/* "balance=500 (v2)": a version as people read it. */
 void report_version(char *buf, size_t len, const struct world *w, int key, const struct version *v);
 /* One line describing an operation and its outcome, as the transcript and
  * the screen's client panel show it. */

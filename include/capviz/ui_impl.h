@@ -221,7 +221,7 @@ int ui_node_broken(const struct world *w, int node);
 enum ui_role ui_node_state(const struct world *w, int node, const char **word);
 
 /* What an operation asked ("read", "write 500"), and its outcome in words
- * ("STALE 100 (missed write #2: 500)") with the role that colours it. */
+ * ("STALE 100 (missed v2: 500)") with the role that colours it. */
 void ui_op_what(char *buf, size_t len, const struct world *w, const struct op *op);
 enum ui_role ui_op_outcome(char *buf, size_t len, const struct world *w, const struct op *op);
 

@@ -395,9 +395,9 @@ uint64_t world_system_write(struct world *w, int key, int64_t value);
  * (EV_APPLY, EV_CONFLICT, invariants); before is its sibling count then. */
 void world_state_changed(struct world *w, int node, int key, int siblings_before);
 /* Why op has no valid linearization, in words ("" when it has one): "read
- * balance at C returned 100 (write #1), but write #2 (balance=500)
- * completed at 1.200s, before this read began at 2.000s"; brief, a read's
- * only from the "but" on. */
+ * balance at C returned v1 (balance=100, the first value), but the write of
+ * v2 (balance=500) completed at 1.200s, before this read began at 2.000s";
+ * brief, a read's only from the "but" on. */
 void world_explain(const struct world *w, const struct op *op, bool brief, char *buf, size_t len);
 /* Which session guarantee of its client a read broke, and how ("" when
  * none): read-your-writes, or monotonic reads. */

@@ -354,7 +354,7 @@ static void ho_request(char *buf, size_t len, const struct world *w, const struc
 	snprintf(buf, len, "%s", head);
 }
 
-/* "ok, 100 (write #1)", "error: no quorum...". */
+/* "ok, 100 (v1)", "error: no quorum...". */
 static void ho_outcome(char *buf, size_t len, const struct world *w, const struct op *op)
 {
 	char val[96], res[160];
@@ -370,11 +370,11 @@ static void ho_outcome(char *buf, size_t len, const struct world *w, const struc
 		world_lock_result(w, op, res, sizeof res);
 		snprintf(buf, len, "ok, %s", res);
 	} else if (op->kind != OP_READ) {
-		snprintf(buf, len, "ok, %s=%s (write #%" PRIu64 ")", world_key_name(w, op->key), val, op->wid);
+		snprintf(buf, len, "ok, %s=%s (v%" PRIu64 ")", world_key_name(w, op->key), val, op->wid);
 	} else if (!op->found) {
 		snprintf(buf, len, "ok, not found");
 	} else {
-		snprintf(buf, len, "ok, %s (write #%" PRIu64 ")%s", val, op->wid,
+		snprintf(buf, len, "ok, %s (v%" PRIu64 ")%s", val, op->wid,
 			 op->conflict ? ", from concurrent versions" : "");
 	}
 }

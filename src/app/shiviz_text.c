@@ -1,5 +1,5 @@
 /* shiviz_text.c: the words of the --export-shiviz log: what each message
- * carries ("write balance=500 (write #2)", "heartbeat (term 1, commit 2)")
+ * carries ("write balance=500 (v2)", "heartbeat (term 1, commit 2)")
  * and what each event at a node did, as the transcript says it. shiviz.c
  * decides which events go in and gives them their clocks. */
 #include <inttypes.h>
@@ -105,7 +105,7 @@ static bool sv_leader_msg(char *buf, size_t len, const struct world *w, const st
 	}
 }
 
-/* "write balance=500 (write #2)", "heartbeat (term 1, commit 2)", "vote
+/* "write balance=500 (v2)", "heartbeat (term 1, commit 2)", "vote
  * granted (term 2)": what a message carries, in a few words. */
 void shiviz_msg_text(char *buf, size_t len, const struct world *w, const struct msg *m)
 {

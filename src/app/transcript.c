@@ -41,7 +41,7 @@ void report_version(char *buf, size_t len, const struct world *w, int key, const
 	char val[96];
 
 	world_format_value(w, key, v->value, val, sizeof val);
-	snprintf(buf, len, "%s=%s (write #%" PRIu64 ")", world_key_name(w, key), val, v->wid);
+	snprintf(buf, len, "%s=%s (v%" PRIu64 ")", world_key_name(w, key), val, v->wid);
 }
 
 static void op_head(char *buf, size_t len, const struct world *w, const struct op *op)
@@ -180,13 +180,13 @@ void report_op(char *buf, size_t len, const struct world *w, const struct op *op
 		world_lock_result(w, op, res, sizeof res);
 		snprintf(buf, len, "%s: ok, %s %s%s", head, res, took, op->lost ? " LOST in a heal" : "");
 	} else if (op->kind != OP_READ) {
-		snprintf(buf, len, "%s: ok, %s=%s as write #%" PRIu64 " %s%s%s%s", head,
+		snprintf(buf, len, "%s: ok, %s=%s as v%" PRIu64 " %s%s%s%s", head,
 			 world_key_name(w, op->key), val, op->wid, took, rmw[0] ? ": " : "", rmw,
 			 op->lost ? " LOST in a heal" : "");
 	} else if (!op->found) {
 		snprintf(buf, len, "%s: ok, not found %s", head, took);
 	} else {
-		snprintf(buf, len, "%s: ok, %s (write #%" PRIu64 ") %s", head, val, op->wid, took);
+		snprintf(buf, len, "%s: ok, %s (v%" PRIu64 ") %s", head, val, op->wid, took);
 	}
 	n = (int)strlen(buf);
 	if ((size_t)n + 1 < len && (op->stale || (op->kind == OP_READ && op->conflict)))

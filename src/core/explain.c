@@ -7,8 +7,8 @@
 
 #include "capviz/world.h"
 
-/* "write #2 (balance=500)", "the first value (balance=100)", "never
- * written". */
+/* "v2 (balance=500)", "v1 (balance=100, the first value)", "no value
+ * (never written)". */
 static void say_version(const struct world *w, int key, uint64_t wid, char *buf, size_t len)
 {
 	const struct write_rec *wr = history_write(&w->hist, wid);
@@ -20,9 +20,9 @@ static void say_version(const struct world *w, int key, uint64_t wid, char *buf,
 	}
 	world_format_value(w, key, wr->value, val, sizeof val);
 	if (wr->op == 0 && wr->invoke_us < 0)
-		snprintf(buf, len, "write #%" PRIu64 " (%s=%s, the first value)", wid, world_key_name(w, key), val);
+		snprintf(buf, len, "v%" PRIu64 " (%s=%s, the first value)", wid, world_key_name(w, key), val);
 	else
-		snprintf(buf, len, "write #%" PRIu64 " (%s=%s)", wid, world_key_name(w, key), val);
+		snprintf(buf, len, "v%" PRIu64 " (%s=%s)", wid, world_key_name(w, key), val);
 }
 
 /* The witness: an operation that finished before this one began and shows
@@ -42,7 +42,7 @@ static void say_witness(const struct world *w, const struct op *op, char *buf, s
 		snprintf(buf, len, "read #%" PRIu64 " at %c had already returned %s at %.3fs", x->id, 'A' + x->node, v,
 			 x->done_us / 1e6);
 	else if (x && x->wid == op->missed_wid)
-		snprintf(buf, len, "%s completed at %.3fs", v, x->done_us / 1e6);
+		snprintf(buf, len, "the write of %s completed at %.3fs", v, x->done_us / 1e6);
 	else if (x)
 		snprintf(buf, len, "#%" PRIu64 " at %c, built on %s, completed at %.3fs", x->id, 'A' + x->node, v,
 			 x->done_us / 1e6);
@@ -93,7 +93,7 @@ static void explain_no_order(const struct world *w, const struct op *op, const c
 			 op->kind == OP_READ || op->cond_failed ? "returned" : "made", seen);
 	if (m)
 		snprintf(buf, len, "%sno order of the operations on %s lets it by value (as --check-history finds): "
-			 "%s was acknowledged at %.3fs, before this %s began, and nothing that may have come after "
+			 "the write of %s was acknowledged at %.3fs, before this %s began, and nothing that may have come after "
 			 "makes it", head, world_key_name(w, op->key), newest, m->done_us / 1e6, what);
 	else
 		snprintf(buf, len, "%sno order of the operations on %s lets it by value (as --check-history finds)",

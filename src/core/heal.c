@@ -11,7 +11,7 @@
 #include "capviz/world.h"
 
 /* "v3 (300 at C, timestamp 1.000s)"; name is how the version is called
- * ("v", or "write #" in the lines that have said so). */
+ * ("v2"). */
 static void say_version(const struct world *w, int key, const struct version *v, const char *name, char *buf,
 			size_t len)
 {
@@ -44,14 +44,14 @@ static void report_lost(struct world *w, int key, const struct kstate *before, c
 	const struct version *keep = crdt ? &before->reg : &before->v;
 	char kept[160], gone[160], why[512];
 
-	say_version(w, key, keep, crdt ? "v" : "write #", kept, sizeof kept);
+	say_version(w, key, keep, "v", kept, sizeof kept);
 	for (int i = 0; i < r->nlost; i++) {
 		const struct version *v = crdt ? find_version(before->asg, before->nasg, r->lost[i]) :
 					  find_version(before->sib, before->nsib, r->lost[i]);
 
 		if (!v || world_replaced_in_order(w, v->wid, keep->wid))
 			continue;
-		say_version(w, key, v, crdt ? "v" : "write #", gone, sizeof gone);
+		say_version(w, key, v, "v", gone, sizeof gone);
 		if (crdt)
 			snprintf(why, sizeof why, "%s lost: the CRDT's register kept the newest assignment by "
 				 "timestamp, %s%s", gone, kept,
@@ -210,7 +210,7 @@ static void report_resolution(struct world *w, int c, int key, const struct ksta
 	if (r->strategy == STRAT_LWW) {
 		int lost = count_lost(w, r);
 
-		say_version(w, key, &before->v, "write #", a, sizeof a);
+		say_version(w, key, &before->v, "v", a, sizeof a);
 		snprintf(text + used, sizeof text - used, ": %s wins; %d write%s lost; every replica gets %s",
 			 a, lost, lost == 1 ? "" : "s", val);
 	} else if (before->type != KT_SET) {
@@ -224,8 +224,8 @@ static void report_resolution(struct world *w, int c, int key, const struct ksta
 			 "union of the siblings: a removed element comes back");
 		used = strlen(text);
 		for (int i = 0; i < r->nmerged && used < sizeof text; i++)
-			used += (size_t)snprintf(text + used, sizeof text - used, "%s#%" PRIu64,
-						 i ? ", " : "; merged writes ", r->merged[i]);
+			used += (size_t)snprintf(text + used, sizeof text - used, "%sv%" PRIu64,
+						 i ? ", " : "; merged versions ", r->merged[i]);
 	}
 	e = world_event(w, EV_RESOLVE);
 	e.node = c;

@@ -253,7 +253,7 @@ static bool losing(struct world *w, const struct version *s, const struct versio
 static void discards(struct world *w, int node, int key, const struct version *arr, int n,
 		     const struct version *keep, bool crdt)
 {
-	const char *name = crdt ? "v" : "write #";
+	const char *name = "v";
 	char why[400], a[96], b[96];
 	int64_t now = keep->value;
 
@@ -332,7 +332,7 @@ void world_state_changed(struct world *w, int node, int key, int siblings_before
 					 k->nsib, w->keys[key]);
 		for (int i = 0; i < k->nsib && used < sizeof text; i++) {
 			world_format_value(w, key, k->sib[i].value, a, sizeof a);
-			used += (size_t)snprintf(text + used, sizeof text - used, "%s %s (write #%" PRIu64 " at %c)",
+			used += (size_t)snprintf(text + used, sizeof text - used, "%s %s (v%" PRIu64 " at %c)",
 						 i ? "," : "", a, k->sib[i].wid, 'A' + k->sib[i].node);
 		}
 		e = world_event(w, EV_CONFLICT);

@@ -84,7 +84,7 @@ static void apply_sync(struct world *w, int node, const struct log_entry *e)
 		char val[96];
 
 		world_format_value(w, e->key, cur->value, val, sizeof val);
-		snprintf(why, sizeof why, "write #%llu (%s=%s at %c) lost: the leader's log replaced it at %c (it was "
+		snprintf(why, sizeof why, "v%llu (%s=%s at %c) lost: the leader's log replaced it at %c (it was "
 			 "written outside the log, in another mode)", (unsigned long long)cur->wid,
 			 world_key_name(w, e->key), val, 'A' + cur->node, 'A' + node);
 		world_mark_lost(w, cur->wid, e->v.value, why);

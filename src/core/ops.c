@@ -209,7 +209,7 @@ uint64_t world_resolve(struct world *w, int node, int key, int64_t value, char *
 			if (c[i].value == value)
 				continue;
 			world_format_value(w, key, c[i].value, v, sizeof v);
-			snprintf(why, sizeof why, "write #%" PRIu64 " (%s=%s) lost: resolve at %c chose another version",
+			snprintf(why, sizeof why, "v%" PRIu64 " (%s=%s) lost: resolve at %c chose another version",
 				 c[i].wid, world_key_name(w, key), v, 'A' + node);
 			world_mark_lost(w, c[i].wid, value, why);
 		}

@@ -91,7 +91,7 @@ static void key_seg(struct card *c, const struct world *w, int node, int k)
 	}
 	world_format_value(w, k, v, val, sizeof val);
 	if (v == ks->v.value)
-		snprintf(s->text, sizeof s->text, "%s=%s #%" PRIu64, world_key_name(w, k), val, ks->v.wid);
+		snprintf(s->text, sizeof s->text, "%s=%s v%" PRIu64, world_key_name(w, k), val, ks->v.wid);
 	else
 		snprintf(s->text, sizeof s->text, "%s=%s (%s)", world_key_name(w, k), val,
 			 w->strategy == STRAT_CRDT ? "crdt" : "merged");
@@ -113,7 +113,7 @@ static void conflict_seg(const struct ui *u, struct card *c, const struct world 
 				w->nkeys > 1 ? " " : "", w->nkeys > 1 ? world_key_name(w, k) : "");
 	for (int i = 0; i < n && used < sizeof s->text; i++) {
 		world_format_value(w, k, ks[i].value, a, sizeof a);
-		used += (size_t)snprintf(s->text + used, sizeof s->text - used, "%s %s #%" PRIu64 " (%c)",
+		used += (size_t)snprintf(s->text + used, sizeof s->text - used, "%s %s v%" PRIu64 " (%c)",
 					 i ? " |" : "", a, ks[i].wid, 'A' + ks[i].node);
 	}
 }

@@ -110,7 +110,7 @@ static int choices(const struct ui *u, const struct world *w, struct choice *c)
 	for (int i = 0; i < n && n > 1; i++) {
 		world_format_value(w, u->resolve_key, ks[i].value, v, sizeof v);
 		snprintf(c[i].label, sizeof c[i].label, "%d", i + 1);
-		snprintf(c[i].text, sizeof c[i].text, "%s=%s: write #%" PRIu64 " at %c, its clock %.3fs",
+		snprintf(c[i].text, sizeof c[i].text, "%s=%s: v%" PRIu64 " at %c, its clock %.3fs",
 			 world_key_name(w, u->resolve_key), v, ks[i].wid, 'A' + ks[i].node, ks[i].ts_us / 1e6);
 	}
 	return n > 1 ? n : 0;
@@ -290,14 +290,14 @@ static void lost_para(struct ui_fork *fk, int s, const struct world *w, uint64_t
 	key = world_key_name(w, op->key);
 	world_format_value(w, op->key, op->value, v, sizeof v);
 	if (op->kind == OP_ADD)
-		snprintf(p->text, sizeof p->text, "#%" PRIu64 " add %s %+" PRId64 " at %c (write #%" PRIu64 ": %s)",
+		snprintf(p->text, sizeof p->text, "#%" PRIu64 " add %s %+" PRId64 " at %c (v%" PRIu64 ": %s)",
 			 id, key, op->arg, 'A' + op->node, op->wid, v);
 	else if (op->kind == OP_SADD || op->kind == OP_SREMOVE)
-		snprintf(p->text, sizeof p->text, "#%" PRIu64 " %s %s %s at %c (write #%" PRIu64 ": %s)", id,
+		snprintf(p->text, sizeof p->text, "#%" PRIu64 " %s %s %s at %c (v%" PRIu64 ": %s)", id,
 			 op->kind == OP_SADD ? "add" : "remove", key, world_elem_name(w, (int)op->arg),
 			 'A' + op->node, op->wid, v);
 	else
-		snprintf(p->text, sizeof p->text, "#%" PRIu64 " write %s=%s at %c (write #%" PRIu64 ")", id, key,
+		snprintf(p->text, sizeof p->text, "#%" PRIu64 " write %s=%s at %c (v%" PRIu64 ")", id, key,
 			 v, 'A' + op->node, op->wid);
 }
 

@@ -220,7 +220,7 @@ static void flaw_text(const struct world *w, const struct op *op, char *head, si
 		if (op_is_lock(op->kind))
 			snprintf(extra, sizeof extra, "its grant was acknowledged, then a heal kept the other side's");
 		else
-			snprintf(extra, sizeof extra, "write #%" PRIu64 " was acknowledged at %.3fs, then lost: "
+			snprintf(extra, sizeof extra, "the write of v%" PRIu64 " was acknowledged at %.3fs, then lost: "
 				 "last-write-wins kept a version with a later timestamp that does not include it "
 				 "(an update built on something else, or a write acknowledged before it began)",
 				 op->wid, op->done_us / 1e6);

@@ -37,11 +37,11 @@ enum ui_role ui_op_outcome(char *buf, size_t len, const struct world *w, const s
 		return op->lost ? UR_RESULT_LOST : UR_RESULT_OK;
 	}
 	if (op->kind != OP_READ && op->lost) {
-		snprintf(buf, len, "LOST: wrote %s (#%" PRIu64 "), a later version replaced it", val, op->wid);
+		snprintf(buf, len, "LOST: wrote %s (v%" PRIu64 "), a later version replaced it", val, op->wid);
 		return UR_RESULT_LOST;
 	}
 	if (op->stale && op->kind != OP_READ) {
-		snprintf(buf, len, "%s: wrote %s, built on a version another had replaced (#%" PRIu64 ")%s%s",
+		snprintf(buf, len, "%s: wrote %s, built on a version another had replaced (v%" PRIu64 ")%s%s",
 			 op->flaw == FLAW_LOST_UPDATE ? "LOST UPDATE" : "STALE BASE", val, op->missed_wid,
 			 rmw[0] ? "; " : "", rmw);
 		return UR_RESULT_STALE;
@@ -63,8 +63,8 @@ enum ui_role ui_op_outcome(char *buf, size_t len, const struct world *w, const s
 		const char *session = op->ryw ? ", not its own write" : op->mono ? ", older than it read before" : "";
 
 		world_format_value(w, op->key, m ? m->value : 0, missed, sizeof missed);
-		/* "write #2": a request's own number would read the same. */
-		snprintf(buf, len, "STALE %s (%s write #%" PRIu64 ": %s%s)%s%s", val,
+		/* "v2": a version, never to be read as a request's "#2". */
+		snprintf(buf, len, "STALE %s (%s v%" PRIu64 ": %s%s)%s%s", val,
 			 op->flaw == FLAW_LOST_UPDATE ? "lost the update of" : op->flaw == FLAW_STALE_BASE ? "built over" :
 			 "missed", op->missed_wid, missed, session, op->conflict ? ", met a CONFLICT" : "",
 			 op->rcu_half ? (op->rcu_half == 1 ? " 0.5 RCU" : " 1 RCU") : "");

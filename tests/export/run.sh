@@ -127,10 +127,10 @@ check "handout: a timeline step as written" has "$tmp/balance-ap.md" '^  13  1s 
 check "handout: a caption with its time" has "$tmp/balance-ap.md" '^- \*\*1.000s\*\*: C is cut off'
 check "handout: a pause caption" has "$tmp/balance-ap.md" '^- \*\*2.600s\*\* (pause): Paused'
 check "handout: a stale read with the checker's explanation" has "$tmp/balance-ap.md" \
-	'^| 2 | 2.000s | C | read balance \[ONE\] | ok, 100 (write #1) | 0ms | \*\*STALE\*\*: read balance at C returned write #1'
+	'^| 2 | 2.000s | C | read balance \[ONE\] | ok, 100 (v1) | 0ms | \*\*STALE\*\*: read balance at C returned v1'
 "$BIN" -H --export "$tmp/skew.md" scenarios/clock-skew.ini > /dev/null 2>&1
 check "handout: a lost write with why" has "$tmp/skew.md" \
-	'| \*\*LOST\*\*: write #3 (balance=300 at C, timestamp -3.000s) lost at C: last-write-wins keeps write #2'
+	'| \*\*LOST\*\*: v3 (balance=300 at C, timestamp -3.000s) lost at C: last-write-wins keeps v2'
 check "handout: the scoreboard" has "$tmp/balance-ap.md" '^| whole run | 3 | 0 | 1 | 0 | 100% | 67% |$'
 check "handout: latency per operation" has "$tmp/balance.md" '^| read | [0-9]*ms | [0-9]*ms | 2 |$'
 check "handout: the expectations" has "$tmp/balance-ap.md" '^6 expectations checked: 6 held, 0 failed\.$'
@@ -232,11 +232,11 @@ done
 check "shiviz: a message lost in transit is shown" has "$tmp/s.log" ' lost: lost in transit (msg [0-9]*)$'
 check "shiviz: a message lost to a crashed receiver is shown" has "$tmp/s.log" ' lost: receiver is down (msg [0-9]*)$'
 check "shiviz: a send names its message, kind and value" has "$tmp/balance-ap.log" \
-	'^1.500s send write balance=500 (write #2) to B (msg [0-9]*)$'
+	'^1.500s send write balance=500 (v2) to B (msg [0-9]*)$'
 check "shiviz: a drop is on the sender, with why" has "$tmp/balance-ap.log" \
-	'^1.500s write balance=500 (write #2) to C lost: link is cut (msg [0-9]*)$'
+	'^1.500s write balance=500 (v2) to C lost: link is cut (msg [0-9]*)$'
 check "shiviz: a client request and its answer are events of its node" sh -c \
-	"grep -A1 '^2.000s answer #2 read balance at C \[ONE\]: ok, 100 (write #1) (0ms) STALE: ' $tmp/balance-ap.log | grep -q '^C {'"
+	"grep -A1 '^2.000s answer #2 read balance at C \[ONE\]: ok, 100 (v1) (0ms) STALE: ' $tmp/balance-ap.log | grep -q '^C {'"
 check "shiviz: heartbeats that say nothing new are left out" sh -c \
 	"[ \$(grep -c ' heartbeat ' $tmp/balance.log) -lt 30 ]"
 "$BIN" -H --export-shiviz "$tmp/again.log" scenarios/zookeeper-ensemble.ini > /dev/null 2>&1

@@ -46,7 +46,7 @@ check "cp: no stale read" sh -c "! grep -q STALE $tmp/cp"
 
 "$BIN" --headless --mode ap > "$tmp/ap" 2>&1
 check "ap: the write at A succeeds" has "$tmp/ap" "#1 write balance=500 at A.*: ok"
-check "ap: the read at C answers the stale 100" has "$tmp/ap" "#2 read balance at C.*: ok, 100 (write #1).*STALE"
+check "ap: the read at C answers the stale 100" has "$tmp/ap" "#2 read balance at C.*: ok, 100 (v1).*STALE"
 check "ap: after the heal C reads 500" has "$tmp/ap" "#3 read balance at C.*: ok, 500 "
 check "ap: A holds a hint for C" has "$tmp/ap" "A holds a hint for C: balance=500"
 
@@ -57,7 +57,7 @@ check "strict: C still reads 100 during the partition" has "$tmp/strict" "#2 rea
 # Presets (issue 5): the balance scenario as each real system runs it.
 "$BIN" --headless -p cassandra-one > "$tmp/c1" 2>&1
 check "cassandra-one: the header names the preset" has "$tmp/c1" "^capviz .*(3 nodes, mode ap, preset cassandra-one PA/EL, seed 1)"
-check "cassandra-one: the read at C answers the stale 100" has "$tmp/c1" "#2 read balance at C \[ONE\]: ok, 100 (write #1).*STALE"
+check "cassandra-one: the read at C answers the stale 100" has "$tmp/c1" "#2 read balance at C \[ONE\]: ok, 100 (v1).*STALE"
 "$BIN" --headless --preset cassandra-quorum > "$tmp/cq" 2>&1
 check "cassandra-quorum: the write at A succeeds" has "$tmp/cq" "#1 write balance=500 at A \[QUORUM\]: ok"
 check "cassandra-quorum: the read at C errs" has "$tmp/cq" "#2 read balance at C \[QUORUM\]: error"
@@ -94,7 +94,7 @@ check "rule: the preset's promise carries the condition" has "$tmp/skew" "preset
 check "rule: no promise of the latest write without its condition" sh -c "! grep -E 'reads see the latest write|overlap the latest write' $tmp/skew"
 "$BIN" --headless -p dynamodb > "$tmp/dd" 2>&1
 check "dynamodb: the write at A succeeds" has "$tmp/dd" "#1 write balance=500 at A \[leader\]: ok"
-check "dynamodb: the eventual read at C answers the stale 100, for 0.5 RCU" has "$tmp/dd" "#2 read balance at C \[eventual\]: ok, 100 (write #1) (0ms, 0.5 RCU) STALE"
+check "dynamodb: the eventual read at C answers the stale 100, for 0.5 RCU" has "$tmp/dd" "#2 read balance at C \[eventual\]: ok, 100 (v1) (0ms, 0.5 RCU) STALE"
 check "dynamodb: the run counts its read units" has "$tmp/dd" "RCU     1 read units consumed"
 "$BIN" --headless -p dynamodb-strong > "$tmp/ds" 2>&1
 check "dynamodb-strong: the strong read at C errs" has "$tmp/ds" "#2 read balance at C \[strong\]: error: no quorum: C cannot reach a leader"
@@ -106,8 +106,8 @@ check "zookeeper: C notices it lost the leader" has "$tmp/zk" "note    C lost it
 check "zookeeper: the read at C errs once C has lost its leader" has "$tmp/zk" "#2 read balance at C \[local\]: error: connection loss: C has no leader"
 check "zookeeper: the header states the class, the seed's and the promise" has "$tmp/zk" "preset  zookeeper (PC/EL; the seed's table: Zookeeper PC/EC): the majority side serves"
 "$BIN" --headless scenarios/dynamodb-reads.ini > "$tmp/dr" 2>&1
-check "dynamodb: an eventual read is stale with no partition" has "$tmp/dr" "#2 read balance at C \[eventual\]: ok, 100 (write #1) (0ms, 0.5 RCU) STALE"
-check "dynamodb: a strong read goes through the leader, for 1 RCU" has "$tmp/dr" "#3 read balance at C \[strong\]: ok, 500 (write #2) ([0-9]*ms, 1 RCU)"
+check "dynamodb: an eventual read is stale with no partition" has "$tmp/dr" "#2 read balance at C \[eventual\]: ok, 100 (v1) (0ms, 0.5 RCU) STALE"
+check "dynamodb: a strong read goes through the leader, for 1 RCU" has "$tmp/dr" "#3 read balance at C \[strong\]: ok, 500 (v2) ([0-9]*ms, 1 RCU)"
 "$BIN" --headless scenarios/dynamodb-transaction.ini > "$tmp/dt" 2>&1
 check "txn: the minority side errs rather than overdraw" has "$tmp/dt" "#2 txn balance -100 if balance>=100 at C \[leader\]: error"
 check "txn: a second withdrawal finds 0" has "$tmp/dt" "error: condition failed: balance is 0, needs balance>=100"
@@ -138,12 +138,12 @@ check "-p overrides a scenario's preset" sh -c "[ $rc -eq 0 ] && grep -q 'preset
 printf '[scenario]\nnodes = 3\ninit = balance=100\n[timeline]\n1s = cut A>B\n+0.5s = write A balance 200\n+1s = add B balance 20\n+2s = read C balance\n' > "$tmp/rmw.ini"
 "$BIN" --headless -p cassandra-quorum "$tmp/rmw.ini" > "$tmp/rmwq" 2>&1
 check "add at QUORUM: the request says it reads at QUORUM first" has "$tmp/rmwq" "request #2 add balance +20 at B \[QUORUM\]: reads balance at QUORUM, then writes the result at QUORUM$"
-check "add at QUORUM: it read 200 from a quorum and wrote 220" has "$tmp/rmwq" "ok      #2 add balance +20 at B \[QUORUM\]: ok, balance=220 as write #3 ([0-9]*ms): read 200 (v2) at QUORUM from B, C; wrote 220$"
+check "add at QUORUM: it read 200 from a quorum and wrote 220" has "$tmp/rmwq" "ok      #2 add balance +20 at B \[QUORUM\]: ok, balance=220 as v3 ([0-9]*ms): read 200 (v2) at QUORUM from B, C; wrote 220$"
 check "add at QUORUM: no stale base, nothing lost" sh -c "! grep -q -e STALE -e LOST $tmp/rmwq"
 check "add at QUORUM: every replica ends at 220" has "$tmp/rmwq" "final   A balance=220 | B balance=220 | C balance=220"
 "$BIN" --headless -p cassandra-one "$tmp/rmw.ini" > "$tmp/rmw1" 2>&1
 check "add at ONE: the request says it reads B's own replica alone" has "$tmp/rmw1" "request #2 add balance +20 at B \[ONE\]: reads B's own replica alone (ONE), then writes the result at ONE$"
-check "add at ONE: it builds on B's stale 100, flagged STALE BASE" has "$tmp/rmw1" "stale   #2 add balance +20 at B \[ONE\]: ok, balance=120 as write #3 (0ms): read 100 (v1) at ONE from B; wrote 120 STALE BASE: "
+check "add at ONE: it builds on B's stale 100, flagged STALE BASE" has "$tmp/rmw1" "stale   #2 add balance +20 at B \[ONE\]: ok, balance=120 as v3 (0ms): read 100 (v1) at ONE from B; wrote 120 STALE BASE: "
 "$BIN" --headless -p cassandra-one --trace - "$tmp/rmw.ini" > "$tmp/rmw1t" 2>&1
 check "add at ONE: B sends no read" sh -c "grep -q '\"ev\":\"send\".*\"kind\":\"write\",\"from\":\"B\"' $tmp/rmw1t && ! grep -q '\"ev\":\"send\".*\"kind\":\"read\",\"from\":\"B\"' $tmp/rmw1t"
 check "trace: an add says what it read" has "$tmp/rmw1t" '"ev":"op","id":2,.*"base":{"level":"ONE","from":\["B"\],"value":100,"wid":1},"result":"ok"'
@@ -172,7 +172,7 @@ check "assignments: nobody wrote 700, no heal or fork gives it" sh -c "! grep -q
 check "assignments: crdt ends at the newest assignment" has "$tmp/asg.crdt" "final   A balance=300 | B balance=300 | C balance=300"
 check "assignments: merge ends in a conflict on every replica" has "$tmp/asg.merge" "final   A balance=500|300 (conflict) | B balance=500|300 (conflict) | C balance=500|300 (conflict)"
 "$BIN" --headless scenarios/clock-skew.ini > "$tmp/skew" 2>&1
-check "skew: C's later write is LOST to its slow clock" has "$tmp/skew" "LOST    write #3 (balance=300 at C, timestamp -3.000s) lost at .: last-write-wins keeps write #2 (500, timestamp 1.000s); a skewed clock"
+check "skew: C's later write is LOST to its slow clock" has "$tmp/skew" "LOST    v3 (balance=300 at C, timestamp -3.000s) lost at .: last-write-wins keeps v2 (500, timestamp 1.000s); a skewed clock"
 "$BIN" --headless scenarios/cart.ini > "$tmp/cart" 2>&1
 check "cart: merge brings the removed pear back" has "$tmp/cart" "resolve cart by merge: {apple, pear, milk}; union"
 "$BIN" --headless --mode ap --trace - scenarios/cart.ini > "$tmp/carttrace" 2>&1

@@ -51,7 +51,7 @@ resolve_by_hand() {
 		keys : "add A balance -30" Enter && wait_for "A  add -30" &&
 		keys : "add C balance -20" Enter && wait_for "C  add -20" &&
 		keys : "restore all" Enter && wait_for "≠conflict" 100 &&
-		keys 3 v && wait_for "keep which version?" && wait_for "balance=360: write #" &&
+		keys 3 v && wait_for "keep which version?" && wait_for "balance=360: v" &&
 		keys 1 && wait_gone "keep which version?" && wait_for "> resolve C balance 3" &&
 		wait_gone "≠conflict" 100
 }
@@ -264,7 +264,7 @@ single_down() {
 # changed), the scoreboard (s) and the explanation of each flaw (e).
 lens() {
 	start "$BIN -s balance-ap --speed 10"
-	wait_for "STALE 100 (missed write" 150 && wait_for "avail 100% cons 50%" 100 &&
+	wait_for "STALE 100 (missed v2" 150 && wait_for "avail 100% cons 50%" 100 &&
 		wait_for "Space heals the partition." && keys Space && wait_for "avail 100% cons 67%" 100 || return 1
 	keys s && wait_for "scoreboard at t=" &&
 		screen | grep -q "whole run  *3  *0  *1  *0  *100%  *67%" &&
@@ -436,8 +436,8 @@ assignments() {
 	wait_for "this state healed each way, on copies" 150 && until_true 30 assignments_fork_fits &&
 		keys x && wait_gone "this state healed each way" && keys h &&
 		wait_for "two assignments that differ stay as siblings" && keys 3 &&
-		wait_for "conflict: 500 #2 (A) | 300" 100 && keys 3 v && wait_for "keep which version?" &&
-		wait_for "balance=500: write #2 at A" && keys 1 && wait_for "> resolve C balance 500" &&
+		wait_for "conflict: 500 v2 (A) | 300" 100 && keys 3 v && wait_for "keep which version?" &&
+		wait_for "balance=500: v2 at A" && keys 1 && wait_for "> resolve C balance 500" &&
 		wait_gone "conflict: 500 #2" 100 && wait_for "C  500"
 }
 

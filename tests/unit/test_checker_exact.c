@@ -258,7 +258,7 @@ static void run_one(struct gen *g, uint64_t seed, struct tally *t)
 
 		if (wr->applied && wr->result == RES_ERROR) {
 			t->applied_errors++;
-			print_message("seed %llu: write #%llu ended in a definite error yet was applied: see "
+			print_message("seed %llu: v%llu ended in a definite error yet was applied: see "
 				      "build/exact-%llu.ini\n", (unsigned long long)seed, (unsigned long long)wr->wid,
 				      (unsigned long long)seed);
 			keep(seed, g->text);

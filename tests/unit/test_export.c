@@ -268,9 +268,9 @@ static void test_reset_starts_over(void **state)
 	log = slurp(ex.log);
 	assert_null(strstr(md, "first run"));
 	assert_non_null(strstr(md, "- **0.000s**: second run\n"));
-	assert_non_null(strstr(md, "| 1 | 0.100s | B | write balance=6 [ONE] | ok, balance=6 (write #2) |"));
+	assert_non_null(strstr(md, "| 1 | 0.100s | B | write balance=6 [ONE] | ok, balance=6 (v2) |"));
 	assert_null(strstr(log, "balance=2"));
-	assert_non_null(strstr(log, "\n\n0.000s A stores balance=5 (write #1)\nA {\"A\":1}\n"));
+	assert_non_null(strstr(log, "\n\n0.000s A stores balance=5 (v1)\nA {\"A\":1}\n"));
 	check_shiviz(ex.log);
 	free(md);
 	free(log);

@@ -150,7 +150,7 @@ static void test_linearizable(void **state)
 	assert_int_equal(check_free(hops, 6, true), 0);
 }
 
-/* The seed's stale read: write #2 completed before the read of #1 began. */
+/* The seed's stale read: v2 was written before the read of v1 began. */
 static void test_stale_read(void **state)
 {
 	static const struct hop hops[] = { { 'w', 10, 20, 0 }, { 'r', 30, 40, 1 } };
@@ -203,7 +203,7 @@ static void test_indeterminate(void **state)
 	assert_int_equal(check_free(never, 2, true), 0);
 }
 
-/* A read sees write #2 while it is under way; a later read misses it. */
+/* A read sees v2 while its write is under way; a later read misses it. */
 static void test_new_then_old(void **state)
 {
 	static const struct hop hops[] = { { 'w', 10, 100, 0 }, { 'r', 20, 30, 2 }, { 'r', 40, 50, 1 } };
@@ -238,7 +238,7 @@ static void test_lost_update(void **state)
 	checker_free(&run.c);
 }
 
-/* An add built on the first value after write #2 had replaced it. */
+/* An add built on the first value after v2 had replaced it. */
 static void test_stale_base(void **state)
 {
 	static const struct hop hops[] = { { 'w', 10, 20, 0 }, { 'm', 30, 40, 1 } };
