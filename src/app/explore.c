@@ -44,7 +44,7 @@ struct xrun {
 /* What one run (or all of them) came to. */
 struct xcount {
 	long runs, violating;
-	long ops, ok, errors;
+	long ops, ok, errors, unknown;
 	long stale, lost_updates, ryw, mono, lost, invariant;
 	unsigned kinds;         /* enum xkind */
 	int cmd_errors;
@@ -228,6 +228,7 @@ static void tally(const struct session *s, struct xcount *cnt, char *why, size_t
 		cnt->ops++;
 		cnt->ok += op->result == RES_OK;
 		cnt->errors += op->result == RES_ERROR;
+		cnt->unknown += op->result == RES_UNKNOWN;
 		cnt->stale += op->stale && op->flaw != FLAW_LOST_UPDATE;
 		cnt->lost_updates += op->stale && op->flaw == FLAW_LOST_UPDATE;
 		cnt->ryw += op->ryw;
@@ -282,6 +283,7 @@ static void add_counts(struct xcount *sum, const struct xcount *c)
 	sum->ops += c->ops;
 	sum->ok += c->ok;
 	sum->errors += c->errors;
+	sum->unknown += c->unknown;
 	sum->stale += c->stale;
 	sum->lost_updates += c->lost_updates;
 	sum->ryw += c->ryw;
@@ -347,7 +349,8 @@ static void print_summary(const struct xcount *sum, const struct explore_config 
 		printf(";   only the client%s at %s write%s\n", c->writers == 1 ? "" : "s",
 		       c->writers == 1 ? "A" : c->writers == 2 ? "A and B" : "the first nodes", c->writers == 1 ? "s" : "");
 	printf("; runs        %ld\n", sum->runs);
-	printf("; operations  %ld: %ld ok, %ld refused or timed out\n", sum->ops, sum->ok, sum->errors);
+	printf("; operations  %ld: %ld ok, %ld errors (not applied), %ld unknown (may have been applied)\n",
+	       sum->ops, sum->ok, sum->errors, sum->unknown);
 	printf("; stale       %ld (reads, conditions and updates that missed a completed write)\n", sum->stale);
 	printf("; lost update %ld (read-modify-writes built on a version another had built on)\n",
 	       sum->lost_updates);

@@ -428,6 +428,29 @@ void leader_on_forward_reply(struct world *w, const struct msg *m)
 	reqs_compact(ld);
 }
 
+/* Why a follower's request to the leader it follows got no answer: the
+ * way there is cut (one way, and it still hears the leader, so it keeps
+ * following it; or both, and it has not noticed yet), or the leader did not
+ * finish in time. "no quorum" only when it is the leader that lacks one. */
+static void follower_timeout(const struct world *w, int node, int leader, char *why, size_t len)
+{
+	if (!w->links[node][leader].up && w->links[leader][node].up)
+		snprintf(why, len, "timeout: %c's requests to its leader %c are lost (the link %c>%c is cut); %c's "
+			 "heartbeats still reach %c, so %c keeps following it", 'A' + node, 'A' + leader, 'A' + node,
+			 'A' + leader, 'A' + leader, 'A' + node, 'A' + node);
+	else if (!w->links[node][leader].up)
+		snprintf(why, len, "timeout: %c cannot reach its leader %c (cut off), and has not yet noticed it lost it",
+			 'A' + node, 'A' + leader);
+	else if (w->nodes[leader].crashed)
+		snprintf(why, len, "timeout: %c's leader %c is down, and %c has not yet noticed", 'A' + node,
+			 'A' + leader, 'A' + node);
+	else if (leader_heard_count(w, leader) < world_quorum(w))
+		snprintf(why, len, "no quorum: %c's leader %c hears from %d of %d nodes", 'A' + node, 'A' + leader,
+			 leader_heard_count(w, leader), w->n);
+	else
+		snprintf(why, len, "timeout: no answer from %c's leader %c in time", 'A' + node, 'A' + leader);
+}
+
 void leader_deadline(struct world *w, int node, uint64_t op)
 {
 	struct leader_node *ld = &w->nodes[node].ld;
@@ -451,8 +474,7 @@ void leader_deadline(struct world *w, int node, uint64_t op)
 		snprintf(why, sizeof why, "no quorum: leader %c heard from %d of %d nodes",
 			'A' + node, leader_heard_count(w, node), w->n);
 	else if (ld->leader >= 0)
-		snprintf(why, sizeof why, "no quorum: %c cannot reach leader %c",
-			'A' + node, 'A' + ld->leader);
+		follower_timeout(w, node, ld->leader, why, sizeof why);
 	else if (!world_no_leader_why(w, node, WHY_ERROR, why, sizeof why))
 		snprintf(why, sizeof why, "no quorum: %c cannot reach a leader", 'A' + node);
 	complete(w, node, r, why, false, NULL);

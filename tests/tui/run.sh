@@ -13,7 +13,7 @@ BIN=${CAPVIZ:-./capviz}
 
 opening_once() {
 	s=$(screen) &&
-		[ "$(echo "$s" | grep -c -F 'balance=100 #1')" -eq 3 ] &&
+		[ "$(echo "$s" | grep -c -F 'balance=100 v1')" -eq 3 ] &&
 		echo "$s" | grep -q -F '│ A  100' && echo "$s" | grep -q -F 'B' &&
 		echo "$s" | grep -q -F 'C  100' &&
 		echo "$s" | grep -q -F '──' &&
@@ -79,7 +79,7 @@ diverge() {
 		keys : "add A balance -40" Enter && wait_for "#4  A  add -40" &&
 		keys : "add C balance -40" Enter && wait_for "#5  C  add -40" &&
 		keys : "invariant balance>=0" Enter && wait_for "> invariant balance>=0" &&
-		keys : "restore all" Enter && wait_for "conflict: 460 #" 100 && wait_for "≠conflict"
+		keys : "restore all" Enter && wait_for "conflict: 460 v" 100 && wait_for "≠conflict"
 }
 
 fork_fits() {
@@ -93,12 +93,16 @@ fork() {
 	keys f && wait_for "fork at t=" && until_true 30 fork_fits &&
 		$TMUX_CMD resize-window -t "$SESS" -x 80 -y 24 && wait_for "on copies" && until_true 30 fork_fits &&
 		$TMUX_CMD resize-window -t "$SESS" -x 100 -y 30 && keys x && wait_gone "fork at t=" &&
-		screen | grep -q -F "conflict: 460 #"
+		screen | grep -q -F "conflict: 460 v"
+}
+
+three_at_420() {
+	[ "$(screen | grep -c -F 'balance=420 v')" -eq 3 ]
 }
 
 heal_merge() {
 	keys h && wait_for "3 merge" && keys 3 && wait_for "C  420" 100 && wait_for "B  420" &&
-		wait_gone "≠conflict" 100 && [ "$(screen | grep -c -F 'balance=420 #')" -eq 3 ]
+		wait_gone "≠conflict" 100 && until_true 50 three_at_420
 }
 
 prompt_open() {
@@ -129,7 +133,7 @@ too_small() {
 restored() {
 	rm -f "$TMP/pid" "$TMP/stty"
 	start "sh -c 'echo \$\$ > $TMP/pid; exec $BIN --speed 10'; stty -a > $TMP/stty; sleep 30"
-	wait_for "balance=100 #1" || return 1
+	wait_for "balance=100 v1" || return 1
 	case $1 in
 	q) keys q ;;
 	int) keys C-c ;;
@@ -163,7 +167,7 @@ c_serving() {
 
 mouse() {
 	start "$BIN --speed 10"
-	wait_for "balance=100 #1" && until_true 50 c_serving || return 1
+	wait_for "balance=100 v1" && until_true 50 c_serving || return 1
 	set -- $(where "│ C ")
 	[ -n "$2" ] || return 1
 	click $(($1 + 2)) "$2" && wait_for "│▸ C " || return 1
@@ -184,7 +188,7 @@ help_small() {
 # p cycles the presets; the status bar names the preset and its class.
 presets() {
 	start "$BIN --speed 10"
-	wait_for "balance=100 #1" || return 1
+	wait_for "balance=100 v1" || return 1
 	keys p && wait_for "cassandra-one PA/EL" && keys p && wait_for "cassandra-quorum PC/EC (seed PA/EC)" &&
 		wait_for "R+W>N"
 }
@@ -213,7 +217,7 @@ promise_levels() {
 		keys 3 i && wait_for "link B-C cut" && keys : "write A balance 500" Enter && wait_for "ok, wrote 500" 100 &&
 		keys : "read C balance local" Enter &&
 		wait_for "STALE 100" 100 && ! screen | grep -q -F "minority errs" &&
-		wait_for "no leader: local reads only" 100 && ! screen | grep -q -F "refusing" &&
+		wait_for "no quorum: local reads only" 100 && ! screen | grep -q -F "refusing" &&
 		keys : "mode ap" Enter && wait_for "AP (leaderless)" && wait_for "may be stale" &&
 		keys : "level QUORUM" Enter && wait_for "the minority errs" && ! screen | sed -n 3p | grep -q -F "stale" &&
 		wait_for "AP, PC/EC"
@@ -283,7 +287,7 @@ lens() {
 # the cut-off node refuses.
 score_sides() {
 	start "$BIN --speed 10"
-	wait_for "balance=100 #1" || return 1
+	wait_for "balance=100 v1" || return 1
 	keys 3 i && wait_for "link B-C cut" && keys 1 r && wait_for "ok 100" &&
 		keys 3 r && wait_for "ERROR: no quorum" 150 && keys s && wait_for "scoreboard at t=" &&
 		screen | grep -q "A B (majority)  *1  *0  *0  *0  *100%  *100%" &&
@@ -316,7 +320,7 @@ diagram() {
 # the pane is read.)
 diagram_stale() {
 	start "$BIN -m ap --speed 10"
-	wait_for "balance=100 #1" || return 1
+	wait_for "balance=100 v1" || return 1
 	keys d && wait_for "what happened" && keys 3 i && wait_for "cut A-C; cut B-C" &&
 		keys 1 w && wait_for "write at A: balance = 500" && keys Enter &&
 		wait_for "A #1 write 500: ok" && keys Space && wait_for "PAUSED" && keys 3 r &&
@@ -367,7 +371,7 @@ explain_none() {
 live_history() {
 	rm -f "$TMP/live.hist"
 	start "$BIN -m ap --speed 10 --history $TMP/live.hist"
-	wait_for "balance=100 #1" || return 1
+	wait_for "balance=100 v1" || return 1
 	keys r && wait_for "ok 100" && keys q && wait_file "$TMP/live.hist" &&
 		grep -q "^r balance 100 " "$TMP/live.hist" && "$BIN" --check-history "$TMP/live.hist" >/dev/null
 }
@@ -377,9 +381,9 @@ live_history() {
 live_exports() {
 	rm -f "$TMP/live.md" "$TMP/live.log"
 	start "$BIN --speed 10 --export $TMP/live.md --export-shiviz $TMP/live.log"
-	wait_for "balance=100 #1" || return 1
+	wait_for "balance=100 v1" || return 1
 	keys 1 r && wait_for "ok 100" && keys R && wait_for "restarted from the start" &&
-		wait_for "no requests yet" && wait_for "balance=100 #1" &&
+		wait_for "no requests yet" && wait_for "balance=100 v1" &&
 		keys 3 i && wait_for "link B-C cut" && keys 3 r && wait_for "ERROR: no quorum" 150 &&
 		keys q && wait_file "$TMP/live.md" && wait_file "$TMP/live.log" &&
 		grep -q "^| 1 | .* | C | read balance \[QUORUM\] | error: no quorum" "$TMP/live.md" &&
@@ -392,7 +396,7 @@ live_exports() {
 live_trace() {
 	rm -f "$TMP/live.jsonl"
 	start "$BIN --speed 10 --trace $TMP/live.jsonl"
-	wait_for "balance=100 #1" || return 1
+	wait_for "balance=100 v1" || return 1
 	keys 1 r && wait_for "ok 100" && keys R && wait_for "restarted from the start" &&
 		wait_for "no requests yet" && keys 3 r && wait_for "ok 100" && keys q &&
 		wait_file "$TMP/live.jsonl" && sleep 0.3 && jq -c . < "$TMP/live.jsonl" > /dev/null &&
@@ -438,7 +442,7 @@ assignments() {
 		wait_for "two assignments that differ stay as siblings" && keys 3 &&
 		wait_for "conflict: 500 v2 (A) | 300" 100 && keys 3 v && wait_for "keep which version?" &&
 		wait_for "balance=500: v2 at A" && keys 1 && wait_for "> resolve C balance 500" &&
-		wait_gone "conflict: 500 #2" 100 && wait_for "C  500"
+		wait_gone "conflict: 500 v2" 100 && wait_for "C  500"
 }
 
 # A failed expectation on the screen: quitting with q exits 1 and names
@@ -455,7 +459,7 @@ live_expect_fails() {
 speed_limit() {
 	rm -f "$TMP/sl.ini"
 	start "$BIN --speed 10 --record $TMP/sl.ini"
-	wait_for "balance=100 #1" && keys "]" && wait_for "speed: 10x is the fastest" && keys q &&
+	wait_for "balance=100 v1" && keys "]" && wait_for "speed: 10x is the fastest" && keys q &&
 		wait_file "$TMP/sl.ini" && ! grep -q "speed 10" "$TMP/sl.ini"
 }
 
@@ -484,7 +488,7 @@ next_and_restart() {
 record() {
 	rm -f "$TMP/rec.ini"
 	start "$BIN --speed 10 --record $TMP/rec.ini"
-	wait_for "balance=100 #1" || return 1
+	wait_for "balance=100 v1" || return 1
 	keys 3 i && wait_for "link B-C cut" && keys 1 w && wait_for "write at A: balance = 500" &&
 		keys Enter && wait_for "ok, wrote 500" && keys 3 r && wait_for "ERROR: no quorum" 150 &&
 		keys q && wait_file "$TMP/rec.ini" && grep -q "= isolate C$" "$TMP/rec.ini" &&
@@ -500,7 +504,7 @@ record() {
 themed() {
 	th=$1 term=$2 err=$3 cut=$4
 	start "env TERM=$term $BIN --speed 10 -t $th"
-	wait_for "balance=100 #1" || return 1
+	wait_for "balance=100 v1" || return 1
 	keys 3 i && wait_for "link B-C cut" && keys 3 r && wait_for "ERROR: no quorum" 150 || return 1
 	# shellcheck disable=SC2086
 	has_sgr "$(sgr_at 'ERROR: no quorum')" $err && has_sgr "$(sgr_at '[0-9.]+ link B-C cut')" $cut
@@ -508,7 +512,7 @@ themed() {
 
 theme_key() {
 	start "$BIN --speed 10"
-	wait_for "balance=100 #1" || return 1
+	wait_for "balance=100 v1" || return 1
 	keys t && wait_for "theme light:" && keys t && wait_for "theme mono:" && keys t &&
 		wait_for "theme projector:" && keys t && wait_for "theme colorblind:" && keys t && wait_for "theme default:"
 }
@@ -516,13 +520,13 @@ theme_key() {
 # NO_COLOR and --no-color: attributes only, not one colour code.
 no_color_env() {
 	start "env NO_COLOR=1 TERM=screen-256color $BIN --speed 10 -t projector"
-	wait_for "balance=100 #1" && keys 3 i && wait_for "link B-C cut" && keys 3 r &&
+	wait_for "balance=100 v1" && keys 3 i && wait_for "link B-C cut" && keys 3 r &&
 		wait_for "ERROR: no quorum" 150 && no_colour && has_sgr "$(sgr_at 'ERROR: no quorum')" 1
 }
 
 no_color_flag() {
 	start "env TERM=screen-256color $BIN --speed 10 --no-color"
-	wait_for "balance=100 #1" && keys 3 i && wait_for "link B-C cut" && no_colour
+	wait_for "balance=100 v1" && keys 3 i && wait_for "link B-C cut" && no_colour
 }
 
 # A bad theme: FILE:LINE, exit 2, before any screen.
