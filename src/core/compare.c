@@ -252,13 +252,19 @@ static size_t say_values(const struct world *w, const struct heal_outcome *o, in
 int world_compare_report(struct world *w)
 {
 	struct heal_outcome out[STRAT_COUNT];
+	char why[400];
+	bool each = world_heal_reconciles(w, why, sizeof why);
 
 	if (world_compare_heals(w, out) < 0)
 		return -1;
-	for (int s = 0; s < STRAT_COUNT; s++) {
+	/* Where a heal reconciles nothing, every strategy gives the same:
+	 * one line says so, and why. */
+	for (int s = 0; s < (each ? STRAT_COUNT : 1); s++) {
 		const struct heal_outcome *o = &out[s];
 		char text[1024];
-		size_t used = (size_t)snprintf(text, sizeof text, "heal by %s would give: ", strategy_name(o->strategy));
+		size_t used = each ? (size_t)snprintf(text, sizeof text, "heal by %s would give: ",
+						      strategy_name(o->strategy)) :
+			      (size_t)snprintf(text, sizeof text, "a heal would give (%s): ", why);
 		struct event e;
 
 		for (int k = 0; k < w->nkeys && used < sizeof text; k++) {

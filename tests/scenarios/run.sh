@@ -153,6 +153,9 @@ check "add at QUORUM without a quorum: the read times out, nothing written" sh -
 
 # Healing a partition: what each strategy keeps, loses and breaks.
 "$BIN" --headless scenarios/heal-strategies.ini > "$tmp/heal" 2>&1
+printf '[scenario]\nnodes = 3\nmode = cp\ninit = balance=100\n[timeline]\n1s = isolate C\n+0.5s = write A balance 500\n+1s = compare\n' > "$tmp/cmpcp.ini"
+"$BIN" --headless "$tmp/cmpcp.ini" > "$tmp/cmpcp" 2>&1
+check "compare in cp: one line, nothing to reconcile, no strategy named" sh -c "[ \$(grep -c 'compare ' $tmp/cmpcp) -eq 1 ] && grep -q 'compare a heal would give (nothing to reconcile: mode cp is leader-based' $tmp/cmpcp && ! grep -q 'heal by lww' $tmp/cmpcp"
 check "heal: lww would lose one withdrawal" has "$tmp/heal" "compare heal by lww would give: balance=100 on A, B, C; LOST: request #1"
 check "heal: crdt and merge would give -300" sh -c "[ \$(grep -c 'would give: balance=-300 on A, B, C; invariant balance>=0 broken' $tmp/heal) -eq 2 ]"
 check "heal: the crdt heal breaks balance>=0" has "$tmp/heal" "BROKEN  invariant balance>=0 broken at A: balance=-300"
