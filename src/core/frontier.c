@@ -79,7 +79,7 @@ int fr_first(struct fr_key *k, bool has, int64_t value)
 {
 	if (!k->started)
 		return start(k, has, value);
-	if (k->nops == 0 && k->t_us == INT64_MIN && k->ncfg == 1 && k->cfg[0].nobl == 0 && k->cfg[0].nopen == 0) {
+	if (k->nops == 0 && k->t_us == INT64_MIN && k->ncfg == 1 && k->cfg[0].nobl == 0 && fr_nopen(&k->cfg[0]) == 0) {
 		k->cfg[0].has = has;
 		k->cfg[0].state = value;
 		return 0;

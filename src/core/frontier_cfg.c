@@ -67,10 +67,16 @@ void fr_effect_apply(const struct fr_model *m, bool *has, int64_t *state)
 
 /* --- one configuration --- */
 
+static void opens_drop(struct fr_opens *o)
+{
+	if (o && --o->refs == 0)
+		free(o);
+}
+
 void fr_cfg_free(struct fr_cfg *c)
 {
 	free(c->obl);
-	free(c->open);
+	opens_drop(c->open);
 	free(c->excl);
 	memset(c, 0, sizeof *c);
 }
@@ -79,21 +85,49 @@ int fr_cfg_copy(struct fr_cfg *d, const struct fr_cfg *s)
 {
 	*d = *s;
 	d->obl = NULL;
-	d->open = NULL;
 	d->excl = NULL;
+	if (d->open)
+		d->open->refs++;
 	if ((s->nobl && !(d->obl = malloc(s->nobl * sizeof *d->obl))) ||
-	    (s->nopen && !(d->open = malloc(s->nopen * sizeof *d->open))) ||
 	    (s->nexcl && !(d->excl = malloc(s->nexcl * sizeof *d->excl)))) {
 		fr_cfg_free(d);
 		return -1;
 	}
 	if (s->nobl)
 		memcpy(d->obl, s->obl, s->nobl * sizeof *d->obl);
-	if (s->nopen)
-		memcpy(d->open, s->open, s->nopen * sizeof *d->open);
 	if (s->nexcl)
 		memcpy(d->excl, s->excl, s->nexcl * sizeof *d->excl);
 	return 0;
+}
+
+uint32_t fr_nopen(const struct fr_cfg *c)
+{
+	return c->open ? c->open->n : 0;
+}
+
+/* c's own set of unconfirmed changes, with room for one more: copied if
+ * shared. NULL when memory ran out. */
+static struct fr_opens *opens_own(struct fr_cfg *c)
+{
+	struct fr_opens *o = c->open, *mine;
+	uint32_t n = o ? o->n : 0, cap = o && o->refs == 1 ? o->cap : 0;
+
+	if (o && o->refs == 1 && n < cap)
+		return o;
+	cap = n + 1 > cap ? (n + 1) * 2 : cap;
+	mine = malloc(sizeof *mine + cap * sizeof mine->e[0]);
+	if (!mine)
+		return NULL;
+	mine->refs = 1;
+	mine->n = n;
+	mine->cap = cap;
+	mine->hash = o ? o->hash : 0;
+	mine->nslow = o ? o->nslow : 0;
+	if (n)
+		memcpy(mine->e, o->e, n * sizeof mine->e[0]);
+	opens_drop(o);
+	c->open = mine;
+	return mine;
 }
 
 static bool cfg_same_core(const struct fr_cfg *a, const struct fr_cfg *b)
@@ -120,17 +154,29 @@ static bool hidden_covers(const struct fr_cfg *a, const struct fr_cfg *b)
 	return true;
 }
 
+static bool opens_equal(const struct fr_opens *a, const struct fr_opens *b)
+{
+	uint32_t na = a ? a->n : 0, nb = b ? b->n : 0;
+
+	if (a == b || (na == 0 && nb == 0))
+		return true;
+	if (na != nb || a->hash != b->hash)
+		return false;
+	for (uint32_t i = 0; i < na; i++)
+		if (a->e[i].count != b->e[i].count || model_cmp(&a->e[i].m, &b->e[i].m) != 0)
+			return false;
+	return true;
+}
+
 static bool cfg_equal(const struct fr_cfg *a, const struct fr_cfg *b)
 {
-	if (!cfg_same_core(a, b) || a->nopen != b->nopen || a->nexcl != b->nexcl)
+	if (!cfg_same_core(a, b) || a->nexcl != b->nexcl)
 		return false;
 	for (uint32_t i = 0; i < a->nobl; i++)
 		if (a->obl[i].hidden != b->obl[i].hidden)
 			return false;
-	for (uint32_t i = 0; i < a->nopen; i++)
-		if (a->open[i].count != b->open[i].count || model_cmp(&a->open[i].m, &b->open[i].m) != 0)
-			return false;
-	return a->nexcl == 0 || memcmp(a->excl, b->excl, a->nexcl * sizeof *a->excl) == 0;
+	return opens_equal(a->open, b->open) &&
+	       (a->nexcl == 0 || memcmp(a->excl, b->excl, a->nexcl * sizeof *a->excl) == 0);
 }
 
 static uint64_t mix(uint64_t h, uint64_t v)
@@ -145,8 +191,7 @@ static uint64_t cfg_hash(const struct fr_cfg *c)
 
 	for (uint32_t i = 0; i < c->nobl; i++)
 		h = mix(h, c->obl[i].id * 2 + c->obl[i].hidden);
-	for (uint32_t i = 0; i < c->nopen; i++)
-		h = mix(mix(mix(h, c->open[i].m.effect), (uint64_t)c->open[i].m.earg), c->open[i].count);
+	h = mix(h, c->open ? c->open->hash : 0);
 	for (uint32_t i = 0; i < c->nexcl; i++)
 		h = mix(h, c->excl[i]);
 	return h;
@@ -155,12 +200,15 @@ static uint64_t cfg_hash(const struct fr_cfg *c)
 /* b's unconfirmed changes are all a's too (a can do whatever b can). */
 static bool open_covers(const struct fr_cfg *a, const struct fr_cfg *b)
 {
-	uint32_t i = 0;
+	uint32_t i = 0, na = fr_nopen(a), nb = fr_nopen(b);
 
-	for (uint32_t j = 0; j < b->nopen; j++) {
-		while (i < a->nopen && model_cmp(&a->open[i].m, &b->open[j].m) < 0)
+	if (a->open == b->open || nb == 0)
+		return true;
+	for (uint32_t j = 0; j < nb; j++) {
+		while (i < na && model_cmp(&a->open->e[i].m, &b->open->e[j].m) < 0)
 			i++;
-		if (i == a->nopen || model_cmp(&a->open[i].m, &b->open[j].m) != 0 || a->open[i].count < b->open[j].count)
+		if (i == na || model_cmp(&a->open->e[i].m, &b->open->e[j].m) != 0 ||
+		    a->open->e[i].count < b->open->e[j].count)
 			return false;
 	}
 	return true;
@@ -180,7 +228,7 @@ static bool excl_subset(const struct fr_cfg *a, const struct fr_cfg *b)
 }
 
 /* a is at least as good as b: the same state and obligations, every
- * unconfirmed fr_change b may still use, and no more left out. */
+ * unconfirmed change b may still use, and no more left out. */
 static bool dominates(const struct fr_cfg *a, const struct fr_cfg *b)
 {
 	return cfg_same_core(a, b) && a->nexcl <= b->nexcl && hidden_covers(a, b) && open_covers(a, b) &&
@@ -220,34 +268,86 @@ int fr_obl_find(const struct fr_cfg *c, uint64_t id)
 	return -1;
 }
 
+static uint64_t model_hash(const struct fr_model *m)
+{
+	return mix(mix(mix(mix(m->guard, m->effect), m->cond_op), (uint64_t)m->garg), (uint64_t)m->earg) | 1;
+}
+
+/* Where model m sits (or would) in the sorted set. */
+static uint32_t open_find(const struct fr_opens *o, const struct fr_model *m)
+{
+	uint32_t lo = 0, hi = o ? o->n : 0;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (model_cmp(&o->e[mid].m, m) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 int fr_open_add(struct fr_cfg *c, const struct fr_model *m)
 {
-	struct fr_open *grown;
-	uint32_t at = 0;
+	struct fr_opens *o = opens_own(c);
+	uint32_t at;
 
-	while (at < c->nopen && model_cmp(&c->open[at].m, m) < 0)
-		at++;
-	if (at < c->nopen && model_cmp(&c->open[at].m, m) == 0) {
-		c->open[at].count++;
+	if (!o)
+		return -1;
+	at = open_find(o, m);
+	o->hash += model_hash(m);
+	if (at < o->n && model_cmp(&o->e[at].m, m) == 0) {
+		o->e[at].count++;
 		return 0;
 	}
-	grown = realloc(c->open, (c->nopen + 1) * sizeof *c->open);
-	if (!grown)
-		return -1;
-	c->open = grown;
-	memmove(&c->open[at + 1], &c->open[at], (c->nopen - at) * sizeof *c->open);
-	c->open[at].m = *m;
-	c->open[at].count = 1;
-	c->nopen++;
+	memmove(&o->e[at + 1], &o->e[at], (o->n - at) * sizeof o->e[0]);
+	o->e[at].m = *m;
+	o->e[at].count = 1;
+	o->n++;
+	o->nslow += !fr_blind(m);
 	return 0;
 }
 
-void fr_open_use(struct fr_cfg *c, uint32_t at)
+void fr_open_share(struct fr_cfg *c, struct fr_opens *o)
 {
-	if (--c->open[at].count > 0)
-		return;
-	memmove(&c->open[at], &c->open[at + 1], (c->nopen - at - 1) * sizeof *c->open);
-	c->nopen--;
+	if (o)
+		o->refs++;
+	opens_drop(c->open);
+	c->open = o;
+}
+
+bool fr_open_slow(const struct fr_cfg *c)
+{
+	return c->open && c->open->nslow > 0;
+}
+
+int fr_open_use(struct fr_cfg *c, uint32_t at)
+{
+	struct fr_opens *o = opens_own(c);
+
+	if (!o)
+		return -1;
+	o->hash -= model_hash(&o->e[at].m);
+	if (--o->e[at].count > 0)
+		return 0;
+	o->nslow -= !fr_blind(&o->e[at].m);
+	memmove(&o->e[at], &o->e[at + 1], (o->n - at - 1) * sizeof o->e[0]);
+	o->n--;
+	return 0;
+}
+
+long fr_open_blind(const struct fr_cfg *c, int64_t value)
+{
+	struct fr_model m;
+	uint32_t at;
+
+	memset(&m, 0, sizeof m);
+	m.effect = FE_SET;
+	m.earg = value;
+	at = open_find(c->open, &m);
+	return c->open && at < c->open->n && model_cmp(&c->open->e[at].m, &m) == 0 ? (long)at : -1;
 }
 
 int fr_excl_add(struct fr_cfg *c, uint64_t id)

@@ -26,13 +26,25 @@ struct fr_open {
 	uint32_t count;
 };
 
+/* The unconfirmed changes, a multiset sorted by model (so the blind writes
+ * sit together, by value), shared by every configuration that has the same
+ * (most do: few ever use one) and copied only when one changes it. */
+struct fr_opens {
+	uint32_t refs;
+	uint32_t n, cap;
+	uint64_t hash;          /* the sum of its entries' hashes */
+	uint32_t nslow;         /* entries that are not blind writes (updates, conditions) */
+	struct fr_open e[];
+};
+
 struct fr_cfg {
 	int64_t state;
 	bool has;
 	struct fr_obl *obl;     /* sorted by id */
-	struct fr_open *open;   /* sorted by model */
+	struct fr_opens *open;  /* NULL: none */
+	const struct fr_opens *open_was; /* a call's work: what open was before it (never followed) */
 	uint64_t *excl;         /* sorted */
-	uint32_t nobl, nopen, nexcl;
+	uint32_t nobl, nexcl;
 };
 
 /* A growing list of configurations. */
@@ -70,7 +82,15 @@ int fr_obl_add(struct fr_cfg *c, uint64_t id, const struct fr_model *m);
 void fr_obl_remove_at(struct fr_cfg *c, uint32_t at);
 int fr_obl_find(const struct fr_cfg *c, uint64_t id);
 int fr_open_add(struct fr_cfg *c, const struct fr_model *m);
-void fr_open_use(struct fr_cfg *c, uint32_t at);
+/* Takes one of entry at; -1 when memory ran out (to copy a shared set). */
+int fr_open_use(struct fr_cfg *c, uint32_t at);
+uint32_t fr_nopen(const struct fr_cfg *c);
+/* Has c unconfirmed changes other than blind writes (updates, conditions)? */
+bool fr_open_slow(const struct fr_cfg *c);
+/* c takes o as its unconfirmed changes (shared). */
+void fr_open_share(struct fr_cfg *c, struct fr_opens *o);
+/* The first blind write of value among c's unconfirmed changes; -1 none. */
+long fr_open_blind(const struct fr_cfg *c, int64_t value);
 int fr_excl_add(struct fr_cfg *c, uint64_t id);
 bool fr_excl_has(const struct fr_cfg *c, uint64_t id);
 void fr_change(struct fr_cfg *c, const struct fr_model *m);

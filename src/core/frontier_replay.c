@@ -51,9 +51,19 @@ static int do_call(struct fr_replay *r, const struct fr_op *op, bool tentative)
 		return 0;
 	for (size_t i = 0; i < r->s.n; i++) {
 		struct fr_cfg *c = &r->s.c[i];
+		struct fr_opens *was = c->open;
+		size_t j = 0;
 
-		if (obligation ? fr_obl_add(c, op->id, &m) < 0 : fr_open_add(c, &m) < 0)
+		/* Configurations that shared their unconfirmed changes share the
+		 * set with this one added too (so that comparing them stays a
+		 * comparison of pointers). */
+		while (!obligation && was && j < i && r->s.c[j].open_was != was)
+			j++;
+		if (!obligation && was && j < i)
+			fr_open_share(c, r->s.c[j].open);
+		else if (obligation ? fr_obl_add(c, op->id, &m) < 0 : fr_open_add(c, &m) < 0)
 			return -1;
+		c->open_was = was;
 		fr_absorb(c);
 	}
 	fr_cfgs_prune(&r->s);
@@ -66,40 +76,114 @@ static bool relative(const struct fr_model *m)
 }
 
 /* Would a state of value satisfy a guard that waits: a pending read's or
- * compare-and-set's, an unconfirmed conditional fr_change's? */
+ * compare-and-set's, an unconfirmed conditional change's? */
 static bool awaited(const struct fr_cfg *c, int64_t value)
 {
 	for (uint32_t i = 0; i < c->nobl; i++)
 		if (c->obl[i].m.guard != FG_NONE && fr_guard_holds(&c->obl[i].m, true, value))
 			return true;
-	for (uint32_t i = 0; i < c->nopen; i++)
-		if (c->open[i].m.guard != FG_NONE && fr_guard_holds(&c->open[i].m, true, value))
+	for (uint32_t i = 0; fr_open_slow(c) && i < fr_nopen(c); i++)
+		if (c->open->e[i].m.guard != FG_NONE && fr_guard_holds(&c->open->e[i].m, true, value))
 			return true;
 	return false;
 }
 
-/* Is a pending fr_change that nothing forces now worth taking effect now?
+/* Does anything pending build on the state (an update), or wait on a
+ * condition: then any change may matter. */
+static bool anything_relative(const struct fr_cfg *c, const struct fr_model *target)
+{
+	if (relative(target) || fr_open_slow(c))
+		return true;
+	for (uint32_t i = 0; i < c->nobl; i++)
+		if (relative(&c->obl[i].m))
+			return true;
+	return false;
+}
+
+/* Is a pending change that nothing forces now worth taking effect now?
  * When an update is pending, or may yet take effect, always: it builds on
  * whatever the state is. Otherwise only when the state it makes is awaited
  * (a pending read's or compare-and-set's value, a condition): else the next
  * write hides it, and leaving it for later (or never) is never worse. This
  * keeps the search from trying every subset of the writes that never
  * returned, and loses no order. */
-static bool worth(const struct fr_cfg *c, const struct fr_model *m, const struct fr_model *target)
+static bool worth(const struct fr_cfg *c, const struct fr_model *m, bool slow)
 {
 	bool has = c->has;
 	int64_t v = c->state;
 
-	if (relative(target) || relative(m))
+	if (slow || relative(m))
 		return true;
-	for (uint32_t i = 0; i < c->nobl; i++)
-		if (relative(&c->obl[i].m))
-			return true;
-	for (uint32_t i = 0; i < c->nopen; i++)
-		if (relative(&c->open[i].m))
-			return true;
 	fr_effect_apply(m, &has, &v);
 	return awaited(c, v);
+}
+
+/* The next configuration from cur: obligation i, or unconfirmed change i
+ * (i >= nobl), takes effect; pushed on stack unless seen. */
+static int step(const struct fr_cfg *cur, uint32_t i, struct fr_seen *seen, struct fr_cfgs *stack)
+{
+	struct fr_model m = i < cur->nobl ? cur->obl[i].m : cur->open->e[i - cur->nobl].m;
+	struct fr_cfg next;
+	int fresh;
+
+	if (fr_cfg_copy(&next, cur) < 0)
+		return -1;
+	if (i < cur->nobl)
+		fr_obl_remove_at(&next, i);
+	else if (fr_open_use(&next, i - cur->nobl) < 0) {
+		fr_cfg_free(&next);
+		return -1;
+	}
+	fr_change(&next, &m);
+	fr_absorb(&next);
+	fresh = fr_seen_add(seen, &next);
+	if (fresh > 0)
+		return fr_cfgs_push(stack, &next);
+	fr_cfg_free(&next);
+	return fresh;
+}
+
+/* Another pending change first, from cur (X, the op returning, at index
+ * at): an obligation, or an unconfirmed one. A change nothing forces goes
+ * first only when something would see it (a blind write unseen is done at
+ * its return: hidden); with no update or condition pending, only the blind
+ * writes of an awaited value are looked up, not every one. */
+static int moves(const struct fr_cfg *cur, int at, struct fr_seen *seen, struct fr_cfgs *stack)
+{
+	bool slow = anything_relative(cur, &cur->obl[at].m);
+	int rc = 0;
+
+	for (uint32_t i = 0; rc == 0 && i < cur->nobl; i++) {
+		const struct fr_model *m = &cur->obl[i].m;
+
+		if ((int)i == at || m->effect == FE_NONE || !fr_guard_holds(m, cur->has, cur->state) ||
+		    (fr_blind(m) && !worth(cur, m, slow)))
+			continue;
+		rc = step(cur, i, seen, stack);
+	}
+	if (slow) {
+		for (uint32_t i = 0; rc == 0 && i < fr_nopen(cur); i++) {
+			const struct fr_model *m = &cur->open->e[i].m;
+
+			if (fr_guard_holds(m, cur->has, cur->state) && worth(cur, m, slow))
+				rc = step(cur, cur->nobl + i, seen, stack);
+		}
+		return rc;
+	}
+	for (uint32_t i = 0; rc == 0 && i < cur->nobl; i++) {
+		long o;
+
+		if (cur->obl[i].m.guard != FG_EQ)
+			continue;
+		o = fr_open_blind(cur, cur->obl[i].m.garg);
+		/* Once per value: an earlier obligation awaiting it tried it. */
+		for (uint32_t j = 0; o >= 0 && j < i; j++)
+			if (cur->obl[j].m.guard == FG_EQ && cur->obl[j].m.garg == cur->obl[i].m.garg)
+				o = -1;
+		if (o >= 0)
+			rc = step(cur, cur->nobl + (uint32_t)o, seen, stack);
+	}
+	return rc;
 }
 
 /* Every configuration reachable from c by linearizing pending changes,
@@ -153,43 +237,8 @@ static int closure(struct fr_replay *r, const struct fr_cfg *start, uint64_t id,
 				rc = fr_cfgs_push(out, &done);
 			}
 		}
-		/* Another pending fr_change first: an obligation, or an unconfirmed one. */
-		for (uint32_t i = 0; rc == 0 && i < cur.nobl + cur.nopen; i++) {
-			const struct fr_model *m = i < cur.nobl ? &cur.obl[i].m : &cur.open[i - cur.nobl].m;
-			struct fr_cfg next;
-			int fresh;
-
-			/* A fr_change nothing forces goes first only when something
-			 * would see it (a blind write unseen is done at its
-			 * return: hidden). */
-			if ((i < cur.nobl && (cur.obl[i].id == id || m->effect == FE_NONE)) ||
-			    !fr_guard_holds(m, cur.has, cur.state) ||
-			    ((fr_blind(m) || i >= cur.nobl) && !worth(&cur, m, &cur.obl[at].m)))
-				continue;
-			if (fr_cfg_copy(&next, &cur) < 0) {
-				rc = -1;
-				break;
-			}
-			if (i < cur.nobl) {
-				struct fr_model mm = *m;
-
-				fr_obl_remove_at(&next, i);
-				fr_change(&next, &mm);
-			} else {
-				struct fr_model mm = *m;
-
-				fr_open_use(&next, i - cur.nobl);
-				fr_change(&next, &mm);
-			}
-			fr_absorb(&next);
-			fresh = fr_seen_add(&seen, &next);
-			if (fresh > 0)
-				rc = fr_cfgs_push(&stack, &next);
-			else
-				fr_cfg_free(&next);
-			if (fresh < 0)
-				rc = -1;
-		}
+		if (rc == 0)
+			rc = moves(&cur, at, &seen, &stack);
 		fr_cfg_free(&cur);
 	}
 	fr_cfgs_free(&stack);
