@@ -132,6 +132,10 @@ void leader_step_down(struct world *w, int node, uint64_t term);
 void leader_arm_election(struct world *w, int node);
 /* How many nodes (itself included) the leader heard from lately. */
 int leader_heard_count(const struct world *w, int node);
+/* A ZooKeeper server lost its leader: it closes its clients' connections,
+ * and every request they had under way ends at once (unknown when it was
+ * sent on, an error when not). */
+void leader_connection_loss(struct world *w, int node, int leader);
 
 /* leader_log.c: replication, commit and apply */
 uint64_t leader_last_term(const struct leader_node *ld);

@@ -16,7 +16,7 @@ enum score_kind { SK_READ, SK_WRITE, SK_ADD, SK_TXN, SK_COUNT };
 
 struct score_row {
 	int ok;                 /* answered (a txn refused by its condition too: that is an answer) */
-	int error;              /* refused or timed out */
+	int error;              /* failed: an error, or an unknown outcome */
 	int stale;              /* answered, but not consistently: stale, a lost update, a broken session */
 	int lost;               /* acknowledged writes later discarded */
 	int bad;                /* answered, then found stale or lost: what consistency counts against */

@@ -76,6 +76,7 @@ struct ui_para {
 
 struct ui_fork {
 	int64_t at_us;          /* core time of the state healed */
+	int ncols;              /* STRAT_COUNT, or 1 where a heal reconciles nothing */
 	int npara[STRAT_COUNT];
 	struct ui_para para[STRAT_COUNT][UI_FORK_PARAS];
 };

@@ -143,11 +143,11 @@ void handout_scoreboard(FILE *f, const struct session *s)
 	char label[96];
 	bool any = false;
 
-	fprintf(f, "## Scoreboard\n\nAt the end of the run (%.3fs). *Available*: answered, not refused or "
-		"timed out. *Consistent*: answers neither stale nor lost.\n\n", w->now_us / 1e6);
+	fprintf(f, "## Scoreboard\n\nAt the end of the run (%.3fs). *Available*: answered. *Failed*: an error, or "
+		"an unknown outcome (it may have been applied). *Consistent*: answers neither stale nor lost.\n\n", w->now_us / 1e6);
 	if (score_compute(w, &sc) < 0)
 		fputs("(Memory ran out: the latency figures are missing.)\n\n", f);
-	fputs("| Requests | ok | refused | stale | lost | available | consistent |\n", f);
+	fputs("| Requests | ok | failed | stale | lost | available | consistent |\n", f);
 	fputs("|---|--:|--:|--:|--:|--:|--:|\n", f);
 	ho_row(f, "whole run", &sc.run);
 	for (int i = 0; sc.nsides > 1 && i < sc.nsides; i++) {

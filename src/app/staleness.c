@@ -170,7 +170,8 @@ int app_staleness(const struct options *o)
 		printf("  %d   %-27.4f %-35.4f %-11.4f %s\n", k, m, c, 2 * sigma,
 		       fabs(m - c) <= 3 * sigma + 1e-12 ? "yes" : "NO");
 	}
-	printf("  (R + W > N makes every read fresh: %s)\n\n", r + w > n ? "here it does" : "here it does not");
+	printf("  (R + W > N makes every read fresh, its versions ordered by the writers' clocks: %s)\n\n",
+	       r + w > n ? "here it does" : "here it does not");
 
 	rng_seed(&rng, seed + 1);
 	pbs_wars(n, r, w, lat, trials, &rng, t_us);

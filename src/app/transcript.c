@@ -331,6 +331,8 @@ void transcript_state(struct transcript *t, const char *label)
 			used += n > 0 ? (size_t)n : 0;
 		}
 	}
+	if (world_first_data_key(w) < 0 && used < sizeof buf)
+		snprintf(buf + used, sizeof buf - used, " (no data keys)");
 	fprintf(t->out, "%9s  %-7s %s\n", "", label, buf);
 	transcript_locks(t, label);
 }

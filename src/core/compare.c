@@ -171,22 +171,46 @@ static void final_breaches(const struct world *c, struct heal_outcome *o)
 		o->nbroken = n;
 }
 
-/* The heal is over when its coordinator has heard back from everyone, or
- * after ten seconds of virtual time (a node may be down). */
+/* Does every replica that is up read the same of every key? */
+static bool replicas_agree(const struct world *c)
+{
+	for (int k = 0; k < c->nkeys; k++) {
+		int64_t first = 0, v;
+		bool seen = false, has;
+
+		for (int i = 0; i < c->n; i++) {
+			if (c->nodes[i].crashed)
+				continue;
+			has = world_value(c, i, k, &v);
+			if (!seen) {
+				first = has ? v : INT64_MIN;
+				seen = true;
+			} else if ((has ? v : INT64_MIN) != first) {
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+/* The heal is over when its coordinator has heard back from everyone (ap),
+ * or when the replicas agree once they have caught up (the other modes:
+ * the time that took), or after ten seconds of virtual time (a node may
+ * be down). */
 static void heal_copy(struct world *c, enum strategy s, struct heal_outcome *o)
 {
 	int64_t start = c->now_us, limit = c->now_us + 10000000;
+	bool ap = c->mode == MODE_AP;
 
 	world_heal_with(c, s);
 	while (c->now_us < limit) {
-		if (c->heal.token && c->heal.resolved && c->heal.unconfirmed == 0)
+		if (ap ? c->heal.token && c->heal.resolved && c->heal.unconfirmed == 0 :
+			 c->now_us > start && replicas_agree(c))
 			break;
-		if (c->mode != MODE_AP && c->now_us > start + 2000000)
-			break;  /* other protocols just catch up */
 		if (!world_step(c))
 			break;
 	}
-	o->done = c->mode != MODE_AP || (c->heal.resolved && c->heal.unconfirmed == 0);
+	o->done = ap ? c->heal.resolved && c->heal.unconfirmed == 0 : replicas_agree(c);
 	o->took_us = c->now_us - start;
 }
 

@@ -147,7 +147,7 @@ static void say_crdt(const struct world *w, int key, const struct kstate *before
 
 	used += say_register(w, key, before, r, buf + used, len - used);
 	if (used + 1 < len)
-		say_adds(w, key, r, "the counter adds what it had not seen: ", "; adds sum, none lost", buf + used,
+		say_adds(w, key, r, "the counter adds what it had not seen: ", "; adds sum, no add lost", buf + used,
 			 len - used);
 }
 

@@ -245,10 +245,12 @@ static void election_timeout(struct world *w, int node)
 	 * partial partition, none comes while the old one keeps its quorum. */
 	if (ld->leader >= 0)
 		world_note(w, node, "%c lost its leader %c: %s", 'A' + node, 'A' + ld->leader,
-			   w->preset == PRESET_ZOOKEEPER ? "it stops serving until it rejoins a quorum" :
+			   w->preset == PRESET_ZOOKEEPER ? "it stops serving until it follows a leader again" :
 			   w->preset == PRESET_DYNAMODB || w->preset == PRESET_DYNAMODB_STRONG ?
 			   "it answers only eventual reads until it follows a leader again" :
 			   "until it follows a leader again, only local reads are answered there");
+	if (ld->leader >= 0 && w->preset == PRESET_ZOOKEEPER)
+		leader_connection_loss(w, node, ld->leader);
 	if (ld->leader >= 0)
 		leader_forget_prevotes(ld);
 	ld->leader = -1;

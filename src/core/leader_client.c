@@ -676,6 +676,22 @@ void leader_progress(struct world *w, int node)
 	reqs_compact(ld);
 }
 
+void leader_connection_loss(struct world *w, int node, int leader)
+{
+	struct leader_node *ld = &w->nodes[node].ld;
+	char why[OP_ERROR_MAX];
+
+	snprintf(why, sizeof why, "connection loss: %c lost its leader %c, and a ZooKeeper server without one "
+		 "closes its clients' connections", 'A' + node, 'A' + leader);
+	for (size_t i = 0; i < ld->nreqs; i++) {
+		struct leader_request *r = &ld->reqs[i];
+
+		if (!r->done && r->origin == node && !r->serving && op_pending(w, r->op))
+			complete(w, node, r, why, false, NULL);
+	}
+	reqs_compact(ld);
+}
+
 void leader_clear_requests(struct world *w, int node, const char *why)
 {
 	struct leader_node *ld = &w->nodes[node].ld;

@@ -14,7 +14,9 @@
 #define SAY_ENTRIES 4
 
 /* "#3 write balance=500 (v4)", "#5 add balance -40 (v6)", "no-op of term 2",
- * "record of balance=100 (v1)" (a new leader's record of each key). */
+ * "leader's copy of balance=100 (v1)" (after its no-op a new leader logs each
+ * key's value, so that stores that drifted in another mode converge), "#7
+ * txn add balance -100 if balance>=100 (condition failed: no effect)". */
 static void say_entry(const struct world *w, const struct log_entry *e, char *buf, size_t len)
 {
 	char val[96], cond[64] = "";
@@ -25,7 +27,7 @@ static void say_entry(const struct world *w, const struct log_entry *e, char *bu
 	}
 	if (e->op == 0) {
 		world_format_value(w, e->key, e->v.value, val, sizeof val);
-		snprintf(buf, len, "record of %s=%s (v%" PRIu64 ")", world_key_name(w, e->key),
+		snprintf(buf, len, "leader's copy of %s=%s (v%" PRIu64 ")", world_key_name(w, e->key),
 			 val, e->v.wid);
 		return;
 	}
@@ -37,7 +39,16 @@ static void say_entry(const struct world *w, const struct log_entry *e, char *bu
 	if (e->txn)
 		snprintf(cond, sizeof cond, " if %s%s%" PRId64, world_key_name(w, e->key),
 			 inv_op_name((enum inv_op)e->cond_op), e->cond_value);
-	if (e->kind == OP_WRITE) {
+	if (e->txn && (e->failed || (world_op(w, e->op) && world_op(w, e->op)->cond_failed))) {
+		/* Its condition did not hold where it was applied: no version. */
+		if (e->kind == OP_WRITE)
+			world_format_value(w, e->key, e->arg, val, sizeof val);
+		else
+			snprintf(val, sizeof val, "%+" PRId64, e->arg);
+		snprintf(buf, len, "#%" PRIu64 " txn %s %s%s%s%s (condition failed: no effect)", e->op,
+			 e->kind == OP_WRITE ? "write" : "add", world_key_name(w, e->key), e->kind == OP_WRITE ? "=" : " ",
+			 val, cond);
+	} else if (e->kind == OP_WRITE) {
 		world_format_value(w, e->key, e->arg, val, sizeof val);
 		snprintf(buf, len, "#%" PRIu64 " %swrite %s=%s%s (v%" PRIu64 ")", e->op, e->txn ? "txn " : "",
 			 world_key_name(w, e->key), val, cond, e->v.wid);

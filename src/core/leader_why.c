@@ -35,6 +35,14 @@ static int common_leader(const struct world *w, const int8_t *follows, uint32_t 
 	return best;
 }
 
+/* Does leader still lead, with a quorum? Then refusals on its behalf
+ * last; once it stepped down, they were the answers of a moment. */
+static bool still_leads(const struct world *w, int leader)
+{
+	return leader >= 0 && !w->nodes[leader].crashed && w->nodes[leader].ld.role == ROLE_LEADER &&
+	       leader_heard_count(w, leader) >= world_quorum(w);
+}
+
 void leader_no_leader(const struct world *w, int node, struct no_leader *out)
 {
 	const struct leader_node *ld = &w->nodes[node].ld;
@@ -84,7 +92,7 @@ void leader_no_leader(const struct world *w, int node, struct no_leader *out)
 		out->cause = NL_NO_QUORUM;
 	else if (granted >= world_quorum(w))
 		out->cause = NL_LOOKING;        /* its next round will win */
-	else if (out->follows)
+	else if (out->follows && still_leads(w, out->leader))
 		out->cause = NL_FOLLOWS;
 	else if (out->log)
 		out->cause = NL_LOG;
@@ -143,7 +151,7 @@ static const char *refusing(const struct world *w)
 		return "serving nothing";
 	if (w->preset == PRESET_DYNAMODB || w->preset == PRESET_DYNAMODB_STRONG)
 		return "answering only eventual reads";
-	return "refusing every request";
+	return "answering only local reads";
 }
 
 static void card_text(const struct world *w, const struct no_leader *nl, char *buf, size_t len)

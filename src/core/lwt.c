@@ -323,9 +323,14 @@ static void on_reply(struct world *w, int c, struct lwt_request *r, int from, co
 			r->ballot = 0;
 			pause = rng_range(&w->rng, LWT_BACKOFF_MIN_US, LWT_BACKOFF_MAX_US);
 			world_timer(w, c, PROTO_LEADERLESS, LEADERLESS_SUB_LWT_RETRY, pause, r->req);
-		} else if (r->phase == LWT_PROPOSE && !r->answered) {
+		} else if (r->phase == LWT_PROPOSE && !r->answered && r->applies) {
 			answer(w, r, "contention: another transaction on the key took over; this one may or may not "
 			       "take effect", false);
+		} else if (r->phase == LWT_PROPOSE && !r->answered) {
+			/* Only another's unfinished proposal was being completed:
+			 * this one was never proposed, so it never takes effect. */
+			answer(w, r, "contention: another transaction on the key took over before this one was "
+			       "proposed: it did not take effect", false);
 		}
 		return;
 	}

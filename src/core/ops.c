@@ -202,11 +202,14 @@ uint64_t world_resolve(struct world *w, int node, int key, int64_t value, char *
 	}
 	if (has_value(c, nc, value)) {
 		uint64_t id = request(w, node, OP_WRITE, key, value, LEVEL_DEFAULT, true, NULL);
+		const struct op *rop = world_op(w, id);
 		char why[200];
 
-		/* The versions not chosen are gone: the application dropped them. */
+		/* The versions not chosen are gone: the application dropped them.
+		 * One acknowledged before the resolve began is replaced in real
+		 * time, as any write replaces it: no loss (the client chose). */
 		for (int i = 0; i < nc; i++) {
-			if (c[i].value == value)
+			if (c[i].value == value || (rop && world_replaced_in_order(w, c[i].wid, rop->wid)))
 				continue;
 			world_format_value(w, key, c[i].value, v, sizeof v);
 			snprintf(why, sizeof why, "v%" PRIu64 " (%s=%s) lost: resolve at %c chose another version",

@@ -395,14 +395,20 @@ bool world_heal_reconciles(const struct world *w, char *why, size_t len)
 }
 
 /* The heal event says the strategy when one reconciles the replicas, else
- * why there is nothing to choose (and that the one asked for is not used). */
+ * why there is nothing to choose (and that the one asked for is not used).
+ * A strategy named for a heal that reconciles becomes the cluster's: the
+ * reads after it follow the rule that merged (a conflict a merge leaves for
+ * a client stays one, rather than being read away by last-write-wins). */
 static void heal(struct world *w, enum strategy s, bool named)
 {
-	struct event e = world_event(w, EV_HEAL);
+	struct event e;
 	char why[400];
 
 	if ((unsigned)s >= STRAT_COUNT)
 		s = w->strategy;
+	if (named && s != w->strategy && world_heal_reconciles(w, why, sizeof why))
+		world_set_strategy(w, s);
+	e = world_event(w, EV_HEAL);
 	w->heal_strategy = s;
 	w->heal_pending = true;
 	e.up = reconciles(w, named ? strategy_name(s) : NULL, why, sizeof why);

@@ -210,7 +210,7 @@ void ui_heal_draw(struct ui *u, const struct world *w)
 		return;
 	werase(win);
 	ui_frame_box(u, win, plain ? "heal: restore every link (nothing to reconcile)" :
-			     u->ask == ASK_HEAL ? "heal: restore every link, then reconcile the replicas by" :
+			     u->ask == ASK_HEAL ? "heal: restore every link, then reconcile the replicas by one of" :
 			     "resolve by hand: keep which version?");
 	for (int i = 0; i < n; i++) {
 		bool on = i == u->heal_pick % n;
@@ -319,16 +319,18 @@ static void invariants_para(struct ui_fork *fk, int s, const struct world *w, co
 }
 
 /* One strategy's column, most telling first: values, LOST writes,
- * invariants, how long it took, then why (each key's resolution). */
-static void fork_column(struct ui_fork *fk, int s, const struct world *w, const struct heal_outcome *o)
+ * invariants, how long it took, then why (each key's resolution). Where a
+ * heal reconciles nothing (plain is the reason), the one column says so. */
+static void fork_column(struct ui_fork *fk, int s, const struct world *w, const struct heal_outcome *o,
+			const char *plain)
 {
 	struct ui_para *p = para(fk, s, UR_TITLE);
 	bool why = false;
 
-	snprintf(p->text, sizeof p->text, "%s", column_title[s]);
+	snprintf(p->text, sizeof p->text, "%s", plain ? "heal: restore every link" : column_title[s]);
 	p = para(fk, s, UR_HINT);
-	p->optional = true;
-	snprintf(p->text, sizeof p->text, "%s", what_it_does[s]);
+	p->optional = !plain;
+	snprintf(p->text, sizeof p->text, "%s", plain ? plain : what_it_does[s]);
 	for (int k = 0; k < w->nkeys; k++)
 		values_para(fk, s, w, o, k);
 	p = para(fk, s, o->nlost ? UR_RESULT_LOST : UR_RESULT_OK);
@@ -348,7 +350,7 @@ static void fork_column(struct ui_fork *fk, int s, const struct world *w, const 
 		snprintf(p->text, sizeof p->text, "why: %.460s", o->resolve[k]);
 		why = true;
 	}
-	if (!why) {
+	if (!why && !plain) {
 		p = para(fk, s, UR_HINT);
 		snprintf(p->text, sizeof p->text, "nothing to reconcile: no replica diverged");
 	}
@@ -357,6 +359,7 @@ static void fork_column(struct ui_fork *fk, int s, const struct world *w, const 
 bool ui_fork_open(struct ui *u, const struct world *w)
 {
 	struct heal_outcome *out = calloc(STRAT_COUNT, sizeof *out);
+	char why[400];
 
 	if (!out || world_compare_heals(w, out) < 0) {
 		free(out);
@@ -364,8 +367,9 @@ bool ui_fork_open(struct ui *u, const struct world *w)
 	}
 	memset(u->fork.npara, 0, sizeof u->fork.npara);
 	u->fork.at_us = w->now_us;
-	for (int s = 0; s < STRAT_COUNT; s++)
-		fork_column(&u->fork, s, w, &out[s]);
+	u->fork.ncols = world_heal_reconciles(w, why, sizeof why) ? STRAT_COUNT : 1;
+	for (int s = 0; s < u->fork.ncols; s++)
+		fork_column(&u->fork, s, w, &out[s], u->fork.ncols == 1 ? why : NULL);
 	free(out);
 	u->show_fork = true;
 	u->dirty = true;
@@ -387,7 +391,7 @@ static int column_rows(const struct ui *u, const struct ui_fork *fk, int s, int 
  * tallest, so what follows it starts level across the columns. */
 static int optional_rows(const struct ui *u, const struct ui_fork *fk, int i, int wd, int rows)
 {
-	for (int s = 0; s < STRAT_COUNT; s++) {
+	for (int s = 0; s < fk->ncols; s++) {
 		int r = i < fk->npara[s] && fk->para[s][i].optional ?
 			ui_wrap(u, NULL, 0, 0, wd, 1000, A_NORMAL, fk->para[s][i].text, 2) : 0;
 
@@ -398,17 +402,18 @@ static int optional_rows(const struct ui *u, const struct ui_fork *fk, int i, in
 
 void ui_fork_draw(struct ui *u)
 {
-	int h = u->rows - 2, cw = (u->cols - 4) / 3;
+	int h = u->rows - 2, cw = (u->cols - 4) / (u->fork.ncols > 0 ? u->fork.ncols : 1);
 	WINDOW *win = overlay_win(u, h, u->cols, 1);
 	char title[128];
 
 	if (!win)
 		return;
 	werase(win);
-	snprintf(title, sizeof title, "fork at t=%.3fs: this state healed each way, on copies (any key closes)",
-		 u->fork.at_us / 1e6);
+	snprintf(title, sizeof title, u->fork.ncols > 1 ?
+		 "fork at t=%.3fs: this state healed each way, on copies (any key closes)" :
+		 "fork at t=%.3fs: this state healed, on a copy (any key closes)", u->fork.at_us / 1e6);
 	ui_frame_box(u, win, title);
-	for (int s = 0; s < STRAT_COUNT; s++) {
+	for (int s = 0; s < u->fork.ncols; s++) {
 		int x = 1 + s * (cw + 1), y = 1;
 		/* What a strategy does is said when the screen has the room. */
 		bool roomy = column_rows(u, &u->fork, s, cw - 1, true) <= h - 2;

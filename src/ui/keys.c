@@ -75,7 +75,7 @@ static const struct key_def keys[] = {
 	  KA_RESOLVE, NULL, KW_NEVER, NULL },
 	{ 'f', 0, "f", "fork", "fork: heal copies of this state each way, side by side",
 	  KA_FORK, NULL, KW_NEVER, NULL },
-	{ 's', 0, "s", "score", "scoreboard: ok, refused, stale, lost, latency per side of the partition; PACELC measured",
+	{ 's', 0, "s", "score", "scoreboard: ok, failed, stale, lost, latency per side of the partition; PACELC measured",
 	  KA_SCORE, NULL, KW_NEVER, NULL },
 	{ 'e', 0, "e", "explain", "explain: every stale read, lost write and broken session, and why; why a node has no leader",
 	  KA_FLAWS, NULL, KW_NEVER, NULL },
@@ -427,9 +427,7 @@ static void act(struct ui *u, const struct key_def *k, int ch, const struct ui_f
 		if (!ui_fork_open(u, f->w))
 			ui_status(u, true, "fork: out of memory");
 		else if (!world_heal_reconciles(f->w, NULL, 0))
-			ui_status(u, false, f->w->mode == MODE_CP ?
-				  "fork: strategies reconcile leaderless replicas; in CP the leader's log decides" :
-				  "fork: under strict no replica diverged: nothing to reconcile, every column is the same");
+			ui_status(u, false, "fork: one heal: nothing to reconcile here, so no strategy to compare");
 		break;
 	}
 	u->dirty = true;

@@ -135,7 +135,7 @@ void ui_score_draw(struct ui *u, const struct world *w)
 		kinds += s.count[k] > 0;
 	score_pacelc(w, w->rules_us, &pf);
 	h = 2 + 2 + 1 + s.nsides + 1 + (kinds ? kinds : 1) + 2 + PACELC_ROWS + ui_wrap(u, NULL, 0, 0, wd - 5, 10, A_NORMAL,
-		"avail: answered, not refused or timed out. cons: answers neither stale nor lost. "
+		"avail: answered. failed: an error, or unknown (it may have been applied). cons: answers neither stale nor lost. "
 		"stale: no valid linearization, or a broken session guarantee; e lists each, with why.", 0);
 	win = lens_win(u, h, wd);
 	if (!win)
@@ -145,7 +145,7 @@ void ui_score_draw(struct ui *u, const struct world *w)
 	snprintf(title, sizeof title, "scoreboard at t=%.3fs (any key closes)", w->now_us / 1e6);
 	ui_frame_box(u, win, title);
 	ui_printf(win, y++, 2, wd - 3, ui_attr(u, UR_TITLE), "%-22s%5s %8s %6s %5s %7s %11s", "requests", "ok",
-		  "refused", "stale", "lost", "avail", "consistent");
+		  "failed", "stale", "lost", "avail", "consistent");
 	row_line(u, win, y++, "whole run", &s.run);
 	if (y < h - 1) {
 		if (s.nsides > 1)
@@ -182,7 +182,7 @@ void ui_score_draw(struct ui *u, const struct world *w)
 	}
 	if (y < h - 1)
 		y += ui_wrap(u, win, y, 3, wd - 5, h - 1 - y, ui_attr(u, UR_HINT),
-			     "avail: answered, not refused or timed out. cons: answers neither stale nor lost. "
+			     "avail: answered. failed: an error, or unknown (it may have been applied). cons: answers neither stale nor lost. "
 			     "stale: no valid linearization, or a broken session guarantee; e lists each, with why.", 0);
 	touchwin(win);
 	wnoutrefresh(win);

@@ -26,7 +26,7 @@ enum ui_role ui_op_outcome(char *buf, size_t len, const struct world *w, const s
 		return UR_RESULT_ERROR;
 	}
 	if (op->result == RES_UNKNOWN) {
-		snprintf(buf, len, "UNKNOWN, may have applied: %s%s%s", op->error, op->rmw_read ? "; " : "",
+		snprintf(buf, len, "UNKNOWN, may have been applied: %s%s%s", op->error, op->rmw_read ? "; " : "",
 			 op->rmw_read ? rmw : "");
 		return UR_RESULT_UNKNOWN;
 	}

@@ -102,7 +102,7 @@ check "dynamodb-strong: no stale read" sh -c "! grep -q STALE $tmp/ds"
 check "transcript: dynamodb-strong agrees with the seed's row" grep -q -F \
 	"preset  dynamodb-strong (PC/EC; the seed's table: DynamoDB (strong reads) PC/EC): " "$tmp/ds"
 "$BIN" --headless -p zookeeper > "$tmp/zk" 2>&1
-check "zookeeper: C notices it lost the leader" has "$tmp/zk" "note    C lost its leader .: it stops serving until it rejoins a quorum"
+check "zookeeper: C notices it lost the leader" has "$tmp/zk" "note    C lost its leader .: it stops serving until it follows a leader again"
 check "zookeeper: the read at C errs once C has lost its leader" has "$tmp/zk" "#2 read balance at C \[local\]: error: connection loss: C has no leader"
 check "zookeeper: the header states the class, the seed's and the promise" has "$tmp/zk" "preset  zookeeper (PC/EL; the seed's table: Zookeeper PC/EC): the majority side serves"
 "$BIN" --headless scenarios/dynamodb-reads.ini > "$tmp/dr" 2>&1

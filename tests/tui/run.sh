@@ -272,7 +272,7 @@ lens() {
 		wait_for "Space heals the partition." && keys Space && wait_for "avail 100% cons 67%" 100 || return 1
 	keys s && wait_for "scoreboard at t=" &&
 		screen | grep -q "whole run  *3  *0  *1  *0  *100%  *67%" &&
-		wait_for "avail: answered, not refused" &&
+		wait_for "avail: answered. failed: an error" &&
 		wait_for "PACELC since t=0.000s: PA/EL (mode ap has no row in the seed's table)" &&
 		wait_for "P, on a side without a majority: reads answered 1/1 (1 stale)" &&
 		keys x && wait_gone "scoreboard at t=" &&

@@ -699,7 +699,9 @@ static void test_exec_heal(void **state)
 	assert_int_equal(check(w, "expect A balance 100", got, sizeof got), 1);
 	assert_int_equal(run(w, "heal lww"), 0);
 	assert_int_equal(w->heal_strategy, STRAT_LWW);
+	assert_int_equal(w->strategy, STRAT_LWW);  /* a heal's strategy becomes the cluster's */
 	assert_true(w->links[0][2].up);
+	assert_int_equal(run(w, "strategy crdt"), 0);
 	assert_int_equal(run(w, "heal"), 0);
 	assert_int_equal(w->heal_strategy, STRAT_CRDT);
 	world_run_until(w, 10000000);
