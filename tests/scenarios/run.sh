@@ -247,6 +247,26 @@ check "strict heal: no resolution pretends to choose" sh -c "! grep -q 'resolve\
 printf '[scenario]\nnodes = 3\nmode = strict\nseed = 28\ninit = balance=100\n[timeline]\n0s = skew A -250ms\n0s = skew B 430ms\n1305ms = add B balance 100\n1915ms = add A balance 60\n2155ms = add C balance 30\n+2s = expect stale 0\n+0s = expect A balance 290\n+0s = expect C balance 290\n' > "$tmp/strict-skew.ini"
 check "strict: a coordinator's slow clock loses no committed write" "$BIN" --headless "$tmp/strict-skew.ini"
 
+# Found by a QA pass (issue 13): each says what the run did.
+"$BIN" --headless zookeeper-ensemble > "$tmp/zke" 2>&1
+check "zookeeper-ensemble: no stall blamed on a leader that stepped down" sh -c "! grep -q 'keeps its quorum' $tmp/zke"
+printf '[scenario]\npreset = cassandra-quorum\nseed = 4\ninit = balance=100\n[timeline]\n1s = txn A balance -60 if balance>=60\n+0s = txn C balance -60 if balance>=60\n+0.01s = txn B balance -10 if balance>=10\n' > "$tmp/lwtc.ini"
+"$BIN" --headless "$tmp/lwtc.ini" > "$tmp/lwtc" 2>&1
+check "lwt overtaken before its proposal: an error that took no effect" has "$tmp/lwtc" "error   #1 txn .*: error: contention: another transaction on the key took over before this one was proposed: it did not take effect"
+check "lwt overtaken after its proposal: unknown" has "$tmp/lwtc" "unknown #2 txn .*: unknown, it may have been applied: contention: .* may or may not take effect"
+check "no 'error' says 'may or may not take effect'" sh -c "! grep -q '^ *[0-9.]*  error .*may or may not' $tmp/lwtc"
+printf '[scenario]\nmode = ap\ninit = balance=100\n[timeline]\n0s = isolate C\n+0.5s = write A balance 500\n+0.5s = write C balance 300\n+0.5s = heal merge\n+1s = read A balance\n' > "$tmp/hm.ini"
+"$BIN" --headless "$tmp/hm.ini" > "$tmp/hm" 2>&1
+check "heal merge under lww: the cluster then reconciles by merge" has "$tmp/hm" "config  strategy merge:"
+check "heal merge under lww: the conflict stays, and a read meets it" sh -c "grep -q 'CONFLICT: concurrent assignments' $tmp/hm && grep -q 'final   A balance=500|300 (conflict)' $tmp/hm"
+"$BIN" --headless heal-strategies > "$tmp/hs" 2>&1
+check "heal-strategies: a resolve drops versions knowingly, none LOST" sh -c "! grep -q 'LOST .*resolve at' $tmp/hs"
+printf '[scenario]\npreset = zookeeper\nseed = 1\ninit = balance=100\n[timeline]\n1s = isolate C\n+0.05s = write C balance 7\n' > "$tmp/zkcl.ini"
+"$BIN" --headless "$tmp/zkcl.ini" > "$tmp/zkcl" 2>&1
+check "zookeeper: losing its leader ends a server's pending write at once, unknown" has "$tmp/zkcl" "unknown #1 write balance=7 at C \[leader\]: unknown, it may have been applied: connection loss: C lost its leader ., and a ZooKeeper server without one closes its clients' connections"
+"$BIN" --headless dynamodb-transaction > "$tmp/ddt" 2>&1
+check "a catch-up names a txn whose condition failed as having no effect" has "$tmp/ddt" "txn add balance -100 if balance>=100 (condition failed: no effect)"
+
 # Bad input: a clear message naming the file and line, exit status 2.
 check "--help exits 0" status 0 "$BIN" --help
 check "--version exits 0" status 0 "$BIN" --version

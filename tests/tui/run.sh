@@ -362,6 +362,17 @@ heal_leader_based() {
 		keys y && wait_for "strategy crdt: not used now" && ! screen | grep -q "heal: crdt"
 }
 
+# f in cp: one heal on a copy, no strategies to compare, its real time.
+fork_cp() {
+	start "$BIN --speed 10"
+	wait_for "B  leader t1" 100 || return 1
+	keys 3 i && wait_for "link B-C cut" && keys 1 w && wait_for "write at A: balance = 500" && keys Enter &&
+		wait_for "ok, wrote 500" && keys f && wait_for "this state healed, on a copy" &&
+		wait_for "nothing to reconcile: mode cp is leader-based" && wait_for "balance=500 on every replica" &&
+		! screen | grep -q -F "2 CRDT" && ! screen | grep -q "healed in 2\.0" && keys x &&
+		wait_gone "this state healed"
+}
+
 # With nothing flawed, e says so.
 explain_none() {
 	keys e && wait_for "Nothing so far" && keys x && wait_gone "Nothing so far"
@@ -564,6 +575,7 @@ check lens-status-score-explain lens
 check scoreboard-sides score_sides
 check explain-nothing-yet explain_none
 check heal-leader-based-chooses-nothing heal_leader_based
+check fork-in-cp-is-one-heal fork_cp
 check partial-partition-says-why partial_partition
 check partial-partition-zookeeper partial_zookeeper
 check diagram-balance diagram
