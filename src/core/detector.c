@@ -185,16 +185,16 @@ void detector_sweep(struct world *w)
 
 bool world_detector_text(const struct world *w, char *buf, size_t len)
 {
-	char delay[32];
+	char delay[32], after[72];
 
 	detector_delay_text(w->timing.detector_us, delay, sizeof delay);
 	if (w->timing.detector_us == 0)
-		snprintf(buf, len, "failure detector 0: a node believes a peer down the moment it hears nothing from "
-			 "it; a request needing more replicas than its node believes up fails at once (Unavailable)");
+		snprintf(after, sizeof after, "the moment it hears nothing from it");
 	else
-		snprintf(buf, len, "failure detector %s: a node believes a peer down after %s without word from it; a "
-			 "request needing more replicas than its node believes up fails at once (Unavailable)", delay,
-			 delay);
+		snprintf(after, sizeof after, "after %s without word from it", delay);
+	snprintf(buf, len, "failure detector %s%s: a node believes a peer down %s; a request needing more "
+		 "replicas than its node believes up fails at once (Unavailable)", delay,
+		 telling(w) ? "" : ", for ap mode", after);
 	return telling(w);
 }
 

@@ -62,7 +62,7 @@ static void test_bad_files(void **state)
 		char path[512], first[512], second[64], want[1100], err[1100];
 		struct theme t;
 		FILE *f;
-		int line;
+		int line = 0;
 		size_t len = strlen(e->d_name);
 
 		if (len < 5 || strcmp(e->d_name + len - 4, ".ini") != 0)
