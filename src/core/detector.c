@@ -17,7 +17,8 @@ static bool telling(const struct world *w)
 	return w->mode == MODE_AP;
 }
 
-static void note(struct world *w, int node, int peer, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void note(struct world *w, int node, int peer, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 static void note(struct world *w, int node, int peer, const char *fmt, ...)
 {
@@ -98,8 +99,8 @@ static void convict(struct world *w, int node, int peer, bool restarted)
 	if (!telling(w))
 		return;
 	if (restarted) {
-		note(w, node, peer, "%c, back up, believes %c down: it hears nothing from %c (a restarted "
-				 "node counts a peer down until it hears from it)", 'A' + node, 'A' + peer, 'A' + peer);
+		note(w, node, peer, "%c, back up, believes %c down: it hears nothing from %c (a restarted node "
+		     "counts a peer down until it hears from it)", 'A' + node, 'A' + peer, 'A' + peer);
 		return;
 	}
 	say_down(w, node, peer);
@@ -110,7 +111,7 @@ static void acquit(struct world *w, int node, int peer)
 	w->nodes[node].believes_down &= ~(1u << peer);
 	if (telling(w))
 		note(w, node, peer, "%c believes %c up again: it hears from %c (gossip resumes)", 'A' + node,
-				 'A' + peer, 'A' + peer);
+		     'A' + peer, 'A' + peer);
 }
 
 static void queue_at(struct world *w, int64_t at_us)
@@ -145,7 +146,10 @@ void detector_changed(struct world *w)
 				acquit(w, i, j);
 			else if (pair_due(w, i, j, w->now_us))
 				convict(w, i, j, false);
-			else if (since == w->now_us && !world_believes_down(w, i, j))
+			else if (since >= 0 && !world_believes_down(w, i, j))
+				/* Queued again at each change: a silence's start
+				 * can move (a link restored while the peer is
+				 * still down). A moment no longer due is skipped. */
 				queue_at(w, since + w->timing.detector_us);
 		}
 	}

@@ -235,6 +235,26 @@ static void test_crash_convicts_recovery_clears(void **state)
 			  "down until it hears from it)", f->w.now_us));
 }
 
+/* A silence whose start moves: C cut off at 0, crashed at 1s, its links
+ * restored at 1.5s. C is still silent, since its crash, and is believed
+ * down 2s after it. */
+static void test_silence_that_changes_cause(void **state)
+{
+	struct fixture *f = *state;
+
+	world_isolate(&f->w, 2);
+	run_for(&f->w, 1000000);
+	world_crash(&f->w, 2);
+	run_for(&f->w, 500000);
+	world_restore_all(&f->w);
+	assert_int_equal(world_silent_since(&f->w, 2, 0), 1000000);
+	run_for(&f->w, 1499999);
+	assert_false(world_believes_down(&f->w, 0, 2));
+	run_for(&f->w, 1);
+	assert_true(world_believes_down(&f->w, 0, 2));
+	assert_true(world_believes_down(&f->w, 1, 2));
+}
+
 /* detector 0: the coordinator knows at once. */
 static void test_detector_zero_knows_at_once(void **state)
 {
@@ -330,6 +350,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_one_way_cut_does_not_convict_the_sender, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_restore_clears_the_belief_and_hands_hints_over, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_crash_convicts_recovery_clears, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_silence_that_changes_cause, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_detector_zero_knows_at_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_changing_the_delay, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lwt_unavailable, setup, teardown),
