@@ -30,6 +30,7 @@ enum cmd_kind {
 	CMD_LOSS,           /* a, b, pct */
 	CMD_SKEW,           /* a, dur_us (signed) */
 	CMD_TIMEOUT,        /* dur_us */
+	CMD_DETECTOR,       /* dur_us (0: at once) */
 	CMD_MODE,           /* mode */
 	CMD_LEVEL,          /* read (bool), level */
 	CMD_PRESET,         /* preset */

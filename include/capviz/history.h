@@ -11,7 +11,9 @@
 
 #include "capviz/msg.h"
 
-#define OP_ERROR_MAX 128
+/* Room for the longest reason: an Unavailable on seven nodes names what
+ * its coordinator believed ("A believes B, C, D, E, F and G down ..."). */
+#define OP_ERROR_MAX 192
 
 /* Why an operation has no valid linearization (struct op's flaw). */
 enum lin_flaw {

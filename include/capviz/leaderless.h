@@ -22,6 +22,7 @@ struct ll_request {
 	uint32_t answered;      /* bit per node that acked or replied */
 	uint32_t found;         /* bit per node whose reply carried a value */
 	uint32_t repairing;     /* bit per node a read repair was sent to, not yet acknowledged */
+	uint32_t skipped;       /* bit per node believed down: not asked (a write's got a hint) */
 	struct kstate replies[WORLD_MAX_NODES]; /* each replica's state, as it replied */
 	struct version v;       /* the version being written */
 	bool answered_client;   /* the client has its answer; repairs go on */

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "capviz/checker.h"
+#include "capviz/detector.h"
 #include "capviz/event.h"
 #include "capviz/history.h"
 #include "capviz/kstate.h"
@@ -60,11 +61,13 @@ enum preset {
 	PRESET_COUNT
 };
 
-/* What the world's queue holds (struct sched_item.kind). */
-enum world_item { ITEM_DELIVER = 1, ITEM_TIMER };
+/* What the world's queue holds (struct sched_item.kind): a message's
+ * delivery, a protocol's timer, the moment a failure detector may convict. */
+enum world_item { ITEM_DELIVER = 1, ITEM_TIMER, ITEM_DETECT };
 
 struct link {
 	bool up;
+	int64_t down_us;        /* when it went down (while it is down) */
 	struct lat_model lat[LK_COUNT]; /* by the kind of message (latency.h) */
 	int loss_pct;
 };
@@ -72,6 +75,10 @@ struct link {
 struct node {
 	int id;
 	bool crashed;
+	int64_t crashed_us;     /* when it crashed (while it is down) */
+	/* Its failure detector (detector.c): a bit per peer it believes down.
+	 * Volatile: a crash forgets it. */
+	uint32_t believes_down;
 	int64_t skew_us;        /* the node's clock runs this far from core time */
 	struct store store;     /* persisted */
 	struct leaderless_node ll;
@@ -88,6 +95,7 @@ struct world_timing {
 	int64_t election_max_us;
 	int64_t heartbeat_us;
 	int64_t session_timeout_us;     /* a lock client's session, as ZooKeeper's */
+	int64_t detector_us;    /* silence after which a node believes a peer down */
 };
 
 enum inv_op { INV_GE, INV_GT, INV_LE, INV_LT, INV_EQ, INV_NE };

@@ -46,6 +46,8 @@ struct ho_start {
 	char cls[160];          /* the class beside the seed's row: world_class_text */
 	char head_preset[96];   /* the transcript's opening: transcript_preset */
 	char head_rules[1024];  /* and transcript_rules */
+	char detector[256];     /* the failure detector's setting, when it acts */
+	bool detector_acts;
 };
 
 struct handout {
@@ -78,6 +80,7 @@ static void ho_take_start(struct handout *h)
 	world_class_text(w, false, h->start.cls, sizeof h->start.cls);
 	transcript_preset(h->start.head_preset, sizeof h->start.head_preset, w);
 	transcript_rules(h->start.head_rules, sizeof h->start.head_rules, w);
+	h->start.detector_acts = world_detector_text(w, h->start.detector, sizeof h->start.detector);
 }
 
 /* Starts an empty transcript in memory. Returns 0, or -1 when memory ran out. */
@@ -263,6 +266,11 @@ static void ho_settings(FILE *f, const struct handout *h, const struct session *
 	if (st->rule[0]) {
 		fputs("- **R + W > N?** ", f);
 		md_text(f, st->rule);
+		fputc('\n', f);
+	}
+	if (st->detector_acts) {
+		fputs("- **Failure detector:** ", f);
+		md_text(f, st->detector);
 		fputc('\n', f);
 	}
 	if (st->mode == MODE_AP)

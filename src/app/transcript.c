@@ -22,7 +22,7 @@ void transcript_preset(char *buf, size_t len, const struct world *w)
 
 void transcript_rules(char *buf, size_t len, const struct world *w)
 {
-	char cls[160], promise[400], rule[256];
+	char cls[160], promise[400], rule[256], detector[256];
 	int n = 0;
 
 	if (len > 0)
@@ -33,7 +33,10 @@ void transcript_rules(char *buf, size_t len, const struct world *w)
 		n = snprintf(buf, len, "%9s  %-7s %s (%s): %s\n", "", "preset", preset_name(w->preset), cls, promise);
 	}
 	if (world_rule_text(w, false, rule, sizeof rule) && n >= 0 && (size_t)n < len)
-		snprintf(buf + n, len - (size_t)n, "%9s  %-7s %s\n", "", "rule", rule);
+		n += snprintf(buf + n, len - (size_t)n, "%9s  %-7s %s\n", "", "rule", rule);
+	/* Only the leaderless protocol acts on what its nodes believe. */
+	if (world_detector_text(w, detector, sizeof detector) && n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, "%9s  %-7s %s\n", "", "config", detector);
 }
 
 void report_version(char *buf, size_t len, const struct world *w, int key, const struct version *v)
@@ -141,6 +144,8 @@ void report_rmw(char *buf, size_t len, const struct world *w, const struct op *o
 		snprintf(base, sizeof base, "no value");
 	if (op->result == RES_OK)
 		snprintf(buf, len, "read %s at %s from %s; wrote %s", base, level, from, made);
+	else if (op->result == RES_ERROR && !op->sent)
+		snprintf(buf, len, "read %s at %s from %s; wrote nothing", base, level, from);
 	else
 		snprintf(buf, len, "read %s at %s from %s; %s %s (v%" PRIu64 ")", base, level, from,
 			 op->result == RES_PENDING ? "writing" : "sent", made, op->wid);

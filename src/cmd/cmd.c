@@ -245,6 +245,22 @@ static int parse_duration_cmd(struct lex *c, struct command *out)
 	return lex_want_end(c, "the duration");
 }
 
+/* detector DURATION: the failure detector's delay; 0 (with or without a
+ * unit) means a node believes a peer down the moment it falls silent. */
+static int parse_detector(struct lex *c, struct command *out)
+{
+	struct lex_tok t;
+
+	if (!lex_next(c, &t))
+		return lex_fail(c, "expected a duration (detector 5s; detector 0: at once; detector 18s: about a real "
+				"Cassandra cluster's)");
+	if (t.len == 1 && t.s[0] == '0')
+		out->dur_us = 0;
+	else if (lex_want_duration(c, &t, false, &out->dur_us) < 0)
+		return -1;
+	return lex_want_end(c, "the duration");
+}
+
 static int parse_mode(struct lex *c, struct command *out)
 {
 	static const char *const names[] = { "cp", "ap", "strict" };
@@ -385,6 +401,7 @@ static const struct cmd_entry cmd_table[] = {
 	{ "loss", CMD_LOSS, parse_loss },
 	{ "skew", CMD_SKEW, parse_skew },
 	{ "timeout", CMD_TIMEOUT, parse_duration_cmd },
+	{ "detector", CMD_DETECTOR, parse_detector },
 	{ "mode", CMD_MODE, parse_mode },
 	{ "level", CMD_LEVEL, parse_level },
 	{ "preset", CMD_PRESET, parse_preset },
@@ -417,7 +434,7 @@ static const struct cmd_entry cmd_table[] = {
 
 const char *const cmd_words[] = {
 	"cut", "restore", "isolate", "partition", "crash", "recover", "latency", "loss",
-	"skew", "timeout", "mode", "level", "preset", "write", "add", "remove", "read", "txn", "lock", "unlock", "elect", "heal",
+	"skew", "timeout", "detector", "mode", "level", "preset", "write", "add", "remove", "read", "txn", "lock", "unlock", "elect", "heal",
 	"compare", "strategy", "resolve", "invariant", "say", "pause", "resume", "step", "speed",
 	"wait", "expect", "quit", "restart", "next", NULL,
 };

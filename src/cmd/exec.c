@@ -17,7 +17,8 @@ static const char *kind_name(enum cmd_kind k)
 		[CMD_CUT] = "cut", [CMD_RESTORE] = "restore", [CMD_RESTORE_ALL] = "restore",
 		[CMD_ISOLATE] = "isolate", [CMD_PARTITION] = "partition", [CMD_CRASH] = "crash",
 		[CMD_RECOVER] = "recover", [CMD_LATENCY] = "latency", [CMD_LOSS] = "loss",
-		[CMD_SKEW] = "skew", [CMD_TIMEOUT] = "timeout", [CMD_MODE] = "mode",
+		[CMD_SKEW] = "skew", [CMD_TIMEOUT] = "timeout",
+		[CMD_DETECTOR] = "detector", [CMD_MODE] = "mode",
 		[CMD_LEVEL] = "level", [CMD_PRESET] = "preset", [CMD_WRITE] = "write", [CMD_ADD] = "add",
 		[CMD_REMOVE] = "remove", [CMD_READ] = "read", [CMD_HEAL] = "heal",
 		[CMD_STRATEGY] = "strategy", [CMD_RESOLVE] = "resolve",
@@ -388,6 +389,9 @@ int cmd_exec(struct world *w, const struct command *c, char *err, size_t errlen)
 		break;
 	case CMD_TIMEOUT:
 		world_set_timeout(w, c->dur_us);
+		break;
+	case CMD_DETECTOR:
+		world_set_detector(w, c->dur_us);
 		break;
 	case CMD_MODE:
 		if (c->mode < 0 || c->mode >= MODE_COUNT) {

@@ -83,11 +83,52 @@ static struct ll_request *ll_add(struct world *w, int node)
 
 /* --- writes --- */
 
+/* The replicas from believes down: a request is not sent to them, as a
+ * Cassandra coordinator sends only to the replicas its failure detector
+ * believes up. */
+static uint32_t ll_skipped(const struct world *w, int from)
+{
+	return w->nodes[from].believes_down & ll_all(w) & ~(1u << from);
+}
+
 static void ll_send_all(struct world *w, int from, const struct msg *m)
 {
 	for (int j = 0; j < w->n; j++)
-		if (j != from)
+		if (j != from && !world_believes_down(w, from, j))
 			net_send(w, from, j, m);
+}
+
+/* Fewer replicas believed up than the level needs: the request fails at
+ * once with a definite error, before anything is sent or written (what
+ * says what was not done). Cassandra's UnavailableException. */
+static bool ll_unavailable(struct world *w, const struct op *op, int need, const char *what)
+{
+	char why[OP_ERROR_MAX];
+
+	if (!world_unavailable(w, op->node, need, level_name(op->level), what, why, sizeof why))
+		return false;
+	world_op_refuse(w, op->id, why);
+	return true;
+}
+
+/* "; C (believed up) did not answer": the replicas asked in vain, which is
+ * why a request timed out rather than failed at once. */
+static void ll_silent_text(const struct world *w, const struct ll_request *r, char *buf, size_t len)
+{
+	uint32_t silent = ll_all(w) & ~r->answered & ~r->skipped;
+	int total = ll_count(silent), k = 0;
+	size_t used;
+
+	buf[0] = '\0';
+	if (!silent)
+		return;
+	used = (size_t)snprintf(buf, len, " (");
+	for (int j = 0; j < w->n && used < len; j++)
+		if (silent & (1u << j))
+			used += (size_t)snprintf(buf + used, len - used, "%s%c", ++k == 1 ? "" : k == total ? " and " : ", ",
+						 'A' + j);
+	if (used < len)
+		snprintf(buf + used, len - used, ", believed up, did not)");
 }
 
 /* A write at its coordinator c: stamped with c's clock (skew included);
@@ -112,16 +153,20 @@ static void ll_write_progress(struct world *w, int c, struct ll_request *r)
 		r->answered_client = true;
 		world_op_finish(w, r->op, NULL, true, &r->v);
 	}
-	if (r->answered == ll_all(w))
+	if ((r->answered | r->skipped) == ll_all(w))
 		ll_drop(w, c, r);
 }
 
 void leaderless_write_start(struct world *w, struct op *op)
 {
 	int c = op->node;
-	struct ll_request *r = ll_add(w, c);
+	struct ll_request *r;
 	struct msg m;
+	uint32_t skipped;
 
+	if (ll_unavailable(w, op, world_level_need(w, op->level), "nothing written"))
+		return;
+	r = ll_add(w, c);
 	if (!r) {
 		world_op_finish(w, op->id, "out of memory", false, NULL);
 		return;
@@ -139,6 +184,7 @@ void leaderless_write_start(struct world *w, struct op *op)
 		world_value(w, c, r->key, &r->v.value);
 	r->deadline_us = w->now_us + w->timing.request_timeout_us;
 	r->answered = 1u << c;
+	r->skipped = skipped = ll_skipped(w, c);
 	memset(&m, 0, sizeof m);
 	m.kind = MSG_WRITE;
 	m.req = r->req;
@@ -147,6 +193,11 @@ void leaderless_write_start(struct world *w, struct op *op)
 	m.u.ks = *store_state(&w->nodes[c].store, r->key);
 	world_timer(w, c, PROTO_LEADERLESS, LL_SUB_DEADLINE, w->timing.request_timeout_us, r->req);
 	ll_send_all(w, c, &m);
+	/* A replica believed down gets a hint at once, as Cassandra writes
+	 * one for an endpoint its failure detector says is down. */
+	for (int j = 0; j < w->n; j++)
+		if (skipped & (1u << j))
+			leaderless_hint_add(w, c, j, m.key, &m.u.ks, 0);
 	/* Sending may not reallocate reqs, but look again to be plain. */
 	r = ll_find(w, c, m.req);
 	if (r)
@@ -296,17 +347,20 @@ static void ll_read_progress(struct world *w, int c, struct ll_request *r)
 		}
 		world_op_finish(w, r->op, NULL, found, found ? &v : NULL);
 	}
-	if (r->answered_client && r->answered == ll_all(w) && !r->repairing)
+	if (r->answered_client && (r->answered | r->skipped) == ll_all(w) && !r->repairing)
 		ll_drop(w, c, r);
 }
 
 static void ll_read_start(struct world *w, struct op *op, bool rmw)
 {
 	int c = op->node;
-	struct ll_request *r = ll_add(w, c);
+	struct ll_request *r;
 	const struct kstate *own;
 	struct msg m;
 
+	if (ll_unavailable(w, op, world_level_need(w, op->level), rmw ? "nothing written" : NULL))
+		return;
+	r = ll_add(w, c);
 	if (!r) {
 		world_op_finish(w, op->id, "out of memory", false, NULL);
 		return;
@@ -318,6 +372,7 @@ static void ll_read_start(struct world *w, struct op *op, bool rmw)
 	r->need = world_level_need(w, op->level);
 	r->deadline_us = w->now_us + w->timing.request_timeout_us;
 	r->answered = 1u << c;
+	r->skipped = ll_skipped(w, c);
 	own = store_state(&w->nodes[c].store, op->key);
 	if (own->present) {
 		r->found = 1u << c;
@@ -416,9 +471,12 @@ static void ll_timer(struct world *w, int node, int sub, uint64_t token)
 			 ll_holding(w, r, &joined), r->need, r->rmw ? "; nothing written" : "");
 		world_op_finish(w, r->op, err, false, NULL);
 	} else if (!r->answered_client) {
-		snprintf(err, sizeof err, "timeout: %d of %d replicas %s", ll_count(r->answered),
-			 r->need, r->rmw ? "answered the read; nothing written" :
-			 r->kind == OP_READ ? "answered" : "acknowledged");
+		char silent[64];
+
+		ll_silent_text(w, r, silent, sizeof silent);
+		snprintf(err, sizeof err, "timeout: %d of %d replicas %s%s%s", ll_count(r->answered), r->need,
+			 r->rmw ? "answered the read" : r->kind == OP_READ ? "answered" : "acknowledged", silent,
+			 r->rmw ? "; nothing written" : "");
 		world_op_finish(w, r->op, err, false, NULL);
 	}
 	if (r->kind != OP_READ) {
@@ -514,6 +572,7 @@ static void ll_deliver(struct world *w, const struct msg *m)
 
 static void ll_enter(struct world *w)
 {
+	detector_tell(w);
 	leaderless_hints_flush(w);
 }
 
@@ -548,10 +607,14 @@ static void ll_recover(struct world *w, int node)
 	}
 }
 
+/* from>to came up: to hears from again and believes it up, so to's hints
+ * for from may go now too (over to>from, when that is up). */
 static void ll_link_up(struct world *w, int from, int to)
 {
-	if (w->mode == MODE_AP)
-		leaderless_hints_send(w, from, to);
+	if (w->mode != MODE_AP)
+		return;
+	leaderless_hints_send(w, from, to);
+	leaderless_hints_send(w, to, from);
 }
 
 static void ll_heal(struct world *w)

@@ -149,8 +149,10 @@ static void lwt_send_all(struct world *w, int c, enum msg_kind kind, const struc
 	m.v = r->state.v;
 	if (kind != MSG_LWT_PREPARE)
 		m.u.ks = r->state;
+	/* Only to the replicas c believes up, as Cassandra's Paxos asks its
+	 * live participants. */
 	for (int j = 0; j < w->n; j++)
-		if (j != c)
+		if (j != c && !world_believes_down(w, c, j))
 			net_send(w, c, j, &m);
 }
 
@@ -272,6 +274,10 @@ static void commit(struct world *w, int c, struct lwt_request *r)
 	r->yes = 0;
 	acc_commit(w, c, r->key, r->ballot, &r->state);
 	lwt_send_all(w, c, MSG_LWT_COMMIT, r);
+	/* A replica believed down gets the commit as a hint at once. */
+	for (int j = 0; j < w->n; j++)
+		if (j != c && world_believes_down(w, c, j))
+			leaderless_hint_add(w, c, j, r->key, &r->state, 0);
 	memset(&self, 0, sizeof self);
 	self.kind = MSG_LWT_COMMIT_ACK;
 	self.req = req;
@@ -365,8 +371,16 @@ void lwt_start(struct world *w, struct op *op)
 	int c = op->node;
 	struct leaderless_node *ln = &w->nodes[c].ll;
 	struct lwt_request *r;
-	void *grown = array_grow(ln->lwts, &ln->lwts_cap, ln->nlwts, sizeof *ln->lwts);
+	char why[OP_ERROR_MAX];
+	void *grown;
 
+	/* A Paxos round needs a majority: with fewer replicas believed up it
+	 * fails at once, before a ballot is prepared. */
+	if (world_unavailable(w, c, world_quorum(w), level_name(LEVEL_SERIAL), "nothing proposed", why, sizeof why)) {
+		world_op_refuse(w, op->id, why);
+		return;
+	}
+	grown = array_grow(ln->lwts, &ln->lwts_cap, ln->nlwts, sizeof *ln->lwts);
 	if (!grown) {
 		w->oom = true;
 		world_op_finish(w, op->id, "out of memory", false, NULL);

@@ -60,14 +60,16 @@ static bool ll_hint_in_flight(const struct world *w, int holder, const struct ll
 	return false;
 }
 
-/* Sends holder's hints for to, when both are up and the link is. */
+/* Sends holder's hints for to, when both are up, the link is, and holder
+ * believes to up (Cassandra hands hints over when its failure detector
+ * says the replica is back). */
 void leaderless_hints_send(struct world *w, int holder, int to)
 {
 	const struct leaderless_node *ln = &w->nodes[holder].ll;
 	struct msg m;
 
 	if (holder == to || w->nodes[holder].crashed || w->nodes[to].crashed ||
-	    !w->links[holder][to].up)
+	    !w->links[holder][to].up || world_believes_down(w, holder, to))
 		return;
 	for (size_t i = 0; i < ln->nhints; i++) {
 		if (ln->hints[i].to != to || ll_hint_in_flight(w, holder, &ln->hints[i]))

@@ -12,15 +12,18 @@ static bool valid_node(const struct world *w, int node)
 	return node >= 0 && node < w->n;
 }
 
-void world_link_set(struct world *w, int from, int to, bool up)
+/* Sets one direction and says so; the caller tells the failure detector
+ * and the protocol. Returns whether anything changed. */
+static bool link_change(struct world *w, int from, int to, bool up)
 {
 	struct event e;
 
 	if (!valid_node(w, from) || !valid_node(w, to) || from == to)
-		return;
+		return false;
 	if (w->links[from][to].up == up)
-		return;
+		return false;
 	w->links[from][to].up = up;
+	w->links[from][to].down_us = up ? 0 : w->now_us;
 	w->topology_us = w->now_us;
 	if (!up)
 		net_drop_link(w, from, to, "link was cut");
@@ -29,20 +32,42 @@ void world_link_set(struct world *w, int from, int to, bool up)
 	e.peer = to;
 	e.up = up;
 	world_emit(w, &e);
+	return true;
+}
+
+/* Both directions of a pair change at once: the failure detectors hear of
+ * it after both (a node that hears its peer again believes it up before
+ * the protocol hands over what it held for it). */
+static void pair_set(struct world *w, int a, int b, bool up)
+{
+	bool ab = link_change(w, a, b, up), ba = link_change(w, b, a, up);
+
+	if (!ab && !ba)
+		return;
+	detector_changed(w);
+	if (up && ab)
+		world_proto(w)->link_up(w, a, b);
+	if (up && ba)
+		world_proto(w)->link_up(w, b, a);
+}
+
+void world_link_set(struct world *w, int from, int to, bool up)
+{
+	if (!link_change(w, from, to, up))
+		return;
+	detector_changed(w);
 	if (up)
 		world_proto(w)->link_up(w, from, to);
 }
 
 void world_cut(struct world *w, int a, int b)
 {
-	world_link_set(w, a, b, false);
-	world_link_set(w, b, a, false);
+	pair_set(w, a, b, false);
 }
 
 void world_restore(struct world *w, int a, int b)
 {
-	world_link_set(w, a, b, true);
-	world_link_set(w, b, a, true);
+	pair_set(w, a, b, true);
 }
 
 void world_restore_all(struct world *w)
@@ -80,12 +105,14 @@ void world_crash(struct world *w, int node)
 	if (!valid_node(w, node) || w->nodes[node].crashed)
 		return;
 	w->nodes[node].crashed = true;
+	w->nodes[node].crashed_us = w->now_us;
 	w->topology_us = w->now_us;
 	e = world_event(w, EV_CRASH);
 	e.node = node;
 	world_emit(w, &e);
 	snprintf(why, sizeof why, "%c crashed", 'A' + node);
 	world_fail_pending(w, node, why);
+	detector_crashed(w, node);
 	leaderless_proto.crash(w, node);
 	leader_proto.crash(w, node);
 	strict_proto.crash(w, node);
@@ -102,6 +129,7 @@ void world_recover(struct world *w, int node)
 	e = world_event(w, EV_RECOVER);
 	e.node = node;
 	world_emit(w, &e);
+	detector_recovered(w, node);
 	leaderless_proto.recover(w, node);
 	leader_proto.recover(w, node);
 	strict_proto.recover(w, node);

@@ -40,6 +40,7 @@ static void timing_defaults(struct world_timing *t)
 	t->election_max_us = 600000;
 	t->heartbeat_us = 100000;
 	t->session_timeout_us = 2000000;
+	t->detector_us = DETECTOR_DEFAULT_US;
 }
 
 int world_init(struct world *w, int n, uint64_t seed, enum mode mode, char *err, size_t errlen)
@@ -190,6 +191,8 @@ static bool item_stale(const struct world *w, const struct sched_item *it)
 			return w->nodes[node].crashed;
 		return w->nodes[node].crashed || p != active_proto(w);
 	}
+	if (it->kind == ITEM_DETECT)
+		return !detector_due(w, it->at_us);
 	return true;
 }
 
@@ -225,6 +228,8 @@ static void run_item(struct world *w, const struct sched_item *it)
 		enum proto_id p = (enum proto_id)((it->a >> 8) & 0xff);
 
 		protos[p]->timer(w, node, (int)(it->a & 0xff), it->b);
+	} else if (it->kind == ITEM_DETECT) {
+		detector_sweep(w);
 	}
 }
 

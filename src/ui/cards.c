@@ -188,6 +188,26 @@ static void lock_segs(struct card *c, const struct world *w, int node)
 	}
 }
 
+/* "believes C down": the peers its failure detector has convicted, which
+ * it sends nothing to and counts out of every level. */
+static void believes_seg(struct card *c, const struct world *w, int node)
+{
+	uint32_t down = world_believed_down(w, node);
+	struct seg *s;
+	size_t used;
+
+	if (!down)
+		return;
+	s = add(c, UR_NODE_REFUSING, true);
+	used = (size_t)snprintf(s->text, sizeof s->text, "believes");
+	for (int j = 0; j < w->n && used < sizeof s->text; j++)
+		if (down & (1u << j))
+			used += (size_t)snprintf(s->text + used, sizeof s->text - used, "%s%c",
+						 used == strlen("believes") ? " " : ", ", 'A' + j);
+	if (used < sizeof s->text)
+		snprintf(s->text + used, sizeof s->text - used, " down");
+}
+
 /* Everything a card says after its name and role, in reading order. */
 static void card_build(const struct ui *u, struct card *c, const struct world *w, int i)
 {
@@ -207,6 +227,7 @@ static void card_build(const struct ui *u, struct card *c, const struct world *w
 		s = add(c, UR_NODE_REFUSING, true);
 		snprintf(s->text, sizeof s->text, "%s", why);
 	}
+	believes_seg(c, w, i);
 	lock_segs(c, w, i);
 	for (int k = 0; k < w->nkeys; k++)
 		conflict_seg(u, c, w, i, k);

@@ -258,13 +258,26 @@ static const char *levels_text(const struct world *w, bool brief, char *buf, siz
 	}
 }
 
+/* "│ detector 5s  ": the failure detector's delay, in the fullest status
+ * bar, while the protocol in force acts on it; "" otherwise. */
+static const char *detector_part(const struct world *w, const char *v, char *buf, size_t len)
+{
+	char text[256], delay[32];
+
+	if (!world_detector_text(w, text, sizeof text))
+		return "";
+	detector_delay_text(w->timing.detector_us, delay, sizeof delay);
+	snprintf(buf, len, "%s detector %s  ", v, delay);
+	return buf;
+}
+
 /* The status bar's text, fuller or briefer (level 0 to 4). Only the
  * leaderless protocol reconciles replicas, so only AP shows the strategy. */
 static void status_parts(const struct ui_frame *f, const struct ui *u, int brief, char *buf, size_t len,
 			char *tail, size_t tlen)
 {
 	const struct world *w = f->w;
-	char levels[48], heal[32] = "", lens[64], a[16] = "-", c[16] = "-";
+	char levels[48], heal[32] = "", lens[64], a[16] = "-", c[16] = "-", det[48];
 	const char *v = u->g->v;
 	struct score_row recent;
 
@@ -296,8 +309,9 @@ static void status_parts(const struct ui_frame *f, const struct ui *u, int brief
 		snprintf(buf, len, "%s %s %s%s%s %gx %s t=%.3fs ", v, levels_text(w, true, levels, sizeof levels),
 			 heal, lens, v, f->speed, v, f->now_us / 1e6);
 	else
-		snprintf(buf, len, "%s %s  %s%s%s speed %gx  %s t=%.3fs  ", v,
-			 levels_text(w, false, levels, sizeof levels), heal, lens, v, f->speed, v, f->now_us / 1e6);
+		snprintf(buf, len, "%s %s  %s%s%s%s speed %gx  %s t=%.3fs  ", v,
+			 levels_text(w, false, levels, sizeof levels), detector_part(w, v, det, sizeof det), heal, lens,
+			 v, f->speed, v, f->now_us / 1e6);
 	if (f->paused)
 		snprintf(tail, tlen, brief ? " %s PAUSED " : " %s PAUSED (space resumes) ", u->g->paused);
 	else

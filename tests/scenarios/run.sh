@@ -149,7 +149,23 @@ check "add at ONE: B sends no read" sh -c "grep -q '\"ev\":\"send\".*\"kind\":\"
 check "trace: an add says what it read" has "$tmp/rmw1t" '"ev":"op","id":2,.*"base":{"level":"ONE","from":\["B"\],"value":100,"wid":1},"result":"ok"'
 printf '[scenario]\nnodes = 3\npreset = cassandra-quorum\ninit = balance=100\n[timeline]\n1s = isolate B\n+0.5s = add B balance 20\n+0s = expect last error\n+0s = expect B balance 100\n' > "$tmp/rmwerr.ini"
 "$BIN" --headless "$tmp/rmwerr.ini" > "$tmp/rmwerr" 2>&1; rc=$?
-check "add at QUORUM without a quorum: the read times out, nothing written" sh -c "[ $rc -eq 0 ] && grep -q 'error   #1 add balance +20 at B \[QUORUM\]: error: timeout: 1 of 2 replicas answered the read; nothing written (1000ms)$' $tmp/rmwerr"
+check "add at QUORUM without a quorum: the read times out, nothing written" sh -c "[ $rc -eq 0 ] && grep -q 'error   #1 add balance +20 at B \[QUORUM\]: error: timeout: 1 of 2 replicas answered the read (A and C, believed up, did not); nothing written (1000ms)$' $tmp/rmwerr"
+
+# The failure detector (issue 13, point 7): before it convicts, a request
+# to an unreachable replica times out (a write: unknown, stored where it
+# reached); after, the coordinator refuses at once (Unavailable).
+"$BIN" --headless tests/scenarios/good/detector_unavailable.ini > "$tmp/det" 2>&1
+check "detector: before the delay the write times out, unknown" has "$tmp/det" "unknown #1 write balance=300 at C \[QUORUM\]: unknown, it may have been applied: timeout: 1 of 2 replicas acknowledged (A and B, believed up, did not) (1000ms)$"
+check "detector: the conviction is said when it happens" has "$tmp/det" "^    3.000  note    C believes A down: no word from A for 2.0s (the failure detector's delay: 2s)$"
+check "detector: after the delay Unavailable at once, nothing written" has "$tmp/det" "error   #2 write balance=400 at C \[QUORUM\]: error: Unavailable: C believes A and B down (no word from them for 2.5s); QUORUM needs 2 of 3 replicas, 1 is up: nothing written (0ms)$"
+check "detector: a restore clears the belief" has "$tmp/det" "note    C believes A up again: it hears from A (gossip resumes)$"
+sed -n '/command cut A>C/,/command restore all/p' "$tmp/det" > "$tmp/det-oneway"
+check "detector: a one-way cut A>C leaves A believing C up" sh -c "! grep -q 'A believes C down' $tmp/det-oneway && grep -q 'C believes A down: no word from A for 2.0s' $tmp/det-oneway"
+check "detector 0: the coordinator knows at once" has "$tmp/det" "error   #5 read balance at A \[ALL\]: error: Unavailable: A believes B down (it fell silent just now); ALL needs 3 of 3 replicas, 2 are up (0ms)$"
+check "detector: the setting is in the transcript's head" has "$tmp/det" "^           config  failure detector 5s: a node believes a peer down after 5s without word from it; "
+check "detector: cp says nothing of it" sh -c "! $BIN --headless --mode cp | grep -q -e 'failure detector' -e believes"
+printf '[scenario]\nnodes = 3\npreset = cassandra-all\ninit = balance=100\n[timeline]\n0s = detector 0.4s\n1s = isolate C\n+0.5s = write A balance 500\n+0s = expect last error\n+0s = expect A balance 100\n' > "$tmp/det-all.ini"
+check "detector 0.4s: the balance scene's write at ALL is refused, nothing written" "$BIN" --headless "$tmp/det-all.ini"
 
 # Healing a partition: what each strategy keeps, loses and breaks.
 "$BIN" --headless scenarios/heal-strategies.ini > "$tmp/heal" 2>&1

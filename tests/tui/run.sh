@@ -248,6 +248,23 @@ ap_split_brain() {
 		[ "$(screen | grep -c -F 'SPLIT BRAIN: holds')" -eq 2 ]
 }
 
+# The failure detector on screen (issue 13, point 7): the cards say whom
+# each node believes down; a write at the cut-off node is refused at once,
+# Unavailable, and a restore clears the beliefs.
+no_card_beliefs() {
+	! screen | grep -q -E '│ +believes [A-G, ]+ down +│'
+}
+
+detector_cards() {
+	start "$BIN -p cassandra-quorum --speed 10"
+	wait_for "cassandra-quorum" || return 1
+	keys : "detector 1s" Enter && wait_for "failure detector 1s" &&
+		keys 3 i && wait_for "link B-C cut" && wait_for "believes A, B down" 100 &&
+		[ "$(screen | grep -c -E '│ +believes C down +│')" -eq 2 ] &&
+		keys : "write C balance 300" Enter && wait_for "ERROR: Unavailable: C" 100 &&
+		wait_for "nothing written" && keys : "restore all" Enter && until_true 100 no_card_beliefs
+}
+
 # DynamoDB: a read's cost, and the running total on the status bar.
 dynamodb_units() {
 	start "$BIN -p dynamodb --speed 10"
@@ -569,6 +586,7 @@ check promise-follows-levels promise_levels
 check help-fits-80x24 help_small
 check zookeeper-lock-session-expiry zookeeper_lock
 check ap-lock-split-brain ap_split_brain
+check detector-cards-and-unavailable detector_cards
 check dynamodb-read-units dynamodb_units
 check single-crash-is-no-choice single_down
 check lens-status-score-explain lens

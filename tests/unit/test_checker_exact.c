@@ -1,10 +1,11 @@
 /* test_checker_exact.c: the consistency lens is exact. On thousands of
  * random runs of every mode and preset, with clock skew, message loss,
  * latency, crashes, cuts one way and both, heals, strategy and preset
- * switches and concurrent clients, the live lens flags an operation exactly
- * when Wing and Gong's search (--check-history) finds the run's history,
- * by value, not linearizable; and with the flagged operations left out as
- * the lens leaves them, the search finds it linearizable. And no request
+ * switches, failure detector delays and concurrent clients, the live lens
+ * flags an operation exactly when Wing and Gong's search (--check-history)
+ * finds the run's history, by value, not linearizable; and with the
+ * flagged operations left out as the lens leaves them, the search finds it
+ * linearizable. And no request
  * that ended in a definite error ever took effect anywhere.
  *
  * CAPVIZ_EXACT_RUNS sets how many runs (default 10000). */
@@ -146,6 +147,11 @@ static void fault(struct gen *g)
 		/* Another system, mid-run. */
 		g->kind = pick(g, 9);
 		step(g, "%s %s", g->kind < 3 ? "mode" : "preset", strchr(systems[g->kind], '=') + 2);
+	} else if (roll < 97) {
+		/* The failure detector's delay: 0 (at once) to 4s, so that
+		 * requests meet replicas both before and after they are
+		 * believed down (a timeout, or Unavailable at once). */
+		step(g, "detector %dms", 500 * pick(g, 9));
 	} else {
 		step(g, "restore all");
 	}

@@ -104,6 +104,12 @@ static void test_settings(void **state)
 	assert_int_equal(c.kind, CMD_TIMEOUT);
 	assert_int_equal(c.dur_us, 500000);
 	assert_int_equal(ok("timeout 2m", 3).dur_us, 120000000);
+	c = ok("detector 5s", 3);
+	assert_int_equal(c.kind, CMD_DETECTOR);
+	assert_int_equal(c.dur_us, 5000000);
+	assert_int_equal(ok("detector 0", 3).dur_us, 0);
+	assert_int_equal(ok("detector 0s", 3).dur_us, 0);
+	assert_int_equal(ok("detector 18s", 3).dur_us, 18000000);
 	assert_int_equal(ok("wait 250us", 3).dur_us, 250);
 	assert_int_equal(ok("mode ap", 3).mode, MODE_AP);
 	assert_int_equal(ok("MODE Strict", 3).mode, MODE_STRICT);
@@ -235,7 +241,7 @@ static void test_words(void **state)
 		if (cmd_parse(cmd_words[n], 3, &c, err, sizeof err) < 0)
 			assert_null(strstr(err, "unknown command"));
 	}
-	assert_int_equal(n, 36);
+	assert_int_equal(n, 37);
 }
 
 /* One node has no links: every command that cuts says why, not "no node B". */
@@ -273,9 +279,13 @@ static void test_errors(void **state)
 	bad("write A balance 9223372036854775808", 3,
 	    "write: number '9223372036854775808' is out of range (64-bit integers)");
 	bad("frobnicate", 3, "frobnicate: unknown command (commands are cut, restore, isolate, partition, "
-	    "crash, recover, latency, loss, skew, timeout, mode, level, preset, write, add, remove, read, txn, lock, "
+	    "crash, recover, latency, loss, skew, timeout, detector, mode, level, preset, write, add, remove, read, txn, lock, "
 	    "unlock, elect, heal, "
 	    "compare, strategy, resolve, invariant, say, pause, resume, step, speed, wait, expect, quit, restart, next)");
+	bad("detector", 3, "detector: expected a duration (detector 5s; detector 0: at once; detector 18s: about a real "
+	    "Cassandra cluster's)");
+	bad("detector -1s", 3, "detector: expected a duration such as 40ms or 1.5s, got '-1s'");
+	bad("detector 5s now", 3, "detector: unexpected 'now' after the duration");
 	bad("preset zoo", 3, "preset: unknown preset 'zoo' (presets are cassandra-one, "
 	    "cassandra-quorum, cassandra-all, dynamodb, dynamodb-strong, zookeeper, single)");
 	bad("preset", 3, "preset: expected a preset (cassandra-one, cassandra-quorum, cassandra-all, dynamodb, "

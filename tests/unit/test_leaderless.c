@@ -119,7 +119,7 @@ static void test_quorum_read_times_out(void **state)
 	assert_int_equal(op->result, RES_OK);
 	op = request(f, 2, OP_READ, 0, LEVEL_DEFAULT, 1500000);
 	assert_int_equal(op->result, RES_ERROR);
-	assert_string_equal(op->error, "timeout: 1 of 2 replicas answered");
+	assert_string_equal(op->error, "timeout: 1 of 2 replicas answered (A and B, believed up, did not)");
 }
 
 static void test_all_write_times_out(void **state)
@@ -131,7 +131,7 @@ static void test_all_write_times_out(void **state)
 	op = request(f, 0, OP_WRITE, 500, LEVEL_ALL, 1500000);
 	/* Sent and stored where it could be: its client cannot know. */
 	assert_int_equal(op->result, RES_UNKNOWN);
-	assert_string_equal(op->error, "timeout: 2 of 3 replicas acknowledged");
+	assert_string_equal(op->error, "timeout: 2 of 3 replicas acknowledged (C, believed up, did not)");
 	/* The write took effect where it could, as Cassandra's does. */
 	assert_int_equal(value_at(&f->w, 1, f->key), 500);
 	assert_true(has_hint(&f->w, 0, 2, 500));
@@ -267,7 +267,8 @@ static void test_quorum_add_without_a_quorum_writes_nothing(void **state)
 	world_isolate(&f->w, 1);
 	op = request(f, 1, OP_ADD, 20, LEVEL_QUORUM, 1500000);
 	assert_int_equal(op->result, RES_ERROR);
-	assert_string_equal(op->error, "timeout: 1 of 2 replicas answered the read; nothing written");
+	assert_string_equal(op->error,
+			    "timeout: 1 of 2 replicas answered the read (A and C, believed up, did not); nothing written");
 	assert_false(op->rmw_read);
 	assert_int_equal(f->writes, 0);
 	assert_int_equal(f->w.nodes[1].ll.nhints, 0);
@@ -291,7 +292,7 @@ static void test_quorum_add_write_times_out_after_sending(void **state)
 	run_for(&f->w, 1500000);
 	/* Written at B and sent: its client cannot know whether it applied. */
 	assert_int_equal(op->result, RES_UNKNOWN);
-	assert_string_equal(op->error, "timeout: 1 of 2 replicas acknowledged");
+	assert_string_equal(op->error, "timeout: 1 of 2 replicas acknowledged (A and C, believed up, did not)");
 	assert_int_equal(op->rmw_base, 100);
 	assert_int_equal(value_at(&f->w, 1, f->key), 105);
 	assert_true(f->writes > 0);
