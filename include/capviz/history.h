@@ -107,7 +107,12 @@ struct write_rec {
 	uint64_t base_wid;
 	bool applied;           /* some replica stored it (an error never is) */
 	bool valued;            /* value is the version's own, fixed when first made (an add's) */
+	uint8_t decided;        /* a txn in a leader's log: enum txn_decision, at the first replica
+	                         * to apply it; every later one follows (the same log, the same
+	                         * decision, though another mode may have changed its copy) */
 };
+
+enum txn_decision { TXN_UNDECIDED, TXN_HELD, TXN_REFUSED };
 
 struct history {
 	struct op *ops;         /* ops[i].id == i + 1 */

@@ -141,6 +141,10 @@ void leader_connection_loss(struct world *w, int node, int leader);
 uint64_t leader_last_term(const struct leader_node *ld);
 /* Appends e to node's log; -1 when memory runs out. */
 int leader_log_append(struct world *w, int node, const struct log_entry *e);
+/* Does the txn entry e apply on a copy that holds value (has: any)? As the
+ * first replica to apply it decided, once one has (the same log, the same
+ * decision, though another mode may have changed this copy meanwhile). */
+bool leader_txn_decides(const struct world *w, const struct log_entry *e, bool has, int64_t value);
 void leader_send_append(struct world *w, int node, int peer);
 void leader_broadcast(struct world *w, int node);
 void leader_on_append(struct world *w, const struct msg *m);

@@ -170,7 +170,7 @@ static void append_sync(struct world *w, int node)
 				continue;
 			/* A txn applies only if its condition will hold on the
 			 * value the entries before it make, as it will there. */
-			if (l->txn && !inv_compare((enum inv_op)l->cond_op, value, l->cond_value))
+			if (l->txn && !leader_txn_decides(w, l, true, value))
 				continue;
 			e.v = l->v;
 			e.v.value = l->kind == OP_WRITE ? l->v.value : op_value(value, l->kind, l->arg);

@@ -92,16 +92,31 @@ static void apply_sync(struct world *w, int node, const struct log_entry *e)
 	world_put(w, node, e->key, &e->v);
 }
 
+bool leader_txn_decides(const struct world *w, const struct log_entry *e, bool has, int64_t value)
+{
+	const struct write_rec *wr = history_write(&w->hist, e->v.wid);
+
+	if (wr && wr->decided != TXN_UNDECIDED)
+		return wr->decided == TXN_HELD;
+	return has && inv_compare((enum inv_op)e->cond_op, value, e->cond_value);
+}
+
 /* A conditional entry is decided where it is applied, on the value the log
  * has made so far: every replica applies the same entries in the same
- * order, so every replica decides the same. A refused entry changes
+ * order, so every replica decides the same. A replica whose copy another
+ * mode changed meanwhile follows the first one's decision, as a real
+ * state machine (which has no other mode) would. A refused entry changes
  * nothing; it keeps the value it found for the answer's message. */
 static bool txn_holds(struct world *w, int node, struct log_entry *e)
 {
 	const struct version *cur = store_get(&w->nodes[node].store, e->key);
 	struct op *op = world_op(w, e->op);
+	struct write_rec *wr = history_write(&w->hist, e->v.wid);
+	bool holds = leader_txn_decides(w, e, cur != NULL, cur ? cur->value : 0);
 
-	if (cur && inv_compare((enum inv_op)e->cond_op, cur->value, e->cond_value))
+	if (wr && wr->decided == TXN_UNDECIDED)
+		wr->decided = holds ? TXN_HELD : TXN_REFUSED;
+	if (holds)
 		return true;
 	e->failed = true;
 	e->had = cur != NULL;

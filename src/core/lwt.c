@@ -195,6 +195,18 @@ static void answer(struct world *w, struct lwt_request *r, const char *error, bo
 		world_op_finish(w, r->op, error, true, error ? NULL : &r->v);
 }
 
+/* The version's value is what the proposal made: a replica that stores
+ * it (under any strategy) holds that, before its client hears. */
+static void fix_value(struct world *w, uint64_t wid, int64_t value)
+{
+	struct write_rec *wr = history_write(&w->hist, wid);
+
+	if (wr && !wr->valued) {
+		wr->value = value;
+		wr->valued = true;
+	}
+}
+
 /* A majority promised: check the condition on what they hold, then
  * propose the write (or only the repair of an unfinished proposal). */
 static void decide(struct world *w, int c, struct lwt_request *r)
@@ -237,6 +249,7 @@ static void decide(struct world *w, int c, struct lwt_request *r)
 			r->v.ts_us = r->state.v.ts_us + 1;
 		kstate_write(&r->state, c, w->n, w->key_type[r->key], op->kind, op->arg, &r->v);
 		r->v.value = kstate_value(&r->state, w->strategy, w->n);
+		fix_value(w, op->wid, r->v.value);
 	} else if (!r->inprog_ballot) {
 		world_cond_why(w, op, has, value, why, sizeof why);
 		answer(w, r, why, true);

@@ -471,9 +471,11 @@ bool world_replaced_in_order(const struct world *w, uint64_t old_wid, uint64_t n
 	if (n->rmw || (nop && nop->kind != OP_WRITE))
 		return built_on(w, old_wid, new_wid);
 	/* A plain write replaces old as a register would, unless it was
-	 * acknowledged before old began: then the later write is the one
-	 * discarded (a clock that runs behind), and that is a loss. */
-	return !(n->result == RES_OK && n->done_us >= 0 && o->invoke_us > n->done_us);
+	 * acknowledged before old began (a first value was, before
+	 * everything): then the later write is the one discarded (a clock
+	 * that runs behind, a leader's log that never held it), and that is
+	 * a loss. */
+	return !(n->result == RES_OK && o->invoke_us > n->done_us);
 }
 
 void world_mark_lost(struct world *w, uint64_t wid, int64_t kept, const char *why)

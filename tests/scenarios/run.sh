@@ -31,6 +31,11 @@ done
 for f in tests/scenarios/good/*.ini; do
 	check "test scenario $(basename "$f" .ini) runs and its expectations hold" "$BIN" --headless "$f"
 done
+"$BIN" --headless tests/scenarios/good/txn_follows_the_log.ini > "$tmp/txn" 2>&1
+check "a txn the leader refused is never applied at a replica catching up" sh -c \
+	"grep -q 'C catches up: .*#1 txn .*(condition failed: no effect)' $tmp/txn && ! grep -q 'apply   C stores balance=150' $tmp/txn"
+check "the leader's copy replacing another mode's write marks it LOST" has "$tmp/txn" \
+	"LOST    v3 (balance=200 at C) lost: the leader's log replaced it at C"
 printf '[scenario]\nnodes = 3\nmode = ap\ninit = balance=100\n[timeline]\n1s = partition A B | C\n+0.5s = add A balance -80\n+0s = add C balance -80\n+0.5s = heal crdt\n+1s = expect invariant balance>=0\n' > "$tmp/inv.ini"
 "$BIN" --headless "$tmp/inv.ini" > "$tmp/inv.out" 2>&1; rc=$?
 check "expect invariant names the replicas that break it" sh -c \
