@@ -22,6 +22,7 @@
 #include "capviz/store.h"
 
 struct lin_state;
+struct world;
 struct fr_key;
 struct lin_verdict;
 
@@ -69,11 +70,21 @@ int checker_first(struct checker *c, const struct history *h, uint64_t wid);
 int checker_system_write(struct checker *c, const struct history *h, uint64_t wid);
 /* A client operation was invoked. Lock operations are not for it. */
 int checker_invoked(struct checker *c, const struct history *h, const struct op *op);
+/* When a key's judge by value gives up, its history (in w, whose history h
+ * is) is searched whole after each operation that finishes, while the run
+ * has at most CHECKER_SEARCH_OPS operations, each search at most
+ * CHECKER_SEARCH_STEPS steps; past either the verdict is by write id
+ * (op->undecided). */
+#define CHECKER_SEARCH_OPS 5000
+#define CHECKER_SEARCH_STEPS 200000
+#define CHECKER_SEARCH_ROUNDS 8     /* searches after one operation, each flagging one */
+
 /* op finished, with any outcome: judges it, and any earlier operation
  * that op shows to have no linearization after all (their ids in late,
  * room for cap). Returns how many were flagged late, -1 when memory ran
  * out. */
-int checker_finished(struct checker *c, struct history *h, struct op *op, uint64_t *late, size_t cap);
+int checker_finished(struct checker *c, const struct world *w, struct history *h, struct op *op, uint64_t *late,
+		     size_t cap);
 /* Could a read of value at key, at now_us, take effect after everything
  * so far (so that a write it does not show was merely overwritten)? */
 bool checker_value_possible(struct checker *c, struct history *h, int key, int64_t value, int64_t now_us);

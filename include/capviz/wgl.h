@@ -39,6 +39,7 @@ struct wgl_op {
 	int64_t cond_value;
 	int64_t inv, ret;       /* ret WGL_NEVER: it may take effect at any time after inv, or never */
 	int line;               /* where it came from (a file's line), for messages */
+	uint64_t tag;           /* the caller's name for it (capviz: the op id; 0 none) */
 };
 
 struct wgl_history {
@@ -55,6 +56,8 @@ struct wgl_result {
 	size_t longest;         /* ... how many of the key's operations the longest partial order held */
 	size_t key_ops;         /* ... how many operations the key has */
 	uint64_t steps;         /* search steps taken, over every key */
+	bool out_of_budget;     /* wgl_check_within: the steps ran out first (linearizable says
+	                         * only that no key failed so far) */
 };
 
 /* Returns 0 or -1 when memory ran out. */
@@ -67,5 +70,7 @@ struct wgl_op *wgl_add(struct wgl_history *h);
 /* Checks every key, stopping at the first that is not linearizable.
  * Returns 0, or -1 when memory ran out. */
 int wgl_check(struct wgl_history *h, struct wgl_result *r);
+/* The same, stopping after budget search steps (out_of_budget). */
+int wgl_check_within(struct wgl_history *h, uint64_t budget, struct wgl_result *r);
 
 #endif

@@ -15,6 +15,7 @@
 
 #include "capviz/app.h"
 #include "capviz/histfile.h"
+#include "capviz/histwgl.h"
 #include "capviz/world.h"
 
 #define LINE_MAX_LEN 4096
@@ -369,166 +370,47 @@ int app_check_history(const char *path)
 
 /* --- a run's history, written out --- */
 
-static void put_version(FILE *f, const struct world *w, int key, uint64_t wid, bool by_version)
-{
-	const struct write_rec *wr = history_write(&w->hist, wid);
-	char buf[96];
+struct writer {
+	FILE *f;
+	const struct wgl_history *h;
+	size_t done;            /* operations of h written so far */
+};
 
-	if (!wid || !wr)
-		fputs("nil", f);
-	else if (by_version)
-		fprintf(f, "%" PRIu64, wid);
-	else {
-		world_format_value(w, key, wr->value, buf, sizeof buf);
-		put_value(f, buf, strlen(buf));
+static void flush_ops(struct writer *wr)
+{
+	for (; wr->done < wr->h->n; wr->done++) {
+		describe(wr->h, &wr->h->ops[wr->done], wr->f);
+		fputc('\n', wr->f);
 	}
 }
 
-/* Times move one microsecond on, so that the first values (written at 0)
- * come before every operation, even one invoked at 0. */
-static void put_times(FILE *f, int64_t inv, int64_t ret, bool never)
+/* A read left out, said where it would have been. */
+static void left_out(void *ctx, const struct world *w, const struct op *op, enum histwgl_left why)
 {
-	if (never)
-		fprintf(f, " %" PRId64 " inf\n", inv + 1);
-	else
-		fprintf(f, " %" PRId64 " %" PRId64 "\n", inv + 1, ret + 1);
-}
-
-/* What an operation may do as its client knows it: a write of its value,
- * or an add of its delta, under its condition for a txn; one whose outcome
- * is unknown (or that is still pending) never returns. */
-static void export_open(FILE *f, const struct world *w, const struct op *op, bool returned, bool cond)
-{
+	struct writer *wr = ctx;
 	const char *key = world_key_name(w, op->key);
 
-	if (op->kind == OP_ADD) {
-		fprintf(f, "i ");
-		put_value(f, key, strlen(key));
-		fprintf(f, " %" PRId64, op->arg);
-	} else {
-		char v[96];
-
-		world_format_value(w, op->key, op->arg, v, sizeof v);
-		fprintf(f, "w ");
-		put_value(f, key, strlen(key));
-		fputc(' ', f);
-		put_value(f, v, strlen(v));
-	}
-	if (returned)
-		fprintf(f, " %" PRId64 " %" PRId64, op->invoke_at + 1, op->done_at + 1);
+	flush_ops(wr);
+	if (why == HISTWGL_MERGED)
+		fprintf(wr->f, "# read #%" PRIu64 " of %s at %c returned a value merged from several versions "
+			"(crdt or merge): no register write made it, left out\n", op->id, key, 'A' + op->node);
 	else
-		fprintf(f, " %" PRId64 " inf", op->invoke_at + 1);
-	if (op->txn && cond)
-		fprintf(f, " %s%" PRId64, inv_op_name((enum inv_op)op->cond_op), op->cond_value);
-	fputc('\n', f);
-}
-
-static void export_op(FILE *f, const struct world *w, const struct op *op, bool by_version, bool judged)
-{
-	const struct write_rec *wr = op->kind != OP_READ ? history_write(&w->hist, op->wid) : NULL;
-	const char *key = world_key_name(w, op->key);
-	bool ok = op->result == RES_OK;
-
-	/* A write still under way, or whose outcome is unknown, may have
-	 * taken effect: it never returns. One that failed definitely never
-	 * took effect: it is no part of the history. */
-	if (op->key < 0 || w->key_type[op->key] != KT_INT || (op->result == RES_PENDING && op->kind == OP_READ) ||
-	    (op->result == RES_ERROR && !op->cond_failed))
-		return;
-	if (op->kind == OP_READ || op->cond_failed) {
-		uint64_t seen = op->kind == OP_READ ? (op->found ? op->wid : 0) : op->read_wid;
-
-		if (op->cond_failed ? !op->has_read_wid : !ok)
-			return;         /* a failed read tells nothing; a refused txn read its condition */
-		if (op->kind == OP_READ && op->found && history_write(&w->hist, seen) &&
-		    history_write(&w->hist, seen)->value != op->value) {
-			/* As the online checker: a merge is no register's value. */
-			fprintf(f, "# read #%" PRIu64 " of %s at %c returned a value merged from several versions "
-				"(crdt or merge): no register write made it, left out\n", op->id, key, 'A' + op->node);
-			return;
-		}
-		if (judged && op->stale) {
-			fprintf(f, "# read #%" PRIu64 " of %s at %c: flagged, left out\n", op->id, key, 'A' + op->node);
-			return;
-		}
-		fprintf(f, "r %s ", key);
-		put_version(f, w, op->key, seen, by_version);
-		put_times(f, op->invoke_at, op->done_at, false);
-		return;
-	}
-	if (!wr)
-		return;
-	if (!by_version && (!ok || (!wr->rmw && op->kind != OP_WRITE))) {
-		/* Unknown, or an update built on no single version (a counter
-		 * under crdt or merge): what its client asked for; flagged, its
-		 * change at any time, with no condition. */
-		export_open(f, w, op, ok && !(judged && op->stale), !(judged && op->stale));
-		return;
-	}
-	if (!ok) {
-		/* By write id, as the check by write id sees it: the version
-		 * that may have taken effect, built on its base when known. */
-		if (wr->rmw) {
-			fprintf(f, "c %s ", key);
-			put_version(f, w, op->key, wr->base_wid, true);
-			fputc(':', f);
-			put_version(f, w, op->key, wr->wid, true);
-			fputs(":unknown", f);
-		} else if (op->kind == OP_WRITE) {
-			fprintf(f, "w %s ", key);
-			put_version(f, w, op->key, wr->wid, true);
-		} else {
-			return;
-		}
-		put_times(f, op->invoke_at, op->done_at, true);
-		return;
-	}
-	if (!wr->rmw || (judged && op->stale)) {
-		/* A write, an update applied on no single version (a counter
-		 * under crdt or merge: judged as a write of the value it made),
-		 * or a flagged one left out: its value, at any time after. */
-		fprintf(f, "w %s ", key);
-		put_version(f, w, op->key, wr->wid, by_version);
-		put_times(f, op->invoke_at, op->done_at, judged && op->stale);
-		return;
-	}
-	/* An add or a txn: a compare-and-set from the version it built on. */
-	fprintf(f, "c %s ", key);
-	put_version(f, w, op->key, wr->base_wid, by_version);
-	fputc(':', f);
-	put_version(f, w, op->key, wr->wid, by_version);
-	fprintf(f, ":ok");
-	put_times(f, op->invoke_at, op->done_at, false);
-}
-
-/* A first value, or a value a heal merged: a write no client made. */
-static void export_system_write(FILE *f, const struct world *w, const struct write_rec *wr, bool by_version)
-{
-	if (wr->op || wr->key < 0 || w->key_type[wr->key] != KT_INT || wr->result != RES_OK)
-		return;
-	fprintf(f, "w %s ", world_key_name(w, wr->key));
-	put_version(f, w, wr->key, wr->wid, by_version);
-	if (wr->invoke_at < 0)
-		fputs(" 0 0\n", f);
-	else
-		put_times(f, wr->invoke_at, wr->done_at, false);
+		fprintf(wr->f, "# read #%" PRIu64 " of %s at %c: flagged, left out\n", op->id, key, 'A' + op->node);
 }
 
 static int write_history(const struct world *w, FILE *f, bool by_version, bool judged)
 {
-	size_t next = 0;
+	struct wgl_history h;
+	struct writer wr = { f, &h, 0 };
+	struct histwgl_opts o = { by_version, judged, -1, left_out, &wr };
+	int rc;
 
-	/* In time order: each system write before the operations invoked after it. */
-	for (size_t i = 0; i < w->hist.nops; i++) {
-		const struct op *op = &w->hist.ops[i];
-
-		for (; next < w->hist.nwrites && w->hist.writes[next].invoke_us <= op->invoke_at; next++)
-			export_system_write(f, w, &w->hist.writes[next], by_version);
-		export_op(f, w, op, by_version, judged);
-	}
-	for (; next < w->hist.nwrites; next++)
-		export_system_write(f, w, &w->hist.writes[next], by_version);
-	return ferror(f) ? -1 : 0;
+	if (wgl_init(&h) < 0)
+		return -1;
+	rc = histwgl_build(&h, w, &o);
+	flush_ops(&wr);
+	wgl_free(&h);
+	return rc < 0 || ferror(f) ? -1 : 0;
 }
 
 int histfile_write(const struct world *w, FILE *f, bool by_version)

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "capviz/checker.h"
+#include "capviz/histwgl.h"
+#include "capviz/world.h"
 #include "frontier.h"
 #include "lincheck.h"
 
@@ -369,10 +371,70 @@ int checker_invoked(struct checker *c, const struct history *h, const struct op 
 	return fr_add(k, &fo);
 }
 
+/* Does w's history of op's key so far have an order by value, flagged
+ * operations left out? 1 yes, 0 no (*stuck: the operation no order got
+ * past, 0 a change no client made), 2 the search ran out of steps, -1 out
+ * of memory. */
+static int search_key(const struct world *w, const struct op *op, uint64_t *stuck)
+{
+	struct histwgl_opts o = { false, true, op->key, NULL, NULL };
+	struct wgl_history wh;
+	struct wgl_result r;
+	int rc = -1;
+
+	if (wgl_init(&wh) < 0)
+		return -1;
+	if (histwgl_build(&wh, w, &o) == 0 && wgl_check_within(&wh, CHECKER_SEARCH_STEPS, &r) == 0) {
+		rc = r.out_of_budget ? 2 : r.linearizable;
+		*stuck = rc == 0 ? wh.ops[r.stuck].tag : 0;
+	}
+	wgl_free(&wh);
+	return rc;
+}
+
+/* Past the judge's budget (its frontier of states grew too wide, mostly
+ * with many changes of unknown outcome at once), the key's history so far
+ * is searched whole, as --check-history searches it, flagged operations
+ * left out. When op's end leaves no order, the operation the search could
+ * not get past is flagged (late, when it is an earlier one: a change whose
+ * outcome op's end settled explained it until now), and the search runs
+ * again. The search is bounded (CHECKER_SEARCH_*): past that, the check by
+ * write id stands and the verdict says it was not decided by value. */
+static int by_search(struct checker *c, const struct world *w, struct history *h, struct op *op,
+		     const struct lin_verdict *v, uint64_t *late, size_t cap)
+{
+	int nlate = 0;
+
+	for (int round = 0; w && h->nops <= CHECKER_SEARCH_OPS && round < CHECKER_SEARCH_ROUNDS; round++) {
+		uint64_t stuck = 0;
+		struct op *o;
+		int rc = search_key(w, op, &stuck);
+
+		if (rc < 0)
+			return -1;
+		if (rc == 1)
+			return nlate;
+		if (rc == 2)
+			break;
+		o = stuck == op->id ? op : history_op(h, stuck);
+		if (!o || o->stale || o == op) {
+			flag(h, op, v);
+			return nlate;
+		}
+		flag(h, o, o->id <= c->nwhy ? &c->why[o->id - 1] : v);
+		if ((size_t)nlate < cap)
+			late[nlate++] = o->id;
+	}
+	op->undecided = true;
+	if (v->flaw != FLAW_NONE && !op->stale)
+		flag(h, op, v);
+	return nlate;
+}
+
 /* The judge by value, after op (judged by write id as v) finished: marks
  * op and flags earlier operations late. Returns how many were late. */
-static int by_value(struct checker *c, struct history *h, struct op *op, const struct lin_verdict *v,
-		    uint64_t *late, size_t cap)
+static int by_value(struct checker *c, const struct world *w, struct history *h, struct op *op,
+		    const struct lin_verdict *v, uint64_t *late, size_t cap)
 {
 	struct fr_key *k = key_of(c, op->key);
 	uint64_t flags[32];
@@ -387,14 +449,8 @@ static int by_value(struct checker *c, struct history *h, struct op *op, const s
 	n = fr_judge(k, op->done_at, flags, 32);
 	if (n == -1)
 		return -1;
-	if (n == -2) {
-		/* Past the judge's budget: the check by write id stands, and
-		 * the verdict says it was not decided by value. */
-		op->undecided = true;
-		if (v->flaw != FLAW_NONE)
-			flag(h, op, v);
-		return 0;
-	}
+	if (n == -2)
+		return by_search(c, w, h, op, v, late, cap);
 	for (int i = 0; i < n; i++) {
 		struct op *o = flags[i] == op->id ? op : history_op(h, flags[i]);
 
@@ -407,7 +463,8 @@ static int by_value(struct checker *c, struct history *h, struct op *op, const s
 	return nlate;
 }
 
-int checker_finished(struct checker *c, struct history *h, struct op *op, uint64_t *late, size_t cap)
+int checker_finished(struct checker *c, const struct world *w, struct history *h, struct op *op, uint64_t *late,
+		     size_t cap)
 {
 	struct lin_verdict v;
 
@@ -427,7 +484,7 @@ int checker_finished(struct checker *c, struct history *h, struct op *op, uint64
 			flag(h, op, &v);
 		return 0;
 	}
-	return by_value(c, h, op, &v, late, cap);
+	return by_value(c, w, h, op, &v, late, cap);
 }
 
 bool checker_value_possible(struct checker *c, struct history *h, int key, int64_t value, int64_t now_us)

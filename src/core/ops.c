@@ -415,7 +415,7 @@ static void op_end(struct world *w, uint64_t id, const char *error, bool definit
 		w->rcu_half += op->rcu_half;
 	}
 	/* Judged before anyone hears of it: the outcome says STALE with it. */
-	nlate = op_is_lock(op->kind) ? 0 : checker_finished(&w->chk, &w->hist, op, late, 16);
+	nlate = op_is_lock(op->kind) ? 0 : checker_finished(&w->chk, w, &w->hist, op, late, 16);
 	if (nlate < 0) {
 		w->oom = true;
 		nlate = 0;

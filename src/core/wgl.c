@@ -481,6 +481,11 @@ static int search_run(struct search *s, struct wgl_history *h, uint64_t budget, 
 
 int wgl_check(struct wgl_history *h, struct wgl_result *r)
 {
+	return wgl_check_within(h, UINT64_MAX, r);
+}
+
+int wgl_check_within(struct wgl_history *h, uint64_t budget, struct wgl_result *r)
+{
 	size_t nkeys = h->keys.n, *idx = malloc((h->n ? h->n : 1) * sizeof *idx), *start;
 	struct search *s = calloc(nkeys ? nkeys : 1, sizeof *s);
 	size_t running = 0, at = 0;
@@ -523,8 +528,13 @@ int wgl_check(struct wgl_history *h, struct wgl_result *r)
 	while (running && r->linearizable) {
 		struct search *k = &s[at];
 
+		if (k->result == SEARCH_RUNNING && r->steps >= budget) {
+			r->out_of_budget = true;
+			break;
+		}
 		if (k->result == SEARCH_RUNNING) {
-			int res = search_run(k, h, WGL_SLICE, &r->steps);
+			int res = search_run(k, h, budget - r->steps < WGL_SLICE ? budget - r->steps : WGL_SLICE,
+					     &r->steps);
 
 			if (res == SEARCH_OOM) {
 				rc = -1;

@@ -180,7 +180,7 @@ static double run(struct gen *g, int *flagged)
 			op->wid = ticks[i].g->reads;
 			op->value = (int64_t)ticks[i].g->reads;
 		}
-		checker_finished(&c, &h, op, NULL, 0);
+		checker_finished(&c, NULL, &h, op, NULL, 0);
 		*flagged += op->stale;
 	}
 	t = now_s() - t0;

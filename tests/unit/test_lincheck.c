@@ -122,7 +122,7 @@ static int check(const struct hop *hops, int n, struct run *run, bool first_valu
 			op->wid = (uint64_t)hops[i].reads;
 			op->value = hops[i].reads;
 		}
-		assert_true(checker_finished(&run->c, &run->h, op, NULL, 0) >= 0);
+		assert_true(checker_finished(&run->c, NULL, &run->h, op, NULL, 0) >= 0);
 		run->flagged[i] = op->stale;
 		nflag += op->stale;
 	}
@@ -288,7 +288,7 @@ static int same_value_read(bool by_version)
 		op->wid = wr->wid;
 		assert_int_equal(checker_invoked(&c, &h, op), 0);
 		op->result = wr->result = RES_OK;
-		assert_true(checker_finished(&c, &h, op, NULL, 0) >= 0);
+		assert_true(checker_finished(&c, NULL, &h, op, NULL, 0) >= 0);
 	}
 	w1 = history_op(&h, 1);
 	w2 = history_op(&h, 2);
@@ -303,7 +303,7 @@ static int same_value_read(bool by_version)
 	r->found = true;
 	r->wid = w1->wid;       /* the older write of 500 */
 	r->value = 500;
-	assert_true(checker_finished(&c, &h, r, NULL, 0) >= 0);
+	assert_true(checker_finished(&c, NULL, &h, r, NULL, 0) >= 0);
 	flagged = r->stale;
 	history_free(&h);
 	checker_free(&c);

@@ -82,7 +82,7 @@ static struct op *finish(const struct sop *ops, int i)
 		op->wid = (uint64_t)ops[i].reads;
 		op->value = ops[i].reads;
 	}
-	assert_true(checker_finished(&c, &h, op, NULL, 0) >= 0);
+	assert_true(checker_finished(&c, NULL, &h, op, NULL, 0) >= 0);
 	return op;
 }
 
