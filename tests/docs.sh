@@ -82,6 +82,13 @@ for f in scenarios/*.ini; do
 	else echo "FAILED README does not list the scenario $n"; fi
 done
 
+# capviz(1)'s --explore example prints what the run prints: its summary,
+# line by line (the numbers drift when the model changes).
+"$BIN" --explore 200 -p cassandra-one 2>/dev/null | sed -n '2,9p' | while IFS= read -r line; do
+	if printf '%s\n' "$man_text" | sed "s/\\\\(aq/'/g" | grep -qxF -- "$line"; then echo "ok capviz(1)'s explore example says: $line"
+	else echo "FAILED capviz(1)'s explore example does not say what the run prints: $line"; fi
+done
+
 # Both formatters: no output means clean. A missing one is said, not counted.
 pages="man/capviz.1 man/capviz-scenario.5 man/capviz-theme.5"
 if command -v mandoc >/dev/null 2>&1; then

@@ -92,11 +92,11 @@ static void explain_no_order(const struct world *w, const struct op *op, const c
 		snprintf(head, sizeof head, "%s %s at %c %s %s, but ", what, world_key_name(w, op->key), 'A' + op->node,
 			 op->kind == OP_READ || op->cond_failed ? "returned" : "made", seen);
 	if (m)
-		snprintf(buf, len, "%sno order of the operations on %s lets it by value (as --check-history finds): "
+		snprintf(buf, len, "%sno order of the operations on %s lets it by value (--check-history rejects the history too): "
 			 "the write of %s was acknowledged at %.3fs, before this %s began, and nothing that may have come after "
 			 "makes it", head, world_key_name(w, op->key), newest, m->done_us / 1e6, what);
 	else
-		snprintf(buf, len, "%sno order of the operations on %s lets it by value (as --check-history finds)",
+		snprintf(buf, len, "%sno order of the operations on %s lets it by value (--check-history rejects the history too)",
 			 head, world_key_name(w, op->key));
 }
 

@@ -134,14 +134,25 @@ static void refusers_text(const struct world *w, const struct no_leader *nl, boo
 			 count_bits(followers) == 1 ? "s" : "");
 }
 
-/* "C still follows B, so it rejects A's pre-vote". */
+/* ZooKeeper's election has no pre-vote: its servers exchange votes, and
+ * one that follows a leader answers so. The texts say it in its terms. */
+static bool zk(const struct world *w)
+{
+	return w->preset == PRESET_ZOOKEEPER;
+}
+
+/* "C still follows B, so it rejects A's pre-vote" (ZooKeeper: "C still
+ * follows B and tells A so"). */
 static void rejects_text(const struct world *w, int node, const struct no_leader *nl, char *buf, size_t len)
 {
 	char who[64];
 
 	refusers_text(w, nl, true, who, sizeof who);
-	snprintf(buf, len, "%s, so %s %c's pre-vote", who, count_bits(nl->follows) == 1 ? "it rejects" : "they reject",
-		 'A' + node);
+	if (zk(w))
+		snprintf(buf, len, "%s and tell%s %c so", who, count_bits(nl->follows) == 1 ? "s" : "", 'A' + node);
+	else
+		snprintf(buf, len, "%s, so %s %c's pre-vote", who,
+			 count_bits(nl->follows) == 1 ? "it rejects" : "they reject", 'A' + node);
 }
 
 /* What the node does without a leader, under the preset's rules. */
@@ -164,11 +175,14 @@ static void card_text(const struct world *w, const struct no_leader *nl, char *b
 		break;
 	case NL_FOLLOWS:
 		refusers_text(w, nl, false, who, sizeof who);
-		snprintf(buf, len, "pre-vote rejected: %s", who);
+		if (zk(w))
+			snprintf(buf, len, "%s; %c unreachable", who, 'A' + nl->leader);
+		else
+			snprintf(buf, len, "pre-vote rejected: %s", who);
 		break;
 	case NL_LOG:
 		names(w, nl->log, who, sizeof who);
-		snprintf(buf, len, "pre-vote rejected: %s's log is ahead", who);
+		snprintf(buf, len, "%s%s's log is ahead", zk(w) ? "" : "pre-vote rejected: ", who);
 		break;
 	case NL_CANDIDATE:
 		snprintf(buf, len, "asking for votes");
@@ -200,7 +214,8 @@ static void error_text(const struct world *w, int node, const struct no_leader *
 			 (unsigned long long)w->nodes[node].ld.term);
 		break;
 	default:
-		snprintf(buf, len, "no leader: %c is looking for one (its pre-vote is under way)", 'A' + node);
+		snprintf(buf, len, "no leader: %c is looking for one (%s)", 'A' + node,
+			 zk(w) ? "leader election under way" : "its pre-vote is under way");
 		break;
 	}
 }
@@ -242,27 +257,34 @@ static void full_text(const struct world *w, int node, const struct no_leader *n
 	switch (nl->cause) {
 	case NL_NO_QUORUM:
 		names(w, nl->reach, who, sizeof who);
-		snprintf(buf, len, "%c has no leader: only %s answer%s its pre-vote, %d of %d nodes, not a "
+		snprintf(buf, len, "%c has no leader: only %s answer%s its %s, %d of %d nodes, not a "
 			 "majority, so no leader can be elected on its side; it stays so, %s, until it reaches a "
 			 "majority again.", 'A' + node, who, count_bits(nl->reach) == 1 ? "s" : "",
-			 count_bits(nl->reach), w->n, refusing(w));
+			 zk(w) ? "election votes" : "pre-vote", count_bits(nl->reach), w->n, refusing(w));
 		break;
 	case NL_FOLLOWS:
 		follows_full(w, node, nl, buf, len);
 		break;
 	case NL_LOG:
 		names(w, nl->log, who, sizeof who);
-		snprintf(buf, len, "%c has no leader: %s's log holds entries %c's lacks, so %s %c's pre-vote (Raft "
-			 "elects only a node whose log is at least as up to date as a majority's); a node with the "
-			 "newest log will stand instead.", 'A' + node, who, 'A' + node,
-			 count_bits(nl->log) == 1 ? "it rejects" : "they reject", 'A' + node);
+		if (zk(w))
+			snprintf(buf, len, "%c has no leader: %s's log holds entries %c's lacks, and ZooKeeper elects "
+				 "the server whose history (its last zxid) is newest, so %c cannot win; a server with "
+				 "the newest log will lead instead.", 'A' + node, who, 'A' + node, 'A' + node);
+		else
+			snprintf(buf, len, "%c has no leader: %s's log holds entries %c's lacks, so %s %c's pre-vote "
+				 "(Raft elects only a node whose log is at least as up to date as a majority's); a node "
+				 "with the newest log will stand instead.", 'A' + node, who, 'A' + node,
+				 count_bits(nl->log) == 1 ? "it rejects" : "they reject", 'A' + node);
 		break;
 	case NL_CANDIDATE:
-		snprintf(buf, len, "%c stands for election in term %llu: a majority granted its pre-vote, and it "
-			 "waits for their votes.", 'A' + node, (unsigned long long)w->nodes[node].ld.term);
+		snprintf(buf, len, "%c stands for election in term %llu: %s, and it waits for their votes.", 'A' + node,
+			 (unsigned long long)w->nodes[node].ld.term,
+			 zk(w) ? "it proposes itself" : "a majority granted its pre-vote");
 		break;
 	default:
-		snprintf(buf, len, "%c has no leader yet: it asks the others for pre-votes.", 'A' + node);
+		snprintf(buf, len, "%c has no leader yet: %s.", 'A' + node,
+			 zk(w) ? "it exchanges election votes with the others" : "it asks the others for pre-votes");
 		break;
 	}
 }

@@ -109,7 +109,7 @@ static const char *const briefs[] = {
 	"this help", "select A..G; Tab: next", "write (asks the value)", "read", "cut or restore a link",
 	"cut or restore one way", "isolate or rejoin", "crash or recover", "switch CP and AP",
 	"cycle levels, read option", "heal (ap: lww/crdt/merge)", "cycle the strategy", "cycle the presets",
-	"resolve a conflict", "fork: three heals", "scoreboard", "why reads were stale", "space-time diagram", "next theme", "pause or resume", "on to the next pause", "restart the scenario", "step one event", "halve or double speed",
+	"resolve a conflict", "fork: three heals", "scoreboard", "why flagged, no leader", "space-time diagram", "next theme", "pause or resume", "on to the next pause", "restart the scenario", "step one event", "halve or double speed",
 	"type a command", "scroll the requests", "scroll the event log", "select node, cut link", "quit",
 };
 

@@ -175,9 +175,11 @@ void ui_score_draw(struct ui *u, const struct world *w)
 	if (y < h - 1) {
 		char a[16], c[16], line[200];
 
-		snprintf(line, sizeof line, "status bar: avail %s, cons %s, over the last %d requests since %s (t=%.3fs)",
+		int n = s.recent.ok + s.recent.error;
+
+		snprintf(line, sizeof line, "status bar: avail %s, cons %s, over the %d request%s since %s (t=%.3fs)",
 			 percent(score_availability(&s.recent), a, sizeof a), percent(score_consistency(&s.recent), c, sizeof c),
-			 s.recent.ok + s.recent.error, rules, w->rules_us / 1e6);
+			 n, n == 1 ? "" : "s", rules, w->rules_us / 1e6);
 		y += ui_wrap(u, win, y, 2, wd - 4, h - 1 - y, ui_attr(u, UR_TITLE), line, 2);
 	}
 	if (y < h - 1)

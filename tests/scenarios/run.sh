@@ -236,7 +236,8 @@ check "partial partition: ten seconds on, the same cause" has "$tmp/partial" "#2
 check "partial partition: never no quorum" sh -c "! grep -q 'no quorum' $tmp/partial"
 check "partial partition: B stays the only leader" sh -c "[ \$(grep -c ' leader  ' $tmp/partial) -eq 1 ]"
 "$BIN" --headless -p zookeeper "$tmp/partial.ini" > "$tmp/partial-zk" 2>&1
-check "partial partition, zookeeper: the connection loss says why" has "$tmp/partial-zk" "error: connection loss: A has no leader (pre-vote rejected: C follows B), and a ZooKeeper"
+check "partial partition, zookeeper: the connection loss says why" has "$tmp/partial-zk" "error: connection loss: A has no leader (C follows B; B unreachable), and a ZooKeeper"
+check "partial partition, zookeeper: no pre-vote (ZooKeeper's election has none)" sh -c "! grep -q 'pre-vote' $tmp/partial-zk"
 
 # A heal under the leader-based protocol (issue 13) reconciles nothing: no
 # strategy in the transcript or the trace; the follower that missed a write
