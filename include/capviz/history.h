@@ -135,6 +135,10 @@ void history_free(struct history *h);
 /* Both return NULL when memory runs out. */
 struct op *history_add_op(struct history *h);
 struct write_rec *history_add_write(struct history *h);
+/* A version never stored anywhere, and the newest one, is given back: the
+ * next write takes its number, so that refused requests leave no gap in
+ * the versions a reader sees (v3, v4, v5). False when it cannot be. */
+bool history_give_back(struct history *h, uint64_t wid);
 struct op *history_op(const struct history *h, uint64_t id);
 struct write_rec *history_write(const struct history *h, uint64_t wid);
 /* The order of an event happening now (now_us never goes back). */

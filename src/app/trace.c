@@ -151,7 +151,9 @@ static void put_op(FILE *f, const struct world *w, const struct op *op, bool don
 		put_str(f, "arg", world_elem_name(w, (int)op->arg));
 	else if (op->kind != OP_READ)
 		fprintf(f, ",\"arg\":%" PRId64, op->arg);
-	if (op->kind != OP_READ)
+	/* A write's version, once it ended (a write refused before it left
+	 * its node gives its number back: it has none). */
+	if (op->kind != OP_READ && done && op->wid)
 		fprintf(f, ",\"wid\":%" PRIu64, op->wid);
 	put_str(f, "level", level_name(op->level));
 	if (op->txn) {

@@ -52,6 +52,14 @@ struct write_rec *history_add_write(struct history *h)
 	return wr;
 }
 
+bool history_give_back(struct history *h, uint64_t wid)
+{
+	if (wid == 0 || wid != h->nwrites || h->writes[wid - 1].applied)
+		return false;
+	h->nwrites--;
+	return true;
+}
+
 struct op *history_op(const struct history *h, uint64_t id)
 {
 	if (id == 0 || id > h->nops)

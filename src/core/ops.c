@@ -394,6 +394,13 @@ static void op_end(struct world *w, uint64_t id, const char *error, bool definit
 			wr->result = op->result;
 			wr->done_us = w->now_us;
 		}
+		/* Refused before it left its node, it never was a version:
+		 * the number goes to the next write, when nothing came since. */
+		if (wr && op->result == RES_ERROR && !op->sent && !op->cond_failed && !op_is_lock(op->kind) &&
+		    history_give_back(&w->hist, op->wid)) {
+			op->wid = 0;
+			wr = NULL;
+		}
 	} else {
 		op->result = RES_OK;
 		op->found = found || op->kind != OP_READ;

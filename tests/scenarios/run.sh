@@ -31,6 +31,12 @@ done
 for f in tests/scenarios/good/*.ini; do
 	check "test scenario $(basename "$f" .ini) runs and its expectations hold" "$BIN" --headless "$f"
 done
+# A write refused before it left its node is no version: the next write
+# takes the number, so a reader never looks for a version that never was.
+printf '[scenario]\nnodes = 3\nmode = ap\ninit = balance=100\n[timeline]\n1s = crash A\n+0.5s = write A balance 5\n+0.5s = write B balance 7\n' > "$tmp/giveback.ini"
+"$BIN" --headless --trace "$tmp/giveback.json" "$tmp/giveback.ini" > "$tmp/giveback" 2>&1
+check "a refused write takes no version: the next one is v2" has "$tmp/giveback" "#2 write balance=7 at B \[ONE\]: ok, balance=7 as v2 "
+check "a refused write's trace line has no wid" sh -c "grep '\"id\":1,' $tmp/giveback.json | grep '\"ev\":\"op\"' | grep -q '\"result\":\"error\"' && ! grep '\"id\":1,' $tmp/giveback.json | grep -q wid"
 "$BIN" --headless tests/scenarios/good/txn_follows_the_log.ini > "$tmp/txn" 2>&1
 check "a txn the leader refused is never applied at a replica catching up" sh -c \
 	"grep -q 'C catches up: .*#1 txn .*(condition failed: no effect)' $tmp/txn && ! grep -q 'apply   C stores balance=150' $tmp/txn"

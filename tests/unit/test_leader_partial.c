@@ -178,8 +178,8 @@ static void test_partial_presets(void **state)
 	assert_false(world_serving(&w, t.a, &word));
 	assert_string_equal(word, "not serving: no leader");
 	op = request_done(&w, t.a, OP_READ, 0, 0, 0);
-	snprintf(want, sizeof want, "connection loss: %c has no leader (pre-vote rejected: %c follows %c), and a "
-		 "ZooKeeper server without one stops serving", 'A' + t.a, 'A' + t.c, 'A' + t.b);
+	snprintf(want, sizeof want, "connection loss: %c has no leader (%c follows %c; %c unreachable), and a "
+		 "ZooKeeper server without one stops serving", 'A' + t.a, 'A' + t.c, 'A' + t.b, 'A' + t.b);
 	assert_string_equal(op->error, want);
 	assert_true(world_no_leader_why(&w, t.a, WHY_FULL, got, sizeof got));
 	assert_non_null(strstr(got, "serving nothing"));
