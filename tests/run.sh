@@ -55,7 +55,7 @@ fi
 
 # Each suite prints "ok ..." / "FAILED ..." lines; count them. The scenario
 # suite runs twice: on the build, and on the binary built with the sanitizers.
-for suite in tests/scenarios/run.sh asan:tests/scenarios/run.sh tests/scenarios/truth.sh tests/explore/run.sh asan:tests/explore/run.sh tests/checker/run.sh asan:tests/checker/run.sh tests/install.sh tests/measure/run.sh tests/export/run.sh asan:tests/export/run.sh tests/cast/run.sh asan:tests/cast/run.sh tests/docs.sh tests/tui/run.sh; do
+for suite in tests/scenarios/run.sh asan:tests/scenarios/run.sh tests/scenarios/truth.sh tests/explore/run.sh asan:tests/explore/run.sh tests/checker/run.sh asan:tests/checker/run.sh tests/inputs/run.sh asan:tests/inputs/run.sh tests/install.sh tests/measure/run.sh tests/export/run.sh asan:tests/export/run.sh tests/cast/run.sh asan:tests/cast/run.sh tests/docs.sh tests/tui/run.sh; do
 	bin=./capviz
 	case $suite in asan:*) suite=${suite#asan:}; bin=build/asan/capviz;; esac
 	[ -f "$suite" ] || continue

@@ -59,6 +59,8 @@ void options_list(FILE *f);
 /* Every preset with its PACELC class and what it promises in a partition. */
 void options_list_presets(FILE *f);
 
+/* Is what a file (a path, or a file here) rather than a scenario's name? */
+bool app_is_scenario_file(const char *what);
 /* Finds a scenario by path or name and loads it; label receives what error
  * messages call it. Returns 0 or -1 with err ("FILE:LINE: ..."). */
 int app_load_scenario(struct scenario *sc, const char *what, int nodes, char *label,

@@ -72,6 +72,11 @@ static bool is_path(const char *what)
 	return strchr(what, '/') || (len > 4 && strcmp(what + len - 4, ".ini") == 0);
 }
 
+bool app_is_scenario_file(const char *what)
+{
+	return is_path(what) || access(what, R_OK) == 0;
+}
+
 int app_load_scenario(struct scenario *sc, const char *what, int nodes, char *label,
 		      size_t labellen, char *err, size_t errlen)
 {
@@ -85,7 +90,7 @@ int app_load_scenario(struct scenario *sc, const char *what, int nodes, char *la
 		return scenario_load_text(sc, "balance", scenario_default_text, nodes >= 3 ? nodes : 0, err,
 					  errlen);
 	}
-	if (is_path(what) || access(what, R_OK) == 0) {
+	if (app_is_scenario_file(what)) {
 		snprintf(label, labellen, "%s", what);
 		return scenario_load_file(sc, what, nodes, err, errlen);
 	}

@@ -1,0 +1,85 @@
+#!/bin/sh
+# Inputs (issue 14): every file capviz reads is read once, whole, whatever
+# it is (a regular file, a pipe on /dev/stdin, a FIFO, a process
+# substitution, /dev/zero, a directory), within a size limit, and what is
+# wrong with it is said with FILE:LINE and exit status 2; a bad option
+# names the option. Every run here has a deadline: a freeze fails its check
+# instead of hanging the suite. Prints "ok ..." or "FAILED ..." per check.
+cd "$(dirname "$0")/../.." || exit 2
+BIN=${CAPVIZ:-./capviz}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+. tests/checks.sh
+T=${INPUTS_DEADLINE:-20}
+
+# run OUT CMD...: runs CMD with the deadline, output in OUT, status in $rc.
+run() {
+	out=$1; shift
+	timeout "$T" "$@" > "$out" 2>&1; rc=$?
+}
+# feed FILE: a writer into the FIFO, in the background; fed_done ends it
+# (a capviz that never opened the FIFO leaves it blocked).
+feed() { cat "$1" > "$tmp/fifo" & writer=$!; }
+fed_done() { kill "$writer" 2>/dev/null; wait "$writer" 2>/dev/null; }
+
+# --- --check reads each file once and tells a theme from a scenario by its bytes
+run "$tmp/zero" "$BIN" --check /dev/zero
+check "--check /dev/zero ends, exit 2, not a text file" sh -c \
+	"[ $rc -eq 2 ] && grep -q '^capviz: /dev/zero:1: not a text file' $tmp/zero"
+run "$tmp/stdin-pipe" sh -c "cat scenarios/balance-cp.ini | $BIN --check /dev/stdin"
+check "--check /dev/stdin on a pipe accepts a valid scenario" sh -c \
+	"[ $rc -eq 0 ] && grep -q '^/dev/stdin: ok (21 steps)' $tmp/stdin-pipe"
+run "$tmp/stdin-theme" sh -c "cat themes/light.ini | $BIN --check /dev/stdin"
+check "--check /dev/stdin on a pipe accepts a valid theme" sh -c \
+	"[ $rc -eq 0 ] && grep -q '^/dev/stdin: ok (theme light)' $tmp/stdin-theme"
+run "$tmp/stdin-file" sh -c "$BIN --check /dev/stdin < scenarios/balance-cp.ini"
+check "--check /dev/stdin < FILE accepts it" sh -c "[ $rc -eq 0 ] && grep -q ': ok (21 steps)' $tmp/stdin-file"
+if command -v bash > /dev/null 2>&1; then
+	run "$tmp/procsub" bash -c "$BIN --check <(cat scenarios/balance-cp.ini) <(cat themes/light.ini)"
+	check "--check <(scenario) <(theme): both ok" sh -c \
+		"[ $rc -eq 0 ] && grep -q '^/dev/fd/[0-9]*: ok (21 steps)' $tmp/procsub &&
+		 grep -q '^/dev/fd/[0-9]*: ok (theme light)' $tmp/procsub"
+	run "$tmp/procsub-H" bash -c "$BIN -H -t <(cat themes/light.ini) <(cat scenarios/balance-cp.ini)"
+	check "-H -t <(theme) <(scenario): the run's expectations hold" sh -c \
+		"[ $rc -eq 0 ] && grep -q 'end .* 7 expectations, 0 failed' $tmp/procsub-H"
+fi
+mkfifo "$tmp/fifo"
+feed scenarios/balance-cp.ini
+run "$tmp/fifo-check" "$BIN" --check "$tmp/fifo"
+fed_done
+check "--check FIFO with a writer: ok" sh -c "[ $rc -eq 0 ] && grep -q 'fifo: ok (21 steps)' $tmp/fifo-check"
+feed themes/light.ini
+run "$tmp/fifo-theme" "$BIN" --check "$tmp/fifo"
+fed_done
+check "--check FIFO of a theme: ok" sh -c "[ $rc -eq 0 ] && grep -q 'fifo: ok (theme light)' $tmp/fifo-theme"
+feed scenarios/balance-cp.ini
+run "$tmp/fifo-H" "$BIN" -H "$tmp/fifo"
+fed_done
+check "-H FIFO: the run's expectations hold" sh -c "[ $rc -eq 0 ] && grep -q '7 expectations, 0 failed' $tmp/fifo-H"
+feed themes/light.ini
+run "$tmp/fifo-t" "$BIN" -H -t "$tmp/fifo"
+fed_done
+check "-H -t FIFO: the theme loads" test "$rc" -eq 0
+run "$tmp/dir" "$BIN" --check "$tmp"
+check "--check DIRECTORY: cannot read it, and why" sh -c \
+	"[ $rc -eq 2 ] && grep -q \"^capviz: $tmp: cannot read it: Is a directory\" $tmp/dir"
+
+# --- themes: messages name the file and line (issue 14, point 10)
+run "$tmp/tdir" "$BIN" -H -t "$tmp"
+check "-t DIRECTORY says why it cannot be read" sh -c \
+	"[ $rc -eq 2 ] && grep -q \"^capviz: --theme: $tmp: cannot read it: Is a directory\" $tmp/tdir"
+{ printf '[theme]\nname = big\n'; i=0; while [ $i -lt 2100 ]; do
+	printf '; %s\n' '0123456789012345678901234567890'; i=$((i + 1)); done; } > "$tmp/big.ini"
+run "$tmp/big" "$BIN" --check "$tmp/big.ini"
+check "a theme over 64 KiB: FILE:LINE, exit 2" sh -c \
+	"[ $rc -eq 2 ] && grep -q \"^capviz: $tmp/big.ini:1929: too big for a theme (at most 64 KiB)\" $tmp/big"
+printf '\357\273\277\357\273\277[theme]\nname = two\n' > "$tmp/bom2.ini"
+run "$tmp/bom2" "$BIN" --check "$tmp/bom2.ini"
+check "a theme with two byte order marks says so" sh -c \
+	"[ $rc -eq 2 ] && grep -q \"bom2.ini:1: a byte order mark (U+FEFF) past the start of the file\" $tmp/bom2"
+printf '\357\273\277\357\273\277[scenario]\nname = two\n' > "$tmp/bom2s.ini"
+run "$tmp/bom2s" "$BIN" --check "$tmp/bom2s.ini"
+check "a scenario with two byte order marks says so" sh -c \
+	"[ $rc -eq 2 ] && grep -q \"bom2s.ini:1: a byte order mark (U+FEFF) past the start of the file\" $tmp/bom2s"
+printf '\357\273\277[theme]\nname = one\n' > "$tmp/bom1.ini"
+check "a theme with one byte order mark is fine" status 0 "$BIN" --check "$tmp/bom1.ini"
