@@ -148,6 +148,6 @@ int main(int argc, char **argv)
 	if (o.pacelc)
 		return app_pacelc(&o);
 	if (o.check_history)
-		return app_check_history(o.check_history);
+		return app_check_history(o.check_history, o.max_steps ? o.max_steps : CHECK_MAX_STEPS);
 	return o.headless ? app_headless(&o) : app_live(&o);
 }

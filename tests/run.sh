@@ -76,7 +76,9 @@ if command -v clang >/dev/null 2>&1; then
 			[ -x "$f" ] || continue
 			n=$(basename "$f")
 			mkdir -p "build/corpus/$n"
-			if "$f" -max_total_time="${FUZZ_SECONDS:-10}" "build/corpus/$n" tests/fuzz/seeds >>"$log" 2>&1; then
+			# -timeout: one input that takes longer is a failure (a check that never stops).
+			if "$f" -max_total_time="${FUZZ_SECONDS:-10}" -timeout="${FUZZ_TIMEOUT:-10}" \
+				"build/corpus/$n" tests/fuzz/seeds >>"$log" 2>&1; then
 				pass "fuzz/$n"
 			else
 				fail "fuzz/$n (see $log)"

@@ -11,7 +11,7 @@
 
 #include "capviz/scenario.h"
 
-enum { EXIT_OK = 0, EXIT_EXPECT = 1, EXIT_USAGE = 2 };
+enum { EXIT_OK = 0, EXIT_EXPECT = 1, EXIT_USAGE = 2, EXIT_UNDECIDED = 3 };
 
 struct options {
 	const char *scenario;   /* a path or a name; NULL: the built-in default */
@@ -37,6 +37,7 @@ struct options {
 	const char *read_level; /* --read LEVEL (with --explore): every read's level */
 	int writers;            /* --writers N (with --explore): clients that write; 0 all */
 	const char *check_history; /* --check-history FILE */
+	uint64_t max_steps;     /* --max-steps N (with --check-history); 0: the default */
 	const char *history;    /* --history FILE: the run's history, '-' for stdout */
 	const char *record;     /* --record FILE: the live session as a scenario */
 	const char *record_cast; /* --record-cast FILE: the live screen as an asciicast v2 */
@@ -84,8 +85,11 @@ void app_run_session(struct session *s);
 /* --history FILE: writes the world's history ('-' stdout); 0, or -1 said on stderr. */
 struct world;
 int app_write_history(const struct world *w, const char *path);
-/* --check-history FILE: prints the verdict; 0 linearizable, 1 not, 2 bad input. */
-int app_check_history(const char *path);
+/* --check-history FILE: prints the verdict; 0 linearizable, 1 not, 2 bad
+ * input, 3 not decided within max_steps search steps. */
+int app_check_history(const char *path, uint64_t max_steps);
+/* The default of --max-steps. */
+#define CHECK_MAX_STEPS 100000000ULL
 /* --staleness: the PBS report; returns the exit status. */
 int app_staleness(const struct options *o);
 /* --pacelc: every preset measured; returns the exit status. */

@@ -83,3 +83,18 @@ check "a scenario with two byte order marks says so" sh -c \
 	"[ $rc -eq 2 ] && grep -q \"bom2s.ini:1: a byte order mark (U+FEFF) past the start of the file\" $tmp/bom2s"
 printf '\357\273\277[theme]\nname = one\n' > "$tmp/bom1.ini"
 check "a theme with one byte order mark is fine" status 0 "$BIN" --check "$tmp/bom1.ini"
+
+# --- options: a message names the option and what it expected (point 10)
+run "$tmp/eq" "$BIN" --headless=yes
+check "--headless=yes: the option takes no value, named" sh -c \
+	"[ $rc -eq 2 ] && grep -q \"^capviz: option '--headless' takes no value, got '--headless=yes'\" $tmp/eq"
+run "$tmp/eq2" "$BIN" --ascii=1
+check "--ascii=1 (no short letter): named too" sh -c \
+	"[ $rc -eq 2 ] && grep -q \"^capviz: option '--ascii' takes no value, got '--ascii=1'\" $tmp/eq2"
+for opt in --list-themes --list-scenarios --list-presets --list-commands --list-options --list-keys --help --version; do
+	run "$tmp/stray" "$BIN" $opt extra
+	check "$opt extra: the stray argument is refused" sh -c \
+		"[ $rc -eq 2 ] && grep -q \"^capviz: $opt takes no argument, got 'extra'\" $tmp/stray"
+done
+run "$tmp/unk" "$BIN" -Q
+check "an unknown short option is named" sh -c "[ $rc -eq 2 ] && grep -q \"^capviz: unknown option '-Q'\" $tmp/unk"
