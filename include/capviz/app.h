@@ -60,12 +60,21 @@ void options_list(FILE *f);
 /* Every preset with its PACELC class and what it promises in a partition. */
 void options_list_presets(FILE *f);
 
+/* Is path a file that gives its bytes once (a pipe, a FIFO, a device such
+ * as /dev/stdin), not one to read again? */
+bool app_file_gives_once(const char *path);
 /* Is what a file (a path, or a file here) rather than a scenario's name? */
 bool app_is_scenario_file(const char *what);
 /* Finds a scenario by path or name and loads it; label receives what error
  * messages call it. Returns 0 or -1 with err ("FILE:LINE: ..."). */
 int app_load_scenario(struct scenario *sc, const char *what, int nodes, char *label,
 		      size_t labellen, char *err, size_t errlen);
+/* The scenario again, for a run that starts over: what (as app_load_scenario
+ * takes it) read again, or, when the file it was read from (loaded_label)
+ * gives its bytes once, a copy of loaded (*copied). Returns 0 or -1 with
+ * err. */
+int app_reload_scenario(struct scenario *sc, const char *what, int nodes, const struct scenario *loaded,
+			const char *loaded_label, char *label, size_t labellen, char *err, size_t errlen, bool *copied);
 /* The installed data directories (each holds scenarios/ and themes/), the
  * compiled-in one first, then the one beside the binary; NULL-terminated. */
 const char *const *app_datadirs(void);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "capviz/app.h"
@@ -72,6 +73,13 @@ static bool is_path(const char *what)
 	return strchr(what, '/') || (len > 4 && strcmp(what + len - 4, ".ini") == 0);
 }
 
+bool app_file_gives_once(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
 bool app_is_scenario_file(const char *what)
 {
 	return is_path(what) || access(what, R_OK) == 0;
@@ -119,6 +127,22 @@ int app_load_scenario(struct scenario *sc, const char *what, int nodes, char *la
 		snprintf(err, errlen, "no scenario '%.100s' (looked in %.900s; --list-scenarios lists them)", what, list);
 	}
 	return -1;
+}
+
+int app_reload_scenario(struct scenario *sc, const char *what, int nodes, const struct scenario *loaded,
+			const char *loaded_label, char *label, size_t labellen, char *err, size_t errlen, bool *copied)
+{
+	/* Read again, a pipe or a FIFO would wait for a writer that has gone,
+	 * and the screen would freeze. */
+	*copied = what && app_file_gives_once(loaded_label);
+	if (!*copied)
+		return app_load_scenario(sc, what, nodes, label, labellen, err, errlen);
+	snprintf(label, labellen, "%s", loaded_label);
+	if (scenario_copy(sc, loaded) < 0) {
+		snprintf(err, errlen, "%s: out of memory", loaded_label);
+		return -1;
+	}
+	return 0;
 }
 
 static int name_cmp(const void *a, const void *b)

@@ -488,6 +488,21 @@ void scenario_free(struct scenario *s)
 	s->strategy = -1;
 }
 
+int scenario_copy(struct scenario *dst, const struct scenario *src)
+{
+	*dst = *src;
+	dst->steps = NULL;
+	if (src->nsteps) {
+		dst->steps = malloc(src->nsteps * sizeof *dst->steps);
+		if (!dst->steps) {
+			scenario_free(dst);
+			return -1;
+		}
+		memcpy(dst->steps, src->steps, src->nsteps * sizeof *dst->steps);
+	}
+	return 0;
+}
+
 const char scenario_default_text[] =
 	"; balance: the classic opening scene of the CAP theorem. Node C is cut off,\n"
 	"; a client writes at A, another reads at C. The mode (cp by default, or\n"

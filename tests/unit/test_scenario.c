@@ -330,6 +330,22 @@ static void test_pipe(void **state)
 	close(fd);
 }
 
+/* A copy owns its steps: freeing the original leaves it whole. */
+static void test_copy(void **state)
+{
+	struct scenario s, c;
+
+	(void)state;
+	load_ok(&s, "[scenario]\nname = c\nnodes = 3\n[timeline]\n0s = isolate C\n1s = heal\n", 0);
+	assert_int_equal(scenario_copy(&c, &s), 0);
+	assert_ptr_not_equal(c.steps, s.steps);
+	scenario_free(&s);
+	assert_string_equal(c.name, "c");
+	assert_int_equal(c.nsteps, 2);
+	assert_string_equal(c.steps[1].src, "heal");
+	scenario_free(&c);
+}
+
 /* Too big: the message names the line where the limit is passed; binary
  * bytes before it are said first. */
 static void test_too_big(void **state)
@@ -467,6 +483,7 @@ int main(void)
 		cmocka_unit_test(test_apply_stage),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_pipe),
+		cmocka_unit_test(test_copy),
 		cmocka_unit_test(test_too_big),
 		cmocka_unit_test(test_two_boms),
 		cmocka_unit_test(test_bad_files),
