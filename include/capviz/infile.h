@@ -6,6 +6,8 @@
 #ifndef CAPVIZ_INFILE_H
 #define CAPVIZ_INFILE_H
 
+#include <dirent.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Reads path ("-": standard input) whole, or its first max + 1 bytes when it
@@ -21,5 +23,10 @@ int infile_read(const char *path, size_t max, char **buf, size_t *len, char *err
  * on an earlier line, or on that one, says that one instead); else 0. */
 int infile_size(const char *name, const char *buf, size_t len, size_t max, const char *what, char *err,
 		size_t errlen);
+
+/* Is the directory's entry name a regular file (or a link to one)? What
+ * lists a directory (--list-themes, the t key, --list-scenarios) reads
+ * only those: a FIFO there would wait for a writer. */
+bool infile_listable(DIR *dir, const char *name);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "capviz/app.h"
 #include "capviz/export.h"
+#include "capviz/infile.h"
 #include "capviz/theme.h"
 
 #ifndef CAPVIZ_DATADIR
@@ -162,7 +163,7 @@ static void list_dir(FILE *f, const char *dir)
 	while ((de = readdir(d)) && n < 256) {
 		size_t len = strlen(de->d_name);
 
-		if (len > 4 && strcmp(de->d_name + len - 4, ".ini") == 0)
+		if (len > 4 && strcmp(de->d_name + len - 4, ".ini") == 0 && infile_listable(d, de->d_name))
 			names[n++] = strdup(de->d_name);
 	}
 	closedir(d);

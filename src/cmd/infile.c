@@ -3,7 +3,6 @@
  * one open, reads until the end or the limit, and a message that names the
  * file and says why when it cannot be read. */
 #include <errno.h>
-#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,4 +100,11 @@ int infile_size(const char *name, const char *buf, size_t len, size_t max, const
 	else
 		snprintf(err, errlen, "%s:%d: too big for %s (at most %zu bytes)", name, line, what, max);
 	return line;
+}
+
+bool infile_listable(DIR *dir, const char *name)
+{
+	struct stat st;
+
+	return fstatat(dirfd(dir), name, &st, 0) == 0 && S_ISREG(st.st_mode);
 }

@@ -578,7 +578,7 @@ int theme_names(char names[][THEME_NAME_MAX], int max, const char *const *datadi
 			bool dup = false;
 
 			if (len <= 4 || len - 4 >= THEME_NAME_MAX || strcmp(e->d_name + len - 4, ".ini") != 0 ||
-			    e->d_name[0] == '.')
+			    e->d_name[0] == '.' || !infile_listable(dir, e->d_name))
 				continue;
 			for (int k = 0; k < n && !dup; k++)
 				dup = strncmp(names[k], e->d_name, len - 4) == 0 && names[k][len - 4] == '\0';

@@ -98,3 +98,12 @@ for opt in --list-themes --list-scenarios --list-presets --list-commands --list-
 done
 run "$tmp/unk" "$BIN" -Q
 check "an unknown short option is named" sh -c "[ $rc -eq 2 ] && grep -q \"^capviz: unknown option '-Q'\" $tmp/unk"
+
+# --- listings read regular files only: a FIFO among the themes or the
+# scenarios would wait for a writer (--list-themes, the t key, completion)
+mkdir -p "$tmp/xdg/capviz/themes" "$tmp/xdg/capviz/scenarios"
+mkfifo "$tmp/xdg/capviz/themes/waits.ini" "$tmp/xdg/capviz/scenarios/waits.ini"
+run "$tmp/lt" env XDG_CONFIG_HOME="$tmp/xdg" "$BIN" --list-themes
+check "--list-themes skips a FIFO among the themes" sh -c "[ $rc -eq 0 ] && grep -q '^projector ' $tmp/lt && ! grep -q waits $tmp/lt"
+run "$tmp/ls" env XDG_DATA_HOME="$tmp/xdg" "$BIN" --list-scenarios
+check "--list-scenarios skips a FIFO among the scenarios" sh -c "[ $rc -eq 0 ] && grep -q 'balance-cp' $tmp/ls && ! grep -q waits $tmp/ls"
