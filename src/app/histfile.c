@@ -22,6 +22,7 @@
 
 #define LINE_MAX_LEN 4096     /* a line's bytes, its end not counted, and a NUL */
 #define LINE_MAX_TEXT "4095"
+#define NUL_TEXT "a NUL byte: a history is text, one operation a line"
 
 struct cursor {
 	const char *p;
@@ -235,15 +236,25 @@ out:
 	return rc;
 }
 
-/* Checks the size of buf (len bytes, read whole), parses it and frees it. */
+/* Checks the size of buf (len bytes, read whole), parses it and frees it.
+ * Past the limit, a line before it that is no text is said first
+ * (/dev/zero holds NULs before it is too big). */
 static int parse_read(struct wgl_history *h, char *buf, size_t len, const char *name, char *err, size_t errlen)
 {
-	int rc = -1;
+	int big = infile_size(name, buf, len, HISTFILE_MAX_BYTES, "a history", err, errlen), rc = -1;
 
-	if (infile_size(name, buf, len, HISTFILE_MAX_BYTES, "a history", err, errlen))
-		wgl_init(h);
-	else
+	if (!big) {
 		rc = histfile_parse_buf(h, buf, len, name, err, errlen);
+	} else {
+		char *nul = memchr(buf, '\0', HISTFILE_MAX_BYTES);
+		int line = 1;
+
+		for (const char *p = buf; nul && p < nul; p++)
+			line += *p == '\n' || (*p == '\r' && p[1] != '\n');
+		if (nul && line <= big)
+			snprintf(err, errlen, "%s:%d: %s", name, line, NUL_TEXT);
+		wgl_init(h);
+	}
 	free(buf);
 	return rc;
 }
@@ -310,7 +321,7 @@ static const char *line_problem(const char *s, size_t n)
 	if (n > LINE_MAX_LEN - 1)
 		return "the line is longer than " LINE_MAX_TEXT " bytes";
 	if (memchr(s, '\0', n))
-		return "a NUL byte: a history is text, one operation a line";
+		return NUL_TEXT;
 	for (size_t i = 0; i + 3 <= n; i++)
 		if (memcmp(s + i, "\xef\xbb\xbf", 3) == 0)
 			return "a byte order mark (U+FEFF) past the start of the file: only the first bytes may "

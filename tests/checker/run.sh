@@ -104,6 +104,8 @@ check "check-history: ... and none reaches the terminal" sh -c \
 printf 'w x 1 0 1\nr x 1\000 2 3\n' > "$tmp/nul.hist"
 verdict "check-history: a NUL is said as one, at its line" 2 \
 	'nul.hist:2: a NUL byte: a history is text, one operation a line' "$tmp/nul.hist"
+verdict "check-history: /dev/zero is no text (a NUL), said before its size" 2 \
+	'/dev/zero:1: a NUL byte: a history is text' /dev/zero
 awk 'BEGIN { s = ""; for (i = 0; i < 4087; i++) s = s "7"; printf "w x %s 0 1\n", s }' > "$tmp/l4095.hist"
 verdict "check-history: a line of exactly 4095 bytes is read" 0 'linearizable' "$tmp/l4095.hist"
 awk 'BEGIN { s = ""; for (i = 0; i < 4088; i++) s = s "7"; printf "w x %s 0 1\n", s }' > "$tmp/l4096.hist"
