@@ -315,7 +315,8 @@ static int cache_add(struct cache *c, const uint64_t *set, uint64_t set_hash, in
 	while (c->slots[at]) {
 		size_t i = c->slots[at] - 1;
 
-		if (c->hashes[i] == hash && c->states[i] == state && memcmp(&c->sets[i * c->words], set, c->words * sizeof *set) == 0)
+		if (c->hashes[i] == hash && c->states[i] == state &&
+		    memcmp(&c->sets[i * c->words], set, c->words * sizeof *set) == 0)
 			return 0;
 		at = (at + 1) & (c->nslots - 1);
 	}
