@@ -100,7 +100,9 @@ build/asan/unit/%: tests/unit/%.c build/asan/libcapviz.a $(HDRS) $(wildcard test
 	$(CC) $(WARN) $(DEFS) -Iinclude -Itests/unit $(PKG_CFLAGS) $(SAN_FLAGS) -o $@ $< build/asan/libcapviz.a $(TEST_LIBS)
 asan: $(ASAN_UNIT) build/asan/capviz
 
-# libFuzzer harnesses (clang): one per tests/fuzz/fuzz_*.c.
+# libFuzzer harnesses (clang): one per tests/fuzz/fuzz_*.c. Each input
+# must be done within FUZZ_TIMEOUT seconds (default 10): a parser or a
+# check that would not stop is a failure, not a fuzzer that hangs.
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_LIB_SRC := $(CORE_SRC) $(CMD_SRC) src/app/session.c src/app/histfile.c src/ui/theme_file.c
@@ -111,7 +113,8 @@ build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC) $(HDRS)
 fuzz-build: $(FUZZ_BIN)
 fuzz: $(FUZZ_BIN)
 	@for f in $(FUZZ_BIN); do echo "== $$f"; mkdir -p build/corpus/$$(basename $$f); \
-		$$f -max_total_time=$${FUZZ_SECONDS:-60} build/corpus/$$(basename $$f) tests/fuzz/seeds || exit 1; done
+		$$f -max_total_time=$${FUZZ_SECONDS:-60} -timeout=$${FUZZ_TIMEOUT:-10} \
+		build/corpus/$$(basename $$f) tests/fuzz/seeds || exit 1; done
 
 build/bench/%: tests/bench/%.c build/libcapviz.a $(HDRS)
 	@mkdir -p $(dir $@)

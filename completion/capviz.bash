@@ -44,7 +44,7 @@ _capviz() {
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return
 		;;
-	-n | --nodes | --seed | --speed | --explore | --writers | --trials)
+	-n | --nodes | --seed | --speed | --explore | --writers | --trials | --max-steps)
 		COMPREPLY=()
 		return
 		;;

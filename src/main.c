@@ -1,11 +1,80 @@
 /* main.c: capviz's entry point: parse the options, then hand over to the
  * headless driver (or a listing or a check). */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "capviz/app.h"
 #include "capviz/cmd.h"
+#include "capviz/infile.h"
 #include "capviz/theme.h"
 #include "capviz/ui.h"
+
+/* A theme file given to --check: checked as a theme. */
+static int check_theme(const char *what, const char *buf, size_t len)
+{
+	struct theme t;
+	char err[512];
+
+	if (theme_load_buf(&t, what, buf, len, err, sizeof err) < 0) {
+		fprintf(stderr, "capviz: %s\n", err);
+		return EXIT_USAGE;
+	}
+	printf("%s: ok (theme %s)\n", what, t.name);
+	return EXIT_OK;
+}
+
+/* A scenario given to --check, by file (buf: its bytes, read once) or by
+ * name (buf NULL): checked with the theme it names. */
+static int check_scenario(const struct options *o, const char *what, const char *buf, size_t len)
+{
+	struct scenario sc;
+	char err[512], label[512];
+	int r;
+
+	if (buf) {
+		snprintf(label, sizeof label, "%s", what);
+		r = scenario_load_buf(&sc, what, buf, len, o->nodes, err, sizeof err);
+	} else {
+		r = app_load_scenario(&sc, what, o->nodes, label, sizeof label, err, sizeof err);
+	}
+	if (r < 0) {
+		fprintf(stderr, "capviz: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (sc.theme[0]) {
+		struct theme t;
+		char terr[512];
+
+		if (app_find_theme(&t, sc.theme, label, terr, sizeof terr) < 0) {
+			fprintf(stderr, "capviz: %s:%d: theme: %s\n", label, sc.theme_line, terr);
+			scenario_free(&sc);
+			return EXIT_USAGE;
+		}
+	}
+	printf("%s: ok (%zu step%s)\n", label, sc.nsteps, sc.nsteps == 1 ? "" : "s");
+	scenario_free(&sc);
+	return EXIT_OK;
+}
+
+/* Each file is read once (a pipe or a FIFO gives its bytes once) and its
+ * bytes tell a theme from a scenario; a name is a scenario's. */
+static int check_one(const struct options *o, const char *what)
+{
+	char *buf, err[512];
+	size_t len;
+	int rc;
+
+	if (!app_is_scenario_file(what))
+		return check_scenario(o, what, NULL, 0);
+	if (infile_read(what, SCENARIO_MAX_BYTES > THEME_MAX_BYTES ? SCENARIO_MAX_BYTES : THEME_MAX_BYTES, &buf, &len,
+			err, sizeof err) < 0) {
+		fprintf(stderr, "capviz: %s\n", err);
+		return EXIT_USAGE;
+	}
+	rc = theme_text_is_theme(buf, len) ? check_theme(what, buf, len) : check_scenario(o, what, buf, len);
+	free(buf);
+	return rc;
+}
 
 static int check_files(const struct options *o)
 {
@@ -17,40 +86,9 @@ static int check_files(const struct options *o)
 	}
 	for (int i = -1; i < o->nfiles; i++) {
 		const char *what = i < 0 ? o->scenario : o->files[i];
-		struct scenario sc;
-		char err[512], label[512];
 
-		if (!what)
-			continue;
-		if (theme_file_is_theme(what)) {
-			struct theme t;
-
-			if (theme_load_file(&t, what, err, sizeof err) < 0) {
-				fprintf(stderr, "capviz: %s\n", err);
-				rc = EXIT_USAGE;
-			} else {
-				printf("%s: ok (theme %s)\n", what, t.name);
-			}
-			continue;
-		}
-		if (app_load_scenario(&sc, what, o->nodes, label, sizeof label, err, sizeof err) < 0) {
-			fprintf(stderr, "capviz: %s\n", err);
+		if (what && check_one(o, what) != EXIT_OK)
 			rc = EXIT_USAGE;
-			continue;
-		}
-		if (sc.theme[0]) {
-			struct theme t;
-			char terr[512];
-
-			if (app_find_theme(&t, sc.theme, label, terr, sizeof terr) < 0) {
-				fprintf(stderr, "capviz: %s:%d: theme: %s\n", label, sc.theme_line, terr);
-				rc = EXIT_USAGE;
-				scenario_free(&sc);
-				continue;
-			}
-		}
-		printf("%s: ok (%zu step%s)\n", label, sc.nsteps, sc.nsteps == 1 ? "" : "s");
-		scenario_free(&sc);
 	}
 	return rc;
 }
@@ -110,6 +148,6 @@ int main(int argc, char **argv)
 	if (o.pacelc)
 		return app_pacelc(&o);
 	if (o.check_history)
-		return app_check_history(o.check_history);
+		return app_check_history(o.check_history, o.max_steps ? o.max_steps : CHECK_MAX_STEPS);
 	return o.headless ? app_headless(&o) : app_live(&o);
 }

@@ -55,7 +55,7 @@ fi
 
 # Each suite prints "ok ..." / "FAILED ..." lines; count them. The scenario
 # suite runs twice: on the build, and on the binary built with the sanitizers.
-for suite in tests/scenarios/run.sh asan:tests/scenarios/run.sh tests/scenarios/truth.sh tests/explore/run.sh asan:tests/explore/run.sh tests/checker/run.sh asan:tests/checker/run.sh tests/install.sh tests/measure/run.sh tests/export/run.sh asan:tests/export/run.sh tests/cast/run.sh asan:tests/cast/run.sh tests/docs.sh tests/tui/run.sh; do
+for suite in tests/scenarios/run.sh asan:tests/scenarios/run.sh tests/scenarios/truth.sh tests/explore/run.sh asan:tests/explore/run.sh tests/checker/run.sh asan:tests/checker/run.sh tests/inputs/run.sh asan:tests/inputs/run.sh tests/install.sh tests/measure/run.sh tests/export/run.sh asan:tests/export/run.sh tests/cast/run.sh asan:tests/cast/run.sh tests/docs.sh tests/tui/run.sh; do
 	bin=./capviz
 	case $suite in asan:*) suite=${suite#asan:}; bin=build/asan/capviz;; esac
 	[ -f "$suite" ] || continue
@@ -76,7 +76,9 @@ if command -v clang >/dev/null 2>&1; then
 			[ -x "$f" ] || continue
 			n=$(basename "$f")
 			mkdir -p "build/corpus/$n"
-			if "$f" -max_total_time="${FUZZ_SECONDS:-10}" "build/corpus/$n" tests/fuzz/seeds >>"$log" 2>&1; then
+			# -timeout: one input that takes longer is a failure (a check that never stops).
+			if "$f" -max_total_time="${FUZZ_SECONDS:-10}" -timeout="${FUZZ_TIMEOUT:-10}" \
+				"build/corpus/$n" tests/fuzz/seeds >>"$log" 2>&1; then
 				pass "fuzz/$n"
 			else
 				fail "fuzz/$n (see $log)"

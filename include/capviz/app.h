@@ -11,7 +11,7 @@
 
 #include "capviz/scenario.h"
 
-enum { EXIT_OK = 0, EXIT_EXPECT = 1, EXIT_USAGE = 2 };
+enum { EXIT_OK = 0, EXIT_EXPECT = 1, EXIT_USAGE = 2, EXIT_UNDECIDED = 3 };
 
 struct options {
 	const char *scenario;   /* a path or a name; NULL: the built-in default */
@@ -37,6 +37,7 @@ struct options {
 	const char *read_level; /* --read LEVEL (with --explore): every read's level */
 	int writers;            /* --writers N (with --explore): clients that write; 0 all */
 	const char *check_history; /* --check-history FILE */
+	uint64_t max_steps;     /* --max-steps N (with --check-history); 0: the default */
 	const char *history;    /* --history FILE: the run's history, '-' for stdout */
 	const char *record;     /* --record FILE: the live session as a scenario */
 	const char *record_cast; /* --record-cast FILE: the live screen as an asciicast v2 */
@@ -59,10 +60,21 @@ void options_list(FILE *f);
 /* Every preset with its PACELC class and what it promises in a partition. */
 void options_list_presets(FILE *f);
 
+/* Is path a file that gives its bytes once (a pipe, a FIFO, a device such
+ * as /dev/stdin), not one to read again? */
+bool app_file_gives_once(const char *path);
+/* Is what a file (a path, or a file here) rather than a scenario's name? */
+bool app_is_scenario_file(const char *what);
 /* Finds a scenario by path or name and loads it; label receives what error
  * messages call it. Returns 0 or -1 with err ("FILE:LINE: ..."). */
 int app_load_scenario(struct scenario *sc, const char *what, int nodes, char *label,
 		      size_t labellen, char *err, size_t errlen);
+/* The scenario again, for a run that starts over: what (as app_load_scenario
+ * takes it) read again, or, when the file it was read from (loaded_label)
+ * gives its bytes once, a copy of loaded (*copied). Returns 0 or -1 with
+ * err. */
+int app_reload_scenario(struct scenario *sc, const char *what, int nodes, const struct scenario *loaded,
+			const char *loaded_label, char *label, size_t labellen, char *err, size_t errlen, bool *copied);
 /* The installed data directories (each holds scenarios/ and themes/), the
  * compiled-in one first, then the one beside the binary; NULL-terminated. */
 const char *const *app_datadirs(void);
@@ -82,8 +94,11 @@ void app_run_session(struct session *s);
 /* --history FILE: writes the world's history ('-' stdout); 0, or -1 said on stderr. */
 struct world;
 int app_write_history(const struct world *w, const char *path);
-/* --check-history FILE: prints the verdict; 0 linearizable, 1 not, 2 bad input. */
-int app_check_history(const char *path);
+/* --check-history FILE: prints the verdict; 0 linearizable, 1 not, 2 bad
+ * input, 3 not decided within max_steps search steps. */
+int app_check_history(const char *path, uint64_t max_steps);
+/* The default of --max-steps. */
+#define CHECK_MAX_STEPS 100000000ULL
 /* --staleness: the PBS report; returns the exit status. */
 int app_staleness(const struct options *o);
 /* --pacelc: every preset measured; returns the exit status. */

@@ -77,6 +77,7 @@ int checker_invoked(struct checker *c, const struct history *h, const struct op 
  * (op->undecided). */
 #define CHECKER_SEARCH_OPS 5000
 #define CHECKER_SEARCH_STEPS 200000
+#define CHECKER_SEARCH_CACHE (16u << 20)  /* bytes of the search's cache of states */
 #define CHECKER_SEARCH_ROUNDS 8     /* searches after one operation, each flagging one */
 
 /* op finished, with any outcome: judges it, and any earlier operation

@@ -15,7 +15,8 @@ struct ini_text_check {
 	char msg[128];
 };
 
-/* Checks that buf is UTF-8 text without control characters, that every line
+/* Checks that buf is UTF-8 text without control characters (and without a
+ * byte order mark past its first bytes), that every line
  * fits inih's buffer, that no line continues the one before (inih would
  * merge it), and that every section is one of sections (NULL-terminated).
  * Returns 0, or -1 with c->line and c->msg naming the first problem;

@@ -80,6 +80,10 @@ int scenario_load_text(struct scenario *s, const char *name, const char *text, i
 int scenario_load_buf(struct scenario *s, const char *name, const char *buf, size_t len,
 		      int nodes_override, char *err, size_t errlen);
 void scenario_free(struct scenario *s);
+/* A copy of src that dst owns (free it with scenario_free): a scenario read
+ * from a pipe or a FIFO, which gives its bytes once, starts again from its
+ * copy. Returns 0, or -1 when memory ran out (dst is then empty). */
+int scenario_copy(struct scenario *dst, const struct scenario *src);
 
 /* Sets the stage on a fresh world: the first values (sets included), the
  * strategy when the file gives one, and the invariants. Returns 0, or -1

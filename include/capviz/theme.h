@@ -98,8 +98,11 @@ int theme_find(struct theme *t, const char *what, const char *const *datadirs, c
 int theme_names(char names[][THEME_NAME_MAX], int max, const char *const *datadirs);
 /* Prints each theme found: name, where, description. */
 void theme_list(FILE *f, const char *const *datadirs);
-/* Does the file start as a theme ([theme] or [roles] its first section)? */
-bool theme_file_is_theme(const char *path);
+/* Do these bytes (a file read once) start as a theme: is [theme] or [roles]
+ * their first section? */
+bool theme_text_is_theme(const char *buf, size_t len);
+/* A theme file holds at most this many bytes. */
+#define THEME_MAX_BYTES (64 * 1024)
 /* The nearest of the first n colours (8 or 16) to xterm colour c. */
 short theme_color_degrade(short c, int n);
 

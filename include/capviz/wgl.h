@@ -51,14 +51,32 @@ struct wgl_history {
 
 struct wgl_result {
 	bool linearizable;
-	int key;                /* not linearizable: the first key that is not */
-	size_t stuck;           /* ... the operation no search got past (index in ops) */
+	bool undecided;         /* the step limit stopped the search first: linearizable is false,
+				   and nothing was found not to be */
+	int key;                /* not linearizable: the first key that is not; undecided: the
+				   first key still searched */
+	size_t stuck;           /* not linearizable: the operation no search got past (index in ops) */
 	size_t longest;         /* ... how many of the key's operations the longest partial order held */
 	size_t key_ops;         /* ... how many operations the key has */
+	size_t keys_done;       /* keys found linearizable */
 	uint64_t steps;         /* search steps taken, over every key */
-	bool out_of_budget;     /* wgl_check_within: the steps ran out first (linearizable says
-	                         * only that no key failed so far) */
 };
+
+/* What a check may take. The search is exponential in the worst case (40
+ * overlapping writes, each read by overlapping reads), so a program that
+ * must answer gives it a limit. */
+struct wgl_limits {
+	uint64_t max_steps;     /* 0: no limit; else past it the check ends undecided */
+	size_t max_cache_bytes; /* 0: no limit; else the caches of every key together hold at
+				   most this much: past it they keep no new state (slower, the
+				   same verdict) */
+	/* Called between turns (a slice of at most WGL_SLICE steps of one
+	 * key), for a progress line; may be NULL. The core never prints. */
+	void (*progress)(void *arg, uint64_t steps, size_t keys_done, size_t nkeys);
+	void *arg;
+};
+
+#define WGL_SLICE 20000
 
 /* Returns 0 or -1 when memory ran out. */
 int wgl_init(struct wgl_history *h);
@@ -67,10 +85,11 @@ void wgl_free(struct wgl_history *h);
 int wgl_intern(struct wgl_strings *t, const char *s, size_t len);
 /* Appends an operation; NULL when memory ran out. */
 struct wgl_op *wgl_add(struct wgl_history *h);
-/* Checks every key, stopping at the first that is not linearizable.
- * Returns 0, or -1 when memory ran out. */
+/* Checks every key, stopping at the first that is not linearizable, with
+ * no limit. Returns 0, or -1 when memory ran out. */
 int wgl_check(struct wgl_history *h, struct wgl_result *r);
-/* The same, stopping after budget search steps (out_of_budget). */
-int wgl_check_within(struct wgl_history *h, uint64_t budget, struct wgl_result *r);
+/* The same within lim (NULL: none): the verdict is the same wherever the
+ * search ends within it; r->undecided when it did not. */
+int wgl_check_limited(struct wgl_history *h, const struct wgl_limits *lim, struct wgl_result *r);
 
 #endif

@@ -5,8 +5,10 @@
  *
  * op r (read; value nil when never written), w (write), c (compare-and-set,
  * value from:to:ok|fail|unknown) or a (append); values bare or in single
- * quotes; return inf for an operation that never returned. --check-history
- * reads one and checks it (wgl.c); --history writes a run's in it. */
+ * quotes; return inf for an operation that never returned. A file is read
+ * once, whole (a pipe gives its bytes once); lines end at LF, CRLF or a lone
+ * CR. --check-history reads one and checks it (histcheck.c, wgl.c);
+ * --history writes a run's in it. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -16,9 +18,12 @@
 #include "capviz/app.h"
 #include "capviz/histfile.h"
 #include "capviz/histwgl.h"
+#include "capviz/infile.h"
 #include "capviz/world.h"
 
-#define LINE_MAX_LEN 4096
+#define LINE_MAX_LEN 4096     /* a line's bytes, its end not counted, and a NUL */
+#define LINE_MAX_TEXT "4095"
+#define NUL_TEXT "a NUL byte: a history is text, one operation a line"
 
 struct cursor {
 	const char *p;
@@ -232,58 +237,133 @@ out:
 	return rc;
 }
 
+/* Checks the size of buf (len bytes, read whole), parses it and frees it.
+ * Past the limit, a line before it that is no text is said first
+ * (/dev/zero holds NULs before it is too big). */
+static int parse_read(struct wgl_history *h, char *buf, size_t len, const char *name, char *err, size_t errlen)
+{
+	int big = infile_size(name, buf, len, HISTFILE_MAX_BYTES, "a history", err, errlen), rc = -1;
+
+	if (!big) {
+		rc = histfile_parse_buf(h, buf, len, name, err, errlen);
+	} else {
+		char *nul = memchr(buf, '\0', HISTFILE_MAX_BYTES);
+		int line = 1;
+
+		for (const char *p = buf; nul && p < nul; p++)
+			line += *p == '\n' || (*p == '\r' && p[1] != '\n');
+		if (nul && line <= big)
+			snprintf(err, errlen, "%s:%d: %s", name, line, NUL_TEXT);
+		wgl_init(h);
+	}
+	free(buf);
+	return rc;
+}
+
 int histfile_read(struct wgl_history *h, const char *path, char *err, size_t errlen)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	int rc;
+	char *buf;
+	size_t len;
 
-	if (!f) {
+	if (infile_read(path, HISTFILE_MAX_BYTES, &buf, &len, err, errlen) < 0) {
 		wgl_init(h);
-		snprintf(err, errlen, "%s: cannot read it: %s", path, strerror(errno));
 		return -1;
 	}
-	rc = histfile_parse(h, f, f == stdin ? "stdin" : path, err, errlen);
-	if (f != stdin)
-		fclose(f);
-	return rc;
+	return parse_read(h, buf, len, strcmp(path, "-") == 0 ? "stdin" : path, err, errlen);
 }
 
 int histfile_parse(struct wgl_history *h, FILE *f, const char *path, char *err, size_t errlen)
 {
-	char *line;
+	size_t cap = 65536, len = 0, n;
+	char *buf = malloc(cap + 1), *grown;
+
+	/* Read whole first, as histfile_read does: one way to split lines. */
+	while (buf && (n = fread(buf + len, 1, cap - len, f)) > 0) {
+		len += n;
+		if (len > HISTFILE_MAX_BYTES)
+			break;
+		if (len == cap && (grown = realloc(buf, cap * 2 + 1)) == NULL) {
+			free(buf);
+			buf = NULL;
+		} else if (len == cap) {
+			buf = grown;
+			cap *= 2;
+		}
+	}
+	if (!buf || ferror(f)) {
+		wgl_init(h);
+		snprintf(err, errlen, "%s: %s", path, buf ? "cannot read it" : "out of memory");
+		free(buf);
+		return -1;
+	}
+	buf[len] = '\0';
+	return parse_read(h, buf, len, path, err, errlen);
+}
+
+/* Where the line at start ends: at "\n", "\r\n" or a lone "\r" (as old Macs
+ * and some tools end lines), or at the end of buf. Returns where the next
+ * line starts; *n is the line's length without its end. */
+static size_t next_line(const char *buf, size_t len, size_t start, size_t *n)
+{
+	size_t end = start;
+
+	while (end < len && buf[end] != '\n' && buf[end] != '\r')
+		end++;
+	*n = end - start;
+	if (end + 1 < len && buf[end] == '\r' && buf[end + 1] == '\n')
+		return end + 2;
+	return end < len ? end + 1 : len;
+}
+
+/* What keeps a line from being read as text: its length, a NUL, a byte
+ * order mark past the file's start. NULL when nothing does. */
+static const char *line_problem(const char *s, size_t n)
+{
+	if (n > LINE_MAX_LEN - 1)
+		return "the line is longer than " LINE_MAX_TEXT " bytes";
+	if (memchr(s, '\0', n))
+		return NUL_TEXT;
+	for (size_t i = 0; i + 3 <= n; i++)
+		if (memcmp(s + i, "\xef\xbb\xbf", 3) == 0)
+			return "a byte order mark (U+FEFF) past the start of the file: only the first bytes may "
+			       "hold one; remove it";
+	return NULL;
+}
+
+int histfile_parse_buf(struct wgl_history *h, const char *buf, size_t len, const char *name, char *err,
+		       size_t errlen)
+{
+	char *line = NULL;
 	int lineno = 0;
+	size_t pos = 0;
 
-	if (wgl_init(h) < 0) {
-		snprintf(err, errlen, "%s: out of memory", path);
+	if (wgl_init(h) < 0 || !(line = malloc(LINE_MAX_LEN))) {
+		snprintf(err, errlen, "%s: out of memory", name);
+		free(line);
 		return -1;
 	}
-	line = malloc(LINE_MAX_LEN);
-	if (!line) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -1;
-	}
-	while (fgets(line, LINE_MAX_LEN, f)) {
-		const char *why = NULL;
+	/* A UTF-8 byte order mark, as scenario and theme files may start with. */
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+		pos = 3;
+	while (pos < len) {
+		const char *why;
+		size_t start = pos, n;
 
+		pos = next_line(buf, len, start, &n);
 		lineno++;
-		if (!strchr(line, '\n') && !feof(f)) {
-			snprintf(err, errlen, "%s:%d: the line is longer than %d bytes", path, lineno, LINE_MAX_LEN - 1);
-			goto fail;
+		why = line_problem(buf + start, n);
+		if (!why) {
+			memcpy(line, buf + start, n);
+			line[n] = '\0';
 		}
-		if (parse_line(h, line, lineno, &why) < 0) {
-			snprintf(err, errlen, "%s:%d: %s", path, lineno, why);
-			goto fail;
+		if (why || parse_line(h, line, lineno, &why) < 0) {
+			snprintf(err, errlen, "%s:%d: %s", name, lineno, why);
+			free(line);
+			return -1;
 		}
-	}
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: cannot read it: %s", path, strerror(errno));
-		goto fail;
 	}
 	free(line);
 	return 0;
-fail:
-	free(line);
-	return -1;
 }
 
 /* A value as the format writes it: bare when it can be, else quoted. */
@@ -306,8 +386,7 @@ static void put_value(FILE *f, const char *s, size_t len)
 	fputc('\'', f);
 }
 
-/* The operation as a line of the format, for messages. */
-static void describe(const struct wgl_history *h, const struct wgl_op *op, FILE *f)
+void histfile_format_op(const struct wgl_history *h, const struct wgl_op *op, FILE *f)
 {
 	const struct wgl_strings *v = &h->values;
 
@@ -336,38 +415,6 @@ static void describe(const struct wgl_history *h, const struct wgl_op *op, FILE 
 		fprintf(f, " %s%" PRId64, inv_op_name((enum inv_op)op->cond_op), op->cond_value);
 }
 
-int app_check_history(const char *path)
-{
-	struct wgl_history h;
-	struct wgl_result r;
-	char err[512];
-	const char *label = strcmp(path, "-") == 0 ? "stdin" : path;
-
-	if (histfile_read(&h, path, err, sizeof err) < 0) {
-		fprintf(stderr, "capviz: %s\n", err);
-		wgl_free(&h);
-		return EXIT_USAGE;
-	}
-	if (wgl_check(&h, &r) < 0) {
-		fprintf(stderr, "capviz: %s: out of memory while checking\n", label);
-		wgl_free(&h);
-		return EXIT_USAGE;
-	}
-	if (r.linearizable) {
-		printf("%s: linearizable (%zu operation%s on %zu key%s, %" PRIu64 " search steps)\n", label, h.n,
-		       h.n == 1 ? "" : "s", h.keys.n, h.keys.n == 1 ? "" : "s", r.steps);
-		wgl_free(&h);
-		return EXIT_OK;
-	}
-	printf("%s:%d: not linearizable: key %s: every search got stuck at `", label, h.ops[r.stuck].line,
-	       h.keys.s[r.key]);
-	describe(&h, &h.ops[r.stuck], stdout);
-	printf("`: it must take effect before it returns, and no order of the operations before it lets it; "
-	       "the longest valid order held %zu of the key's %zu operations\n", r.longest, r.key_ops);
-	wgl_free(&h);
-	return EXIT_EXPECT;
-}
-
 /* --- a run's history, written out --- */
 
 struct writer {
@@ -379,7 +426,7 @@ struct writer {
 static void flush_ops(struct writer *wr)
 {
 	for (; wr->done < wr->h->n; wr->done++) {
-		describe(wr->h, &wr->h->ops[wr->done], wr->f);
+		histfile_format_op(wr->h, &wr->h->ops[wr->done], wr->f);
 		fputc('\n', wr->f);
 	}
 }

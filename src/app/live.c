@@ -441,17 +441,19 @@ static void begin(struct live *l)
 	l->anchor_wall = uv_hrtime();
 }
 
-/* R: the scenario again from its start, the file read again (a presenter
- * who fixed a line sees it at once). A file that no longer loads leaves
- * the run as it is. */
+/* R: the scenario again from its start, its file read again (a presenter
+ * who fixed a line sees it at once), except a pipe's or a FIFO's, which
+ * gives its text once. A file that no longer loads leaves the run as it is. */
 static void restart(struct live *l)
 {
 	const struct options *o = l->o;
 	struct session_options so = { o->nodes, o->mode, o->has_seed, o->seed, o->preset > 0 ? o->preset : 0 };
 	struct scenario sc;
 	char err[512], label[512];
+	bool copied;
 
-	if (app_load_scenario(&sc, o->scenario, o->nodes, label, sizeof label, err, sizeof err) < 0) {
+	if (app_reload_scenario(&sc, o->scenario, o->nodes, &l->s.sc, l->s.label, label, sizeof label, err, sizeof err,
+				&copied) < 0) {
 		ui_status(l->ui, true, err);
 		return;
 	}
@@ -476,7 +478,8 @@ static void restart(struct live *l)
 	}
 	l->paused = false;
 	begin(l);
-	ui_status(l->ui, false, "restarted from the start");
+	ui_status(l->ui, false, copied ? "restarted from the start (as first read: a pipe or a FIFO gives its text "
+		  "once)" : "restarted from the start");
 }
 
 /* n: on at once (virtual time) to the next pause of the timeline, or to

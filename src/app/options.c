@@ -26,6 +26,7 @@ enum {
 	OPT_READ,
 	OPT_WRITERS,
 	OPT_CHECK_HISTORY,
+	OPT_MAX_STEPS,
 	OPT_HISTORY,
 	OPT_RECORD,
 	OPT_LIST_THEMES,
@@ -53,6 +54,7 @@ static const struct option long_opts[] = {
 	{ "read", required_argument, NULL, OPT_READ },
 	{ "writers", required_argument, NULL, OPT_WRITERS },
 	{ "check-history", required_argument, NULL, OPT_CHECK_HISTORY },
+	{ "max-steps", required_argument, NULL, OPT_MAX_STEPS },
 	{ "history", required_argument, NULL, OPT_HISTORY },
 	{ "record", required_argument, NULL, OPT_RECORD },
 	{ "record-cast", required_argument, NULL, OPT_RECORD_CAST },
@@ -101,6 +103,8 @@ void options_usage(FILE *f)
 	      "      --read LEVEL          with --explore: every read at LEVEL (QUORUM, sync, strong...)\n"
 	      "      --writers N           with --explore: only the clients at the first N nodes write\n"
 	      "      --check-history FILE  check a history file for linearizability and exit\n"
+	      "      --max-steps N         with --check-history: search at most N steps\n"
+	      "                            (default 100000000), else exit 3, not decided\n"
 	      "      --staleness N R W [LATENCY]  the probability a read is fresh, against the delay\n"
 	      "                            after a write (PBS); LATENCY as the latency command's\n"
 	      "      --trials T            with --staleness: trials per figure (default 10000)\n"
@@ -114,7 +118,8 @@ void options_usage(FILE *f)
 	      "      --list-themes         list the themes found, with descriptions\n"
 	      "  -h, --help                this help\n"
 	      "  -V, --version             the version\n"
-	      "exit status: 0 done, 1 an expectation failed, 2 a usage or input error\n", f);
+	      "exit status: 0 done, 1 an expectation failed, 2 a usage or input error,\n"
+	      "             3 --check-history did not decide within --max-steps\n", f);
 }
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -203,6 +208,10 @@ static int parse_one(struct options *o, int c, const char *arg, char *err, size_
 	case OPT_CHECK_HISTORY:
 		o->check_history = arg;
 		return 0;
+	case OPT_MAX_STEPS:
+		if (parse_u64(arg, &o->max_steps) < 0 || o->max_steps == 0)
+			goto bad;
+		return 0;
 	case OPT_HISTORY:
 		o->history = arg;
 		return 0;
@@ -286,6 +295,9 @@ bad:
 	case OPT_TRIALS:
 		snprintf(err, errlen, "--trials: expected 100 to 100000000, got '%s'", arg);
 		break;
+	case OPT_MAX_STEPS:
+		snprintf(err, errlen, "--max-steps: expected a number of search steps, at least 1, got '%.40s'", arg);
+		break;
 	default:
 		snprintf(err, errlen, "--speed: expected a factor from 0.1 to 10, got '%s'", arg);
 		break;
@@ -347,7 +359,36 @@ static const char *run_option(const struct options *o)
 	       o->record ? "--record" : o->record_cast ? "--record-cast" : o->export_md ? "--export" :
 	       o->export_shiviz ? "--export-shiviz" : o->theme ? "--theme" : o->read_level ? "--read" :
 	       o->writers ? "--writers" : o->explore ? "--explore" : o->check ? "--check" :
-	       o->check_history ? "--check-history" : o->staleness && o->pacelc ? "--pacelc" : NULL;
+	       o->check_history ? "--check-history" : o->max_steps ? "--max-steps" :
+	       o->staleness && o->pacelc ? "--pacelc" : NULL;
+}
+
+/* What getopt_long refused: a known long option given a value it does not
+ * take (--headless=yes; getopt_long tells it by its short letter, or by
+ * its code for one that has none), an unknown short letter, or an unknown
+ * long option. */
+static void unknown_option(const char *arg, char *err, size_t errlen)
+{
+	if (optopt && strncmp(arg, "--", 2) == 0) {
+		for (const struct option *opt = long_opts; opt->name; opt++)
+			if (opt->val == optopt && opt->has_arg == no_argument) {
+				snprintf(err, errlen, "option '--%s' takes no value, got '%.60s'", opt->name, arg);
+				return;
+			}
+	}
+	if (optopt > ' ' && optopt < 127)
+		snprintf(err, errlen, "unknown option '-%c'", optopt);
+	else
+		snprintf(err, errlen, "unknown option '%.60s'", arg);
+}
+
+/* An option that prints and exits, if one was given: it takes no argument. */
+static const char *listing_option(const struct options *o)
+{
+	return o->help ? "--help" : o->version ? "--version" : o->list_scenarios ? "--list-scenarios" :
+	       o->list_commands ? "--list-commands" : o->list_options ? "--list-options" :
+	       o->list_keys ? "--list-keys" : o->list_presets ? "--list-presets" :
+	       o->list_themes ? "--list-themes" : NULL;
 }
 
 int options_parse(struct options *o, int argc, char **argv, char *err, size_t errlen)
@@ -363,10 +404,7 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":s:Hn:m:p:t:hV", long_opts, NULL)) != -1) {
 		if (c == '?') {
-			if (optopt)
-				snprintf(err, errlen, "unknown option '-%c'", optopt);
-			else
-				snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
+			unknown_option(argv[optind - 1], err, errlen);
 			return -1;
 		}
 		if (c == ':') {
@@ -375,6 +413,10 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 		}
 		if (parse_one(o, c, optarg, err, errlen) < 0)
 			return -1;
+	}
+	if (optind < argc && (what = listing_option(o)) != NULL) {
+		snprintf(err, errlen, "%s takes no argument, got '%.60s'", what, argv[optind]);
+		return -1;
 	}
 	if (check_preset(o, err, errlen) < 0)
 		return -1;
@@ -410,6 +452,10 @@ int options_parse(struct options *o, int argc, char **argv, char *err, size_t er
 	}
 	if (optind < argc && !o->scenario)
 		o->scenario = argv[optind++];
+	if (o->max_steps && !o->check_history) {
+		snprintf(err, errlen, "--max-steps goes with --check-history");
+		return -1;
+	}
 	if ((o->read_level || o->writers) && !o->explore) {
 		snprintf(err, errlen, "%s goes with --explore", o->read_level ? "--read" : "--writers");
 		return -1;

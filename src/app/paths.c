@@ -6,10 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "capviz/app.h"
 #include "capviz/export.h"
+#include "capviz/infile.h"
 #include "capviz/theme.h"
 
 #ifndef CAPVIZ_DATADIR
@@ -72,6 +74,18 @@ static bool is_path(const char *what)
 	return strchr(what, '/') || (len > 4 && strcmp(what + len - 4, ".ini") == 0);
 }
 
+bool app_file_gives_once(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
+bool app_is_scenario_file(const char *what)
+{
+	return is_path(what) || access(what, R_OK) == 0;
+}
+
 int app_load_scenario(struct scenario *sc, const char *what, int nodes, char *label,
 		      size_t labellen, char *err, size_t errlen)
 {
@@ -85,7 +99,7 @@ int app_load_scenario(struct scenario *sc, const char *what, int nodes, char *la
 		return scenario_load_text(sc, "balance", scenario_default_text, nodes >= 3 ? nodes : 0, err,
 					  errlen);
 	}
-	if (is_path(what) || access(what, R_OK) == 0) {
+	if (app_is_scenario_file(what)) {
 		snprintf(label, labellen, "%s", what);
 		return scenario_load_file(sc, what, nodes, err, errlen);
 	}
@@ -116,6 +130,22 @@ int app_load_scenario(struct scenario *sc, const char *what, int nodes, char *la
 	return -1;
 }
 
+int app_reload_scenario(struct scenario *sc, const char *what, int nodes, const struct scenario *loaded,
+			const char *loaded_label, char *label, size_t labellen, char *err, size_t errlen, bool *copied)
+{
+	/* Read again, a pipe or a FIFO would wait for a writer that has gone,
+	 * and the screen would freeze. */
+	*copied = what && app_file_gives_once(loaded_label);
+	if (!*copied)
+		return app_load_scenario(sc, what, nodes, label, labellen, err, errlen);
+	snprintf(label, labellen, "%s", loaded_label);
+	if (scenario_copy(sc, loaded) < 0) {
+		snprintf(err, errlen, "%s: out of memory", loaded_label);
+		return -1;
+	}
+	return 0;
+}
+
 static int name_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -133,7 +163,7 @@ static void list_dir(FILE *f, const char *dir)
 	while ((de = readdir(d)) && n < 256) {
 		size_t len = strlen(de->d_name);
 
-		if (len > 4 && strcmp(de->d_name + len - 4, ".ini") == 0)
+		if (len > 4 && strcmp(de->d_name + len - 4, ".ini") == 0 && infile_listable(d, de->d_name))
 			names[n++] = strdup(de->d_name);
 	}
 	closedir(d);

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "capviz/ini_text.h"
+#include "capviz/text.h"
 
 size_t ini_text_line(const char *buf, size_t len, size_t start, size_t *n)
 {
@@ -64,39 +65,6 @@ int ini_text_value(const char *line, size_t len, char *out, size_t size)
 	return 0;
 }
 
-/* Length of the UTF-8 sequence at p (n bytes left), 0 when invalid. C1
- * controls (U+0080..U+009F) count as invalid: terminals obey them. */
-static size_t utf8_len(const unsigned char *p, size_t n)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t need;
-
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		need = 1;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		need = 2;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		need = 3;
-	else
-		return 0;
-	if (p[0] == 0xc2)
-		lo = 0xa0;
-	else if (p[0] == 0xe0)
-		lo = 0xa0;
-	else if (p[0] == 0xed)
-		hi = 0x9f;
-	else if (p[0] == 0xf0)
-		lo = 0x90;
-	else if (p[0] == 0xf4)
-		hi = 0x8f;
-	if (n < need + 1 || p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 2; i <= need; i++)
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;
-	return need + 1;
-}
-
 /* The line of the first byte that text does not hold; 0 when none. */
 static int first_binary_line(const char *buf, size_t len)
 {
@@ -110,7 +78,7 @@ static int first_binary_line(const char *buf, size_t len)
 			line++;
 		else if (p[i] == '\r' && !(i + 1 == len || p[i + 1] == '\n'))
 			return line;
-		else if (p[i] >= 0x80 && (n = utf8_len(p + i, len - i)) == 0)
+		else if (p[i] >= 0x80 && (n = text_utf8_len(p + i, len - i)) == 0)
 			return line;
 		else if ((p[i] < 0x20 && p[i] != '\t' && p[i] != '\r') || p[i] == 0x7f)
 			return line;
@@ -187,6 +155,22 @@ static void check_line(const char *s, size_t n, int line, bool *after_pair, cons
 	}
 }
 
+/* The line of a byte order mark past the file's first bytes; 0 when none.
+ * inih skips one at the start; another would reach it as text. */
+static int stray_bom_line(const char *buf, size_t len)
+{
+	size_t from = len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+	int line = 1;
+
+	for (size_t i = from; i + 3 <= len; i++) {
+		if (buf[i] == '\n')
+			line++;
+		else if (memcmp(buf + i, "\xef\xbb\xbf", 3) == 0)
+			return line;
+	}
+	return 0;
+}
+
 int ini_text_check(const char *buf, size_t len, const char *const *sections, struct ini_text_check *c)
 {
 	bool after_pair = false;
@@ -196,6 +180,12 @@ int ini_text_check(const char *buf, size_t len, const char *const *sections, str
 	c->line = first_binary_line(buf, len);
 	if (c->line) {
 		snprintf(c->msg, sizeof c->msg, "not a text file");
+		return -1;
+	}
+	c->line = stray_bom_line(buf, len);
+	if (c->line) {
+		snprintf(c->msg, sizeof c->msg, "a byte order mark (U+FEFF) past the start of the file: "
+			 "only the first bytes may hold one; remove it");
 		return -1;
 	}
 	for (size_t pos = 0; pos < len;) {

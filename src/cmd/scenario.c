@@ -18,6 +18,7 @@
 #include "capviz/world.h"
 #include "scenario_stage.h"
 #include "capviz/ini_text.h"
+#include "capviz/infile.h"
 
 struct loader {
 	struct scenario *s;
@@ -414,7 +415,7 @@ int scenario_load_buf(struct scenario *s, const char *name, const char *buf, siz
 	struct ini_text_check chk;
 	static const char *const sections[] = { "scenario", "timeline", NULL };
 	char msg[CMD_ERR_MAX];
-	int r, line;
+	int r, line, big;
 
 	memset(s, 0, sizeof *s);
 	s->mode = -1;
@@ -429,11 +430,15 @@ int scenario_load_buf(struct scenario *s, const char *name, const char *buf, siz
 		return -1;
 	}
 	/* The shape of the text first: past a bad line, inih's view of the
-	 * file (and so every later message) would be wrong. */
-	if (ini_text_check(buf, len, sections, &chk) < 0) {
+	 * file (and so every later message) would be wrong. Then its size
+	 * (/dev/zero is not a text file before it is too big). */
+	big = infile_size(name, buf, len, SCENARIO_MAX_BYTES, "a scenario", err, errlen);
+	if (ini_text_check(buf, big ? SCENARIO_MAX_BYTES : len, sections, &chk) < 0 && (!big || chk.line <= big)) {
 		snprintf(err, errlen, "%s:%d: %s", name, chk.line, chk.msg);
 		return -1;
 	}
+	if (big)
+		return -1;
 	r = ini_parse_stream(ini_text_read, &l.cur, loader_handler, &l);
 	if (r > 0)
 		ini_error_set(&l.e, r, "expected 'key = value'");
@@ -461,7 +466,6 @@ int scenario_load_text(struct scenario *s, const char *name, const char *text, i
 
 int scenario_load_file(struct scenario *s, const char *path, int nodes_override, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
 	char *buf;
 	size_t n;
 	int r;
@@ -469,30 +473,8 @@ int scenario_load_file(struct scenario *s, const char *path, int nodes_override,
 	memset(s, 0, sizeof *s);
 	s->mode = -1;
 	s->strategy = -1;
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (infile_read(path, SCENARIO_MAX_BYTES, &buf, &n, err, errlen) < 0)
 		return -1;
-	}
-	buf = malloc(SCENARIO_MAX_BYTES + 1);
-	if (!buf) {
-		fclose(f);
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -1;
-	}
-	n = fread(buf, 1, SCENARIO_MAX_BYTES + 1, f);
-	r = ferror(f) ? errno : 0;
-	fclose(f);
-	if (r) {
-		snprintf(err, errlen, "%s: %s", path, strerror(r));
-		free(buf);
-		return -1;
-	}
-	if (n > SCENARIO_MAX_BYTES) {
-		snprintf(err, errlen, "%s:1: file too large (a scenario holds at most %d bytes)",
-			 path, SCENARIO_MAX_BYTES);
-		free(buf);
-		return -1;
-	}
 	r = scenario_load_buf(s, path, buf, n, nodes_override, err, errlen);
 	free(buf);
 	return r;
@@ -504,6 +486,21 @@ void scenario_free(struct scenario *s)
 	memset(s, 0, sizeof *s);
 	s->mode = -1;
 	s->strategy = -1;
+}
+
+int scenario_copy(struct scenario *dst, const struct scenario *src)
+{
+	*dst = *src;
+	dst->steps = NULL;
+	if (src->nsteps) {
+		dst->steps = malloc(src->nsteps * sizeof *dst->steps);
+		if (!dst->steps) {
+			scenario_free(dst);
+			return -1;
+		}
+		memcpy(dst->steps, src->steps, src->nsteps * sizeof *dst->steps);
+	}
+	return 0;
 }
 
 const char scenario_default_text[] =

@@ -378,14 +378,15 @@ int checker_invoked(struct checker *c, const struct history *h, const struct op 
 static int search_key(const struct world *w, const struct op *op, uint64_t *stuck)
 {
 	struct histwgl_opts o = { false, true, op->key, NULL, NULL };
+	struct wgl_limits lim = { CHECKER_SEARCH_STEPS, CHECKER_SEARCH_CACHE, NULL, NULL };
 	struct wgl_history wh;
 	struct wgl_result r;
 	int rc = -1;
 
 	if (wgl_init(&wh) < 0)
 		return -1;
-	if (histwgl_build(&wh, w, &o) == 0 && wgl_check_within(&wh, CHECKER_SEARCH_STEPS, &r) == 0) {
-		rc = r.out_of_budget ? 2 : r.linearizable;
+	if (histwgl_build(&wh, w, &o) == 0 && wgl_check_limited(&wh, &lim, &r) == 0) {
+		rc = r.undecided ? 2 : r.linearizable;
 		*stuck = rc == 0 ? wh.ops[r.stuck].tag : 0;
 	}
 	wgl_free(&wh);

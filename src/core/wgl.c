@@ -213,31 +213,68 @@ static int step(struct wgl_history *h, const struct wgl_op *op, int state, int *
 struct cache {
 	size_t words;           /* per set */
 	uint64_t *sets;         /* n sets of `words` words */
+	uint64_t *hashes;       /* each pair's cache_hash */
 	int *states;
 	size_t n, cap;
 	uint32_t *slots;        /* index + 1, 0 empty */
 	size_t nslots;
+	size_t *room;           /* bytes every key's cache may still take (shared); NULL: no limit */
 };
 
-static uint64_t cache_hash(const uint64_t *set, size_t words, int state)
-{
-	uint64_t h = 0xcbf29ce484222325ULL ^ (uint64_t)(uint32_t)state;
+/* A cache starts small (a key of one operation holds a pair or two) and
+ * doubles as its search goes on: memory in proportion to what is searched. */
+#define CACHE_FIRST 16
 
-	for (size_t i = 0; i < words; i++)
-		h = (h ^ set[i]) * 0x100000001b3ULL, h ^= h >> 29;
-	return h;
+static size_t cache_bytes(size_t cap, size_t words)
+{
+	return cap * (words * sizeof(uint64_t) + sizeof(uint64_t) + sizeof(int) + 2 * sizeof(uint32_t));
 }
 
+/* splitmix64's finalizer: a bijection that spreads every bit. */
+static uint64_t mix(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+/* A set's hash is the XOR of its operations' (Zobrist hashing), kept up to
+ * date as the search adds and removes one: hashing a pair costs the same
+ * for a key of 3,000 operations as for one of 3. */
+static uint64_t op_hash(size_t op)
+{
+	return mix((uint64_t)op + 0x9e3779b97f4a7c15ULL);
+}
+
+static uint64_t cache_hash(uint64_t set_hash, int state)
+{
+	return mix(set_hash ^ ((uint64_t)(uint32_t)state * 0x9e3779b97f4a7c15ULL));
+}
+
+/* Doubles the cache; 1 when the memory limit leaves no room for that (the
+ * cache stays as it is), -1 when memory ran out. */
 static int cache_grow(struct cache *c)
 {
-	size_t cap = c->cap ? c->cap * 2 : 1024, nslots = cap * 2;
-	uint64_t *sets = realloc(c->sets, cap * c->words * sizeof *sets);
+	size_t cap = c->cap ? c->cap * 2 : CACHE_FIRST, nslots = cap * 2;
+	size_t more = cache_bytes(cap, c->words) - cache_bytes(c->cap, c->words);
+	uint64_t *sets, *hashes;
 	int *states;
 	uint32_t *slots;
 
+	if (c->room && *c->room < more)
+		return 1;
+	if (c->room)
+		*c->room -= more;
+	sets = realloc(c->sets, cap * c->words * sizeof *sets);
 	if (!sets)
 		return -1;
 	c->sets = sets;
+	hashes = realloc(c->hashes, cap * sizeof *hashes);
+	if (!hashes)
+		return -1;
+	c->hashes = hashes;
 	states = realloc(c->states, cap * sizeof *states);
 	if (!states)
 		return -1;
@@ -246,7 +283,7 @@ static int cache_grow(struct cache *c)
 	if (!slots)
 		return -1;
 	for (size_t i = 0; i < c->n; i++) {
-		size_t at = cache_hash(&c->sets[i * c->words], c->words, c->states[i]) & (nslots - 1);
+		size_t at = c->hashes[i] & (nslots - 1);
 
 		while (slots[at])
 			at = (at + 1) & (nslots - 1);
@@ -259,22 +296,34 @@ static int cache_grow(struct cache *c)
 	return 0;
 }
 
-/* Adds the pair; 1 when it is new, 0 when it was there, -1 out of memory. */
-static int cache_add(struct cache *c, const uint64_t *set, int state)
+/* Adds the pair; 1 when it is new, 0 when it was there, -1 out of memory.
+ * A full cache (its memory limit reached) still answers for the pairs it
+ * holds, and calls every other pair new without keeping it: the search
+ * may then walk a state again, which costs time, never the verdict (a
+ * pair met again was searched to no end the first time). */
+static int cache_add(struct cache *c, const uint64_t *set, uint64_t set_hash, int state)
 {
+	uint64_t hash = cache_hash(set_hash, state);
 	size_t at;
+	int grown = 0;
 
-	if (c->n >= UINT32_MAX - 1 || (c->n == c->cap && cache_grow(c) < 0))
+	if (c->n >= UINT32_MAX - 1 || (c->n == c->cap && (grown = cache_grow(c)) < 0))
 		return -1;
-	at = cache_hash(set, c->words, state) & (c->nslots - 1);
+	if (!c->nslots)
+		return 1;
+	at = hash & (c->nslots - 1);
 	while (c->slots[at]) {
 		size_t i = c->slots[at] - 1;
 
-		if (c->states[i] == state && memcmp(&c->sets[i * c->words], set, c->words * sizeof *set) == 0)
+		if (c->hashes[i] == hash && c->states[i] == state &&
+		    memcmp(&c->sets[i * c->words], set, c->words * sizeof *set) == 0)
 			return 0;
 		at = (at + 1) & (c->nslots - 1);
 	}
+	if (grown > 0 || c->n == c->cap)
+		return 1;
 	memcpy(&c->sets[c->n * c->words], set, c->words * sizeof *set);
+	c->hashes[c->n] = hash;
 	c->states[c->n] = state;
 	c->slots[at] = (uint32_t)(++c->n);
 	return 1;
@@ -283,6 +332,7 @@ static int cache_add(struct cache *c, const uint64_t *set, int state)
 static void cache_free(struct cache *c)
 {
 	free(c->sets);
+	free(c->hashes);
 	free(c->states);
 	free(c->slots);
 }
@@ -382,6 +432,7 @@ struct search {
 	struct frame *stack;
 	struct cache cache;
 	uint64_t *set;
+	uint64_t set_hash;      /* op_hash of each operation in set, XORed */
 	size_t depth, at, best, stuck;
 	int state;
 	int result;             /* SEARCH_* */
@@ -389,12 +440,13 @@ struct search {
 
 enum { SEARCH_NOT = 0, SEARCH_LINEARIZABLE = 1, SEARCH_RUNNING = 2, SEARCH_OOM = -1 };
 
-static int search_init(struct search *s, const struct wgl_history *h, const size_t *idx, size_t n)
+static int search_init(struct search *s, const struct wgl_history *h, const size_t *idx, size_t n, size_t *room)
 {
 	memset(s, 0, sizeof *s);
 	s->idx = idx;
 	s->n = n;
 	s->cache.words = (n + 63) / 64;
+	s->cache.room = room;
 	s->e = build_list(h, idx, n);
 	s->stack = malloc((n + 1) * sizeof *s->stack);
 	s->set = calloc(s->cache.words ? s->cache.words : 1, sizeof *s->set);
@@ -423,11 +475,14 @@ static int search_call(struct search *s, struct wgl_history *h)
 		return -1;
 	if (ok) {
 		s->set[op / 64] |= 1ULL << (op % 64);
-		fresh = cache_add(&s->cache, s->set, next);
+		s->set_hash ^= op_hash(op);
+		fresh = cache_add(&s->cache, s->set, s->set_hash, next);
 		if (fresh < 0)
 			return -1;
-		if (!fresh)
+		if (!fresh) {
 			s->set[op / 64] &= ~(1ULL << (op % 64));
+			s->set_hash ^= op_hash(op);
+		}
 	}
 	if (fresh) {
 		s->stack[s->depth++] = (struct frame){ s->at, s->state };
@@ -469,6 +524,7 @@ static int search_run(struct search *s, struct wgl_history *h, uint64_t budget, 
 		s->at = s->stack[s->depth].call;
 		s->state = s->stack[s->depth].state;
 		s->set[e[s->at].op / 64] &= ~(1ULL << (e[s->at].op % 64));
+		s->set_hash ^= op_hash(e[s->at].op);
 		unlift(e, s->at);
 		s->at = e[s->at].next;
 	}
@@ -477,64 +533,78 @@ static int search_run(struct search *s, struct wgl_history *h, uint64_t budget, 
 	return s->result;
 }
 
-#define WGL_SLICE 20000
-
-int wgl_check(struct wgl_history *h, struct wgl_result *r)
+/* Each key's operations, in file order, side by side in idx; start[k] is
+ * where key k's begin. Returns -1 when memory ran out. */
+static int group_keys(const struct wgl_history *h, size_t *idx, size_t *start)
 {
-	return wgl_check_within(h, UINT64_MAX, r);
-}
+	size_t nkeys = h->keys.n, *fill = malloc((nkeys ? nkeys : 1) * sizeof *fill);
 
-int wgl_check_within(struct wgl_history *h, uint64_t budget, struct wgl_result *r)
-{
-	size_t nkeys = h->keys.n, *idx = malloc((h->n ? h->n : 1) * sizeof *idx), *start;
-	struct search *s = calloc(nkeys ? nkeys : 1, sizeof *s);
-	size_t running = 0, at = 0;
-	int rc = 0;
-
-	memset(r, 0, sizeof *r);
-	r->linearizable = true;
-	start = malloc((nkeys + 1) * sizeof *start);
-	if (!idx || !s || !start) {
-		rc = -1;
-		goto out;
-	}
-	/* Each key's operations, in file order, side by side in idx. */
+	if (!fill)
+		return -1;
 	for (size_t k = 0; k <= nkeys; k++)
 		start[k] = 0;
 	for (size_t i = 0; i < h->n; i++)
 		start[h->ops[i].key + 1]++;
 	for (size_t k = 0; k < nkeys; k++)
 		start[k + 1] += start[k];
-	{
-		size_t *fill = malloc((nkeys ? nkeys : 1) * sizeof *fill);
+	memcpy(fill, start, nkeys * sizeof *fill);
+	for (size_t i = 0; i < h->n; i++)
+		idx[fill[h->ops[i].key]++] = i;
+	free(fill);
+	return 0;
+}
 
-		if (!fill) {
-			rc = -1;
-			goto out;
+/* The first key still searched when the step limit stopped the search. */
+static void note_undecided(struct wgl_result *r, const struct search *s, size_t nkeys)
+{
+	r->linearizable = false;
+	r->undecided = true;
+	r->keys_done = 0;
+	for (size_t k = 0; k < nkeys; k++) {
+		if (s[k].result == SEARCH_LINEARIZABLE)
+			r->keys_done++;
+		else if (r->key_ops == 0) {
+			r->key = (int)k;
+			r->key_ops = s[k].n;
+			r->longest = s[k].best;
 		}
-		memcpy(fill, start, nkeys * sizeof *fill);
-		for (size_t i = 0; i < h->n; i++)
-			idx[fill[h->ops[i].key]++] = i;
-		free(fill);
+	}
+}
+
+int wgl_check_limited(struct wgl_history *h, const struct wgl_limits *lim, struct wgl_result *r)
+{
+	size_t nkeys = h->keys.n, *idx = malloc((h->n ? h->n : 1) * sizeof *idx), *start;
+	struct search *s = calloc(nkeys ? nkeys : 1, sizeof *s);
+	size_t running = 0, at = 0, room = lim && lim->max_cache_bytes ? lim->max_cache_bytes : 0;
+	uint64_t max_steps = lim ? lim->max_steps : 0;
+	int rc = 0;
+
+	memset(r, 0, sizeof *r);
+	r->linearizable = true;
+	start = malloc((nkeys + 1) * sizeof *start);
+	if (!idx || !s || !start || group_keys(h, idx, start) < 0) {
+		rc = -1;
+		goto out;
 	}
 	for (size_t k = 0; k < nkeys; k++) {
-		if (search_init(&s[k], h, idx + start[k], start[k + 1] - start[k]) < 0) {
+		if (search_init(&s[k], h, idx + start[k], start[k + 1] - start[k], room ? &room : NULL) < 0) {
 			rc = -1;
 			goto out;
 		}
 		running++;
 	}
-	/* Turns, key after key, until one fails or every one is done. */
+	/* Turns, key after key, until one fails, every one is done, or the
+	 * steps run out. */
 	while (running && r->linearizable) {
 		struct search *k = &s[at];
 
-		if (k->result == SEARCH_RUNNING && r->steps >= budget) {
-			r->out_of_budget = true;
+		if (max_steps && r->steps >= max_steps) {
+			note_undecided(r, s, nkeys);
 			break;
 		}
 		if (k->result == SEARCH_RUNNING) {
-			int res = search_run(k, h, budget - r->steps < WGL_SLICE ? budget - r->steps : WGL_SLICE,
-					     &r->steps);
+			uint64_t slice = max_steps && max_steps - r->steps < WGL_SLICE ? max_steps - r->steps : WGL_SLICE;
+			int res = search_run(k, h, slice, &r->steps);
 
 			if (res == SEARCH_OOM) {
 				rc = -1;
@@ -548,6 +618,9 @@ int wgl_check_within(struct wgl_history *h, uint64_t budget, struct wgl_result *
 				r->key_ops = k->n;
 			}
 			running -= res != SEARCH_RUNNING;
+			r->keys_done += res == SEARCH_LINEARIZABLE;
+			if (lim && lim->progress)
+				lim->progress(lim->arg, r->steps, r->keys_done, nkeys);
 		}
 		at = (at + 1) % nkeys;
 	}
@@ -558,4 +631,9 @@ out:
 	free(idx);
 	free(start);
 	return rc;
+}
+
+int wgl_check(struct wgl_history *h, struct wgl_result *r)
+{
+	return wgl_check_limited(h, NULL, r);
 }

@@ -25,10 +25,9 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "capviz/infile.h"
 #include "capviz/ini_text.h"
 #include "capviz/theme.h"
-
-#define THEME_MAX_BYTES (64 * 1024)
 
 static const char *const role_names[UR_COUNT] = {
 	[UR_NORMAL] = "normal", [UR_NODE] = "node", [UR_NODE_LEADER] = "node.leader",
@@ -451,16 +450,20 @@ int theme_load_buf(struct theme *t, const char *name, const char *buf, size_t le
 	static const char *const sections[] = { "theme", "roles", NULL };
 	struct ini_text_check chk;
 	struct loader l;
-	int r;
+	int r, big;
 
 	theme_builtin(t, "default");
 	t->description[0] = '\0';
 	t->name[0] = '\0';
 	snprintf(t->path, sizeof t->path, "%s", name);
-	if (ini_text_check(buf, len, sections, &chk) < 0) {
+	/* The text's shape first, then its size, as scenario_load_buf. */
+	big = infile_size(name, buf, len, THEME_MAX_BYTES, "a theme", err, errlen);
+	if (ini_text_check(buf, big ? THEME_MAX_BYTES : len, sections, &chk) < 0 && (!big || chk.line <= big)) {
 		snprintf(err, errlen, "%s:%d: %s", name, chk.line, chk.msg);
 		return -1;
 	}
+	if (big)
+		return -1;
 	memset(&l, 0, sizeof l);
 	l.t = t;
 	l.cur.buf = buf;
@@ -488,29 +491,13 @@ int theme_load_text(struct theme *t, const char *name, const char *text, char *e
 
 int theme_load_file(struct theme *t, const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
 	char *buf;
 	size_t n;
 	int r;
 
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	theme_builtin(t, "default");
+	if (infile_read(path, THEME_MAX_BYTES, &buf, &n, err, errlen) < 0)
 		return -1;
-	}
-	buf = malloc(THEME_MAX_BYTES + 1);
-	if (!buf) {
-		fclose(f);
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -1;
-	}
-	n = fread(buf, 1, THEME_MAX_BYTES + 1, f);
-	r = ferror(f);
-	fclose(f);
-	if (r || n > THEME_MAX_BYTES) {
-		snprintf(err, errlen, "%s: %s", path, r ? "cannot read it" : "too big for a theme (at most 64 KiB)");
-		free(buf);
-		return -1;
-	}
 	r = theme_load_buf(t, path, buf, n, err, errlen);
 	free(buf);
 	return r;
@@ -591,7 +578,7 @@ int theme_names(char names[][THEME_NAME_MAX], int max, const char *const *datadi
 			bool dup = false;
 
 			if (len <= 4 || len - 4 >= THEME_NAME_MAX || strcmp(e->d_name + len - 4, ".ini") != 0 ||
-			    e->d_name[0] == '.')
+			    e->d_name[0] == '.' || !infile_listable(dir, e->d_name))
 				continue;
 			for (int k = 0; k < n && !dup; k++)
 				dup = strncmp(names[k], e->d_name, len - 4) == 0 && names[k][len - 4] == '\0';
@@ -621,25 +608,21 @@ void theme_list(FILE *f, const char *const *datadirs)
 	}
 }
 
-bool theme_file_is_theme(const char *path)
+bool theme_text_is_theme(const char *buf, size_t len)
 {
-	FILE *f = fopen(path, "rb");
-	char line[256];
-	bool theme = false;
+	for (size_t pos = 0; pos < len;) {
+		size_t start = pos, n;
+		const char *p;
 
-	while (f && fgets(line, sizeof line, f)) {
-		const char *p = line;
-
-		if (strncmp(p, "\xef\xbb\xbf", 3) == 0)
-			p += 3;         /* a byte order mark, as inih skips it */
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p == '[') {
-			theme = strncasecmp(p, "[theme]", 7) == 0 || strncasecmp(p, "[roles]", 7) == 0;
-			break;
+		pos = ini_text_line(buf, len, start, &n);
+		/* Byte order marks, as inih skips one (ini_text_check refuses a second). */
+		while (n >= 3 && memcmp(buf + start, "\xef\xbb\xbf", 3) == 0) {
+			start += 3;
+			n -= 3;
 		}
+		n = ini_text_trim(buf + start, n, &p);
+		if (n > 0 && p[0] == '[')
+			return (n >= 7 && strncasecmp(p, "[theme]", 7) == 0) || (n >= 7 && strncasecmp(p, "[roles]", 7) == 0);
 	}
-	if (f)
-		fclose(f);
-	return theme;
+	return false;
 }

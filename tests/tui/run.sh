@@ -513,6 +513,20 @@ next_and_restart() {
 		keys R && wait_for "restarted from the start" && wait_for "no requests yet" && wait_for "First."
 }
 
+# A scenario from a FIFO (or a pipe, or <(...)) gives its text once: R
+# starts again from the text first read, where reading the FIFO again
+# would wait for a writer that has gone, and the screen would freeze.
+fifo_restart() {
+	printf '[scenario]\nname = piped\nnodes = 3\nmode = ap\ninit = balance=100\n[timeline]\n0s = say "First."\n+1s = write A balance 200\n+1s = say "Second."\n' > "$TMP/piped.ini"
+	rm -f "$TMP/fifo"
+	mkfifo "$TMP/fifo" || return 1
+	cat "$TMP/piped.ini" > "$TMP/fifo" & writer=$!
+	start "$BIN -s $TMP/fifo --speed 10"
+	wait_for "Second." 100 || { kill "$writer" 2>/dev/null; return 1; }
+	keys R && wait_for "restarted from the start (as first read: a pipe or a FIFO gives its text once)" &&
+		wait_for "First." && wait_for "Second." 100
+}
+
 # --record: what was done, replayed headless, gives the same outcomes.
 record() {
 	rm -f "$TMP/rec.ini"
@@ -609,6 +623,7 @@ check captions-of-one-instant-joined captions_joined
 check scenario-compare-opens-fork compare_opens_fork
 check assignments-fork-and-conflict assignments
 check next-pause-and-restart next_and_restart
+check fifo-scenario-restarts-from-its-copy fifo_restart
 check record-plays-back record
 check theme-default-8 themed default screen "1 31" "1 31"
 check theme-default-256 themed default screen-256color "1 31" "1 31"

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "capviz/theme.h"
+#include "pipe_helpers.h"
 
 static void test_shipped(void **state)
 {
@@ -155,6 +156,56 @@ static void test_lookup(void **state)
 	assert_int_equal(theme_find(&t, "default", (const char *const[]){ "/nonexistent", NULL }, err, sizeof err), 0);
 }
 
+/* Read once, whole, whatever the file is; too big and a directory say why
+ * and where; two byte order marks are named as such. */
+static void test_reading(void **state)
+{
+	static const char text[] = "[theme]\nname = piped\n[roles]\nlink.cut = red\n";
+	size_t len = THEME_MAX_BYTES + 10;
+	char path[64], err[600], *buf = malloc(len);
+	struct theme t;
+	int fd = pipe_with(text, path, sizeof path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	if (theme_load_file(&t, path, err, sizeof err) != 0)
+		fail_msg("%s", err);
+	assert_string_equal(t.name, "piped");
+	close(fd);
+
+	assert_int_equal(theme_load_file(&t, "tests", err, sizeof err), -1);
+	assert_string_equal(err, "tests: cannot read it: Is a directory");
+
+	assert_non_null(buf);
+	memcpy(buf, "[theme]\nname = big\n", 19);
+	for (size_t i = 19; i < len; i++)
+		buf[i] = i % 8 == 7 ? '\n' : ';';
+	assert_int_equal(theme_load_buf(&t, "big.ini", buf, len, err, sizeof err), -1);
+	/* 8192 newlines come before byte 65537. */
+	assert_string_equal(err, "big.ini:8193: too big for a theme (at most 64 KiB)");
+	free(buf);
+
+	assert_int_equal(theme_load_text(&t, "one.ini", "\xef\xbb\xbf[theme]\nname = one\n", err, sizeof err), 0);
+	assert_int_equal(theme_load_text(&t, "two.ini", "\xef\xbb\xbf\xef\xbb\xbf[theme]\nname = two\n", err, sizeof err),
+			 -1);
+	assert_string_equal(err, "two.ini:1: a byte order mark (U+FEFF) past the start of the file: only the "
+			    "first bytes may hold one; remove it");
+}
+
+/* --check tells a theme from a scenario by the bytes it read. */
+static void test_is_theme(void **state)
+{
+	static const char *const themes[] = { "[theme]\nname = x\n", "\xef\xbb\xbf[roles]\n", "; c\n\n  [Theme]\n",
+					      "\r\n[theme]\r\n" };
+	static const char *const others[] = { "[scenario]\n", "", "[timeline]\n[theme]\n", "; [theme]\n" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof themes / sizeof themes[0]; i++)
+		assert_true(theme_text_is_theme(themes[i], strlen(themes[i])));
+	for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
+		assert_false(theme_text_is_theme(others[i], strlen(others[i])));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -163,6 +214,8 @@ int main(void)
 		cmocka_unit_test(test_degrade),
 		cmocka_unit_test(test_text_forms),
 		cmocka_unit_test(test_lookup),
+		cmocka_unit_test(test_reading),
+		cmocka_unit_test(test_is_theme),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
